@@ -1,0 +1,226 @@
+"""Handlers of the control API. Each validates its input and answers `{"error": …}` on misuse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import __version__
+from ..core.fixtures import FixtureError
+from ..core.http import json_response
+from ..core.runtime import Runtime
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def admin_error(status: int, code: str, message: str) -> Response:
+    return json_response({"error": {"code": code, "message": message}}, status)
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.scope["telemock.runtime"]
+
+
+async def body_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        if optional:
+            return {}
+        raise AdminError(400, "invalid_body", "a JSON object body is required")
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise AdminError(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise AdminError(400, "invalid_body", "the body must be a JSON object")
+    return value
+
+
+def string_field(body: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise AdminError(400, "invalid_body", f"{key!r} is required")
+        return None
+    if not isinstance(value, str) or not value:
+        raise AdminError(400, "invalid_body", f"{key!r} must be a non-empty string")
+    return value
+
+
+def provider_named(runtime: Runtime, name: str | None) -> None:
+    if name is not None and name not in runtime.providers:
+        raise AdminError(404, "unknown_provider", f"no provider named {name!r} (known: {', '.join(runtime.providers)})")
+
+
+async def health(request: Request) -> Response:
+    runtime = runtime_of(request)
+    return json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "clock": runtime.clock.describe(),
+            "providers": {
+                name: {"profile": p.profile_name, "tenants": len(p.store.tenants)}
+                for name, p in runtime.providers.items()
+            },
+        }
+    )
+
+
+async def reset(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request, optional=True)
+    provider = string_field(body, "provider")
+    tenant = string_field(body, "tenant")
+    provider_named(runtime, provider)
+    if tenant is not None and provider is None:
+        raise AdminError(400, "invalid_body", "'tenant' needs 'provider'")
+    runtime.reset(provider, tenant)
+    return json_response({"reset": {"provider": provider, "tenant": tenant}})
+
+
+async def get_state(request: Request) -> Response:
+    return json_response(runtime_of(request).snapshot())
+
+
+async def put_state(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request)
+    if not isinstance(body.get("providers", {}), dict):
+        raise AdminError(400, "invalid_body", "'providers' must be an object")
+    try:
+        runtime.restore(body)
+    except (LookupError, ValueError, KeyError, TypeError) as exc:
+        raise AdminError(400, "invalid_snapshot", f"the snapshot cannot be loaded: {exc}") from None
+    return json_response({"loaded": sorted(body.get("providers", {}))})
+
+
+def int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise AdminError(400, "invalid_query", f"{name!r} must be an integer") from None
+
+
+async def journal(request: Request) -> Response:
+    runtime = runtime_of(request)
+    params = request.query_params
+    provider_named(runtime, params.get("provider") or None)
+    entries = runtime.journal.query(
+        provider=params.get("provider") or None,
+        tenant=params.get("tenant") or None,
+        method=params.get("method") or None,
+        path=params.get("path") or None,
+        status=int_param(request, "status"),
+        limit=int_param(request, "limit"),
+    )
+    return json_response({"entries": [e.to_dict() for e in entries], "capacity": runtime.journal.capacity})
+
+
+async def clock(request: Request) -> Response:
+    return json_response(runtime_of(request).clock.describe())
+
+
+async def clock_freeze(request: Request) -> Response:
+    runtime = runtime_of(request)
+    runtime.clock.freeze()
+    return json_response(runtime.clock.describe())
+
+
+async def clock_resume(request: Request) -> Response:
+    runtime = runtime_of(request)
+    runtime.clock.resume()
+    return json_response(runtime.clock.describe())
+
+
+async def clock_advance(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise AdminError(400, "invalid_body", "'seconds' must be a non-negative number")
+    runtime.clock.advance(seconds)
+    return json_response(runtime.clock.describe())
+
+
+async def clock_set(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request)
+    raw = string_field(body, "time", required=True)
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))  # type: ignore[union-attr]
+    except ValueError:
+        raise AdminError(400, "invalid_body", "'time' must be an RFC 3339 timestamp") from None
+    if when.tzinfo is None:
+        raise AdminError(400, "invalid_body", "'time' needs a UTC offset, e.g. 2026-01-01T00:00:00Z")
+    runtime.clock.set(when)
+    return json_response(runtime.clock.describe())
+
+
+async def profiles(request: Request) -> Response:
+    runtime = runtime_of(request)
+    return json_response(
+        {name: {"profile": p.profile_name, "available": list(p.profiles)} for name, p in runtime.providers.items()}
+    )
+
+
+async def set_profile(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request)
+    name = string_field(body, "provider", required=True)
+    profile = string_field(body, "profile", required=True)
+    provider_named(runtime, name)
+    try:
+        runtime.providers[name].set_profile(profile)  # type: ignore[index,arg-type]
+    except ValueError as exc:
+        raise AdminError(400, "invalid_profile", str(exc)) from None
+    return json_response({"provider": name, "profile": profile})
+
+
+async def transition(request: Request) -> Response:
+    runtime = runtime_of(request)
+    body = await body_object(request)
+    name = string_field(body, "provider", required=True)
+    provider_named(runtime, name)
+    tenant = string_field(body, "tenant", required=True)
+    resource = string_field(body, "resource", required=True)
+    resource_id = string_field(body, "id", required=True)
+    to = string_field(body, "to", required=True)
+    try:
+        result = runtime.providers[name].transition(tenant, resource, resource_id, to)  # type: ignore[index,arg-type]
+    except LookupError as exc:
+        raise AdminError(404, "not_found", str(exc).strip("'\"")) from None
+    except ValueError as exc:
+        raise AdminError(409, "invalid_transition", str(exc)) from None
+    return json_response(result)
+
+
+@lru_cache(maxsize=1)
+def admin_spec() -> dict[str, Any]:
+    with (Path(__file__).parent / "openapi.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+async def openapi(request: Request) -> Response:
+    spec = dict(admin_spec())
+    spec["servers"] = [{"url": str(request.base_url).rstrip("/")}]
+    return json_response(spec)
+
+
+__all__ = ["AdminError", "FixtureError", "admin_error"]

@@ -1,0 +1,67 @@
+"""The control API's route table: verb, path, handler. Its OpenAPI lives in openapi.yaml."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, Router
+from starlette.types import Receive, Scope, Send
+
+from . import handlers as h
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/health", h.health),
+    ("POST", "/reset", h.reset),
+    ("GET", "/state", h.get_state),
+    ("PUT", "/state", h.put_state),
+    ("GET", "/journal", h.journal),
+    ("GET", "/clock", h.clock),
+    ("POST", "/clock/freeze", h.clock_freeze),
+    ("POST", "/clock/resume", h.clock_resume),
+    ("POST", "/clock/advance", h.clock_advance),
+    ("POST", "/clock/set", h.clock_set),
+    ("GET", "/profiles", h.profiles),
+    ("PUT", "/profiles", h.set_profile),
+    ("POST", "/transition", h.transition),
+    ("GET", "/openapi.json", h.openapi),
+]
+
+
+def guarded(handler: Handler) -> Handler:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except h.AdminError as exc:
+            return h.admin_error(exc.status, exc.code, exc.message)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+class AdminApp:
+    """Turns routing misses into the control API's JSON errors."""
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self.router = Router(
+            routes=[Route(path, guarded(fn), methods=[verb], name=fn.__name__) for verb, path, fn in ROUTES],
+            redirect_slashes=False,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["telemock.runtime"] = self.runtime
+        try:
+            await self.router(scope, receive, send)
+        except HTTPException as exc:
+            code = "method_not_allowed" if exc.status_code == 405 else "not_found"
+            response = h.admin_error(exc.status_code, code, f"{scope['method']} {scope['path']}: {exc.detail}")
+            await response(scope, receive, send)
+
+
+def admin_app(runtime: Any) -> AdminApp:
+    return AdminApp(runtime)

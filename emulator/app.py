@@ -1,0 +1,84 @@
+"""Builds the one Starlette app: providers by path prefix, the control API, host routing."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .admin import admin_app
+from .config import Config
+from .core.http import json_response
+from .core.provider_app import ProviderApp
+from .core.runtime import Runtime
+
+ADMIN_PREFIX = "/_telemock"
+
+
+class HostRouting:
+    """Sends requests for a provider's real host (api.voipbin.net, *.signalwire.com…) to it.
+
+    For setups that point DNS or a proxy at telemock: the path needs no prefix then.
+    """
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.exact: dict[str, str] = {}
+        self.suffixes: list[tuple[str, str]] = []
+        for name, provider in runtime.providers.items():
+            for host in provider.hosts:
+                if host.startswith("*."):
+                    self.suffixes.append((host[1:], name))
+                else:
+                    self.exact[host] = name
+
+    def provider_for(self, host: str) -> str | None:
+        host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = self.exact.get(host)
+        if name is None:
+            for suffix, candidate in self.suffixes:
+                if host.endswith(suffix):
+                    return candidate
+        return name
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for key, value in scope["headers"]:
+                if key == b"host":
+                    name = self.provider_for(value.decode("latin-1").lower())
+                    if name is not None and not scope["path"].startswith(ADMIN_PREFIX):
+                        scope = dict(scope)
+                        scope["path"] = f"/{name}{scope['path']}"
+                        scope["raw_path"] = f"/{name}".encode() + scope.get("raw_path", b"")
+                    break
+        await self.app(scope, receive, send)
+
+
+async def unknown_path(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    runtime: Runtime = request.app.state.runtime
+    return json_response(
+        {
+            "error": {
+                "code": "not_found",
+                "message": f"{request.url.path} is not served here; providers are mounted under "
+                + ", ".join(f"/{name}" for name in runtime.providers)
+                + f" and the control API under {ADMIN_PREFIX}",
+            }
+        },
+        status,
+    )
+
+
+def create_app(config: Config | None = None) -> Starlette:
+    """The emulator as an ASGI app. Raises FixtureError when the fixtures are unusable."""
+    runtime = Runtime(config or Config())
+    routes = [Mount(ADMIN_PREFIX, app=admin_app(runtime))]
+    routes += [Mount(f"/{name}", app=ProviderApp(provider)) for name, provider in runtime.providers.items()]
+    app = Starlette(routes=routes, exception_handlers={404: unknown_path, 405: unknown_path})
+    app.state.runtime = runtime
+    app.add_middleware(HostRouting, runtime=runtime)
+    return app

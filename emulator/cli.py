@@ -1,0 +1,170 @@
+"""The `telemock` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import PROFILES, Config
+from .core.fixtures import FixtureError
+
+log = logging.getLogger("telemock")
+
+
+def parse_profiles(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """`--profile observed` sets all providers; `--profile voipbin=observed` sets one."""
+    default = "documented"
+    per_provider: dict[str, str] = {}
+    for value in values:
+        name, sep, profile = value.partition("=")
+        if not sep:
+            name, profile = "", value
+        if profile not in PROFILES:
+            raise click.BadParameter(f"{profile!r} is not one of {', '.join(PROFILES)}", param_hint="--profile")
+        if name:
+            per_provider[name] = profile
+        else:
+            default = profile
+    return default, per_provider
+
+
+def parse_settings(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """`--set voipbin.purchase_pending_seconds=30` (values parsed as YAML scalars)."""
+    import yaml
+
+    settings: dict[str, dict[str, Any]] = {}
+    for value in values:
+        key, sep, raw = value.partition("=")
+        provider, dot, name = key.partition(".")
+        if not sep or not dot or not provider or not name:
+            raise click.BadParameter(f"{value!r} is not PROVIDER.SETTING=VALUE", param_hint="--set")
+        settings.setdefault(provider, {})[name] = yaml.safe_load(raw)
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "TELEMOCK"})
+@click.version_option(package_name="telemock")
+def main() -> None:
+    """telemock: a local, stateful emulator of telecom number APIs."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8780, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--fixtures", "fixtures", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Fixture YAML file (repeatable). Default: the bundled default.yaml.")
+@click.option("--profile", "profiles", multiple=True, default=("documented",), show_default=True,
+              help="documented|observed, or PROVIDER=PROFILE (repeatable).")
+@click.option("--set", "settings", multiple=True, metavar="PROVIDER.KEY=VALUE", help="Override a provider setting.")
+@click.option("--journal-size", default=1000, show_default=True, type=click.IntRange(1), help="Requests kept in the journal.")
+@click.option("--auto-tenants/--no-auto-tenants", default=False, show_default=True,
+              help="Unknown credentials get a fresh empty tenant instead of a 401.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info", show_default=True)
+def serve(
+    host: str,
+    port: int,
+    fixtures: tuple[Path, ...],
+    profiles: tuple[str, ...],
+    settings: tuple[str, ...],
+    journal_size: int,
+    auto_tenants: bool,
+    log_format: str,
+    log_level: str,
+) -> None:
+    """Start the emulator and print each provider's base URL once it is ready."""
+    from .core.logs import configure_logging
+
+    configure_logging(log_format, log_level)
+    profile, provider_profiles = parse_profiles(profiles)
+    config = Config(
+        fixtures=list(fixtures),
+        profile=profile,
+        provider_profiles=provider_profiles,
+        settings=parse_settings(settings),
+        journal_size=journal_size,
+        auto_tenants=auto_tenants,
+        log_requests=log_level == "debug" or log_level == "info",
+    )
+    try:
+        from .app import create_app
+
+        app = create_app(config)
+    except FixtureError as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(app, host, port)
+
+
+def run_server(app: Any, host: str, port: int) -> None:
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False)
+    server = announcing_server_class()(config, app, host, bound_port)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+
+
+def announcing_server_class() -> type:
+    """Built on demand so `telemock --help` does not import uvicorn."""
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        """Prints the URL of every provider once the socket accepts connections."""
+
+        def __init__(self, config: Any, app: Any, host: str, port: int) -> None:
+            super().__init__(config)
+            self.telemock_app = app
+            self.display_host = f"[{host}]" if ":" in host else host
+            self.display_port = port
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.should_exit:
+                return
+            base = f"http://{self.display_host}:{self.display_port}"
+            runtime = self.telemock_app.state.runtime
+            lines = [f"telemock ready on {base}  (control API: {base}/_telemock/, port {self.display_port})"]
+            for name, provider in runtime.providers.items():
+                lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
+                for credential in provider.demo_credentials():
+                    lines.append(f"      {credential.label}: {credential.value}")
+            click.echo("\n".join(lines))
+            sys.stdout.flush()
+
+    return AnnouncingServer
+
+
+@main.command()
+@click.argument("provider")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="yaml", show_default=True)
+def spec(provider: str, fmt: str) -> None:
+    """Print a provider's documented OpenAPI spec."""
+    from contracts.specs import available_specs, spec_path
+
+    if provider not in available_specs():
+        raise click.ClickException(f"no spec for {provider!r} (available: {', '.join(available_specs())})")
+    if fmt == "yaml":
+        click.echo(spec_path(provider).read_text(encoding="utf-8"), nl=False)
+    else:
+        import orjson
+
+        from contracts.specs import load_spec
+
+        click.echo(orjson.dumps(load_spec(provider), option=orjson.OPT_INDENT_2).decode())

@@ -1,0 +1,31 @@
+"""Configuration of one emulator instance, shared by the CLI, the pytest plugin and the container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROFILES = ("documented", "observed")
+
+
+@dataclass
+class Config:
+    """Everything `create_app` needs; every field has the embedded default.
+
+    `fixtures` empty means the bundled `default.yaml`. `profile` applies to every provider
+    unless `provider_profiles` names one for it. `settings` overrides provider settings by
+    provider name (the same keys a fixture's `settings:` section takes).
+    """
+
+    fixtures: list[Path] = field(default_factory=list)
+    profile: str = "documented"
+    provider_profiles: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal_size: int = 1000
+    max_body_bytes: int = 1024 * 1024
+    auto_tenants: bool = False
+    log_requests: bool = True
+
+    def profile_for(self, provider: str) -> str:
+        return self.provider_profiles.get(provider, self.profile)

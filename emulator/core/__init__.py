@@ -1,0 +1,1 @@
+"""The parts every provider plugs into: clock, tenant store, journal, fixtures, HTTP plumbing."""

@@ -1,0 +1,79 @@
+"""Fixture files: YAML seed state, one section per provider, with errors that point at the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+
+class FixtureError(Exception):
+    """A fixture file cannot be used; the message names the file, the place and the problem."""
+
+
+def bundled_fixtures_dir() -> Path:
+    """Where the fixtures shipped with telemock live, in a wheel or in a source checkout."""
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "_bundled_fixtures", package_dir.parent / "fixtures"):
+        if (candidate / "default.yaml").is_file():
+            return candidate
+    raise FixtureError("the bundled fixtures (default.yaml) are missing from this installation")
+
+
+def default_fixture_path() -> Path:
+    return bundled_fixtures_dir() / "default.yaml"
+
+
+def resolve_fixture_path(name: str | Path) -> Path:
+    """A path as given, or the name of a bundled set (`default`, `default.yaml`)."""
+    path = Path(name)
+    if path.exists():
+        return path
+    bundled = bundled_fixtures_dir()
+    for candidate in (bundled / str(name), bundled / f"{name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FixtureError(f"{name}: no such fixture file")
+
+
+def read_fixture_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise FixtureError(f"{path}: not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FixtureError(f"{path}:{where} invalid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}: the top level must be a mapping of provider names to sections")
+    return data
+
+
+def format_location(prefix: str, loc: Iterable[Any]) -> str:
+    text = prefix
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def parse_section(model: type[BaseModel], data: Any, *, source: str, prefix: str) -> BaseModel:
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = format_location(prefix, error["loc"])
+            got = error.get("input")
+            shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+            problems.append(f"{source}: {where}: {error['msg']}{shown}")
+        raise FixtureError("\n".join(problems)) from None

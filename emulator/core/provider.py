@@ -1,0 +1,126 @@
+"""The plugin contract: what a provider folder gives the core, and nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
+
+from .fixtures import FixtureError, parse_section
+from .http import GenericError
+from .store import TenantStore
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+ProfileT = TypeVar("ProfileT")
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A demo credential, shown at start-up and handed to tests."""
+
+    label: str
+    value: str
+
+
+class Provider(Generic[ProfileT, SettingsT]):
+    """Base of every provider plugin.
+
+    A subclass names itself, lists its real hosts, its routes and its profiles, parses its
+    fixture section and renders the core's generic errors in the provider's own format.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]] = ()
+    profiles: ClassVar[dict[str, Any]]
+    settings_model: ClassVar[type[BaseModel]]
+    fixture_model: ClassVar[type[BaseModel]]
+
+    def __init__(self, runtime: "Runtime") -> None:
+        self.runtime = runtime
+        self.clock = runtime.clock
+        self.store = TenantStore()
+        self.settings: SettingsT = self.settings_model()  # type: ignore[assignment]
+        self.profile_name = runtime.config.profile_for(self.name)
+        if self.profile_name not in self.profiles:
+            raise FixtureError(
+                f"unknown profile {self.profile_name!r} for {self.name} "
+                f"(choose from {', '.join(self.profiles)})"
+            )
+
+    # --- profile -------------------------------------------------------------------------
+
+    @property
+    def profile(self) -> ProfileT:
+        return self.profiles[self.profile_name]
+
+    def set_profile(self, name: str) -> None:
+        if name not in self.profiles:
+            raise ValueError(f"unknown profile {name!r}; choose from {', '.join(self.profiles)}")
+        self.profile_name = name
+
+    # --- what subclasses provide ---------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        raise NotImplementedError
+
+    def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
+        raise NotImplementedError
+
+    def load_tenants(self, fixture: BaseModel, source: str) -> None:
+        """Add the tenants one parsed fixture section declares."""
+        raise NotImplementedError
+
+    def demo_credentials(self) -> list[Credential]:
+        return []
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        """Provider-wide ASGI middleware (request ids, CORS…); none by default."""
+        return app
+
+    def on_state_loaded(self) -> None:
+        """Rebuild derived indexes after a reset or a snapshot restore."""
+
+    def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
+        raise LookupError(f"{self.name} has no lifecycle transitions")
+
+    # --- fixtures, reset, snapshot -------------------------------------------------------
+
+    def load_fixture_section(self, data: Any, source: str) -> None:
+        fixture = parse_section(self.fixture_model, data, source=source, prefix=self.name)
+        settings = getattr(fixture, "settings", None)
+        if settings is not None:
+            merged = self.settings.model_dump() | settings.model_dump(exclude_unset=True)
+            self.settings = self.settings_model(**merged)  # type: ignore[assignment]
+        self.load_tenants(fixture, source)
+
+    def apply_settings(self, overrides: dict[str, Any]) -> None:
+        merged = self.settings.model_dump() | overrides
+        self.settings = self.settings_model.model_validate(merged)  # type: ignore[assignment]
+
+    def reset(self, tenant: str | None = None) -> None:
+        self.store.reset(tenant)
+        self.on_state_loaded()
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile_name,
+            "settings": self.settings.model_dump(mode="json"),
+            "tenants": self.store.snapshot(),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        if "profile" in data:
+            self.set_profile(data["profile"])
+        if "settings" in data:
+            self.settings = self.settings_model.model_validate(data["settings"])  # type: ignore[assignment]
+        self.store.restore(data.get("tenants", {}))
+        self.on_state_loaded()

@@ -1,0 +1,92 @@
+"""The live parts of one emulator instance, built once by create_app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from .clock import VirtualClock
+from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
+from .journal import Journal
+from .provider import Provider
+from .registry import provider_classes
+
+log = logging.getLogger("telemock")
+
+
+class Runtime:
+    """Clock, journal and providers, with the operations the control API exposes."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.clock = VirtualClock()
+        self.journal = Journal(config.journal_size)
+        self.providers: dict[str, Provider[Any, Any]] = {
+            cls.name: cls(self) for cls in provider_classes()
+        }
+        unknown = set(config.provider_profiles) - set(self.providers)
+        if unknown:
+            raise FixtureError(f"profile given for unknown provider(s): {', '.join(sorted(unknown))}")
+        self.fixture_paths = self._load_fixtures(config.fixtures)
+        for name, overrides in config.settings.items():
+            if name not in self.providers:
+                raise FixtureError(f"settings given for unknown provider {name!r}")
+            self.providers[name].apply_settings(overrides)
+        for provider in self.providers.values():
+            provider.store.commit_baseline()
+            provider.on_state_loaded()
+
+    def _load_fixtures(self, paths: list[Path]) -> list[Path]:
+        resolved = [resolve_fixture_path(p) for p in paths] or [default_fixture_path()]
+        for path in resolved:
+            self.load_fixture_file(path)
+        return resolved
+
+    def load_fixture_file(self, path: Path) -> None:
+        for section, data in read_fixture_file(path).items():
+            provider = self.providers.get(section)
+            if provider is None:
+                known = ", ".join(sorted(self.providers))
+                raise FixtureError(f"{path}: {section}: no such provider (known: {known})")
+            provider.load_fixture_section(data, source=str(path))
+
+    def provider(self, name: str) -> Provider[Any, Any]:
+        try:
+            return self.providers[name]
+        except KeyError:
+            raise LookupError(f"no provider named {name!r}") from None
+
+    def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
+        targets = [self.provider(provider)] if provider else list(self.providers.values())
+        for target in targets:
+            target.reset(tenant)
+        if provider is None and tenant is None:
+            self.journal.clear()
+            self.clock.set_real_time()
+            for target in targets:
+                target.set_profile(self.config.profile_for(target.name))
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "clock": self.clock.snapshot(),
+            "providers": {name: p.snapshot() for name, p in self.providers.items()},
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        providers = data.get("providers", {})
+        unknown = set(providers) - set(self.providers)
+        if unknown:
+            raise LookupError(f"snapshot names unknown provider(s): {', '.join(sorted(unknown))}")
+        before = self.snapshot()
+        try:
+            if "clock" in data:
+                self.clock.restore(data["clock"])
+            for name, state in providers.items():
+                self.providers[name].restore(state)
+        except Exception:
+            self.clock.restore(before["clock"])
+            for name, state in before["providers"].items():
+                self.providers[name].restore(state)
+            raise

@@ -1,0 +1,59 @@
+"""Per-tenant state as plain JSON data, with the fixture baseline kept for cheap resets."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import orjson
+
+
+def copy_plain(value: Any) -> Any:
+    """Deep copy of JSON-shaped data; an orjson round trip is several times faster than deepcopy."""
+    return orjson.loads(orjson.dumps(value))
+
+
+class TenantStore:
+    """Holds each tenant's state (a dict of plain data) in isolation from the others.
+
+    The baseline is what the fixtures declared; resetting decodes it again instead of
+    rebuilding models, which keeps a per-test reset well under a millisecond.
+    """
+
+    def __init__(self) -> None:
+        self.tenants: dict[str, dict[str, Any]] = {}
+        self._baseline: dict[str, bytes] = {}
+
+    def __contains__(self, tenant_id: str) -> bool:
+        return tenant_id in self.tenants
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tenants)
+
+    def get(self, tenant_id: str) -> dict[str, Any] | None:
+        return self.tenants.get(tenant_id)
+
+    def add(self, tenant_id: str, state: dict[str, Any]) -> None:
+        self.tenants[tenant_id] = state
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        return iter(self.tenants.items())
+
+    def commit_baseline(self) -> None:
+        self._baseline = {tid: orjson.dumps(state) for tid, state in self.tenants.items()}
+
+    def reset(self, tenant_id: str | None = None) -> None:
+        """Back to the baseline: all tenants, or one (a tenant not in the baseline is dropped)."""
+        if tenant_id is None:
+            self.tenants = {tid: orjson.loads(raw) for tid, raw in self._baseline.items()}
+            return
+        raw = self._baseline.get(tenant_id)
+        if raw is None:
+            self.tenants.pop(tenant_id, None)
+        else:
+            self.tenants[tenant_id] = orjson.loads(raw)
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy_plain(self.tenants)
+
+    def restore(self, data: dict[str, Any]) -> None:
+        self.tenants = copy_plain(data)

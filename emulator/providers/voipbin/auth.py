@@ -1,0 +1,165 @@
+"""VoIPBIN authentication: five credential places in a fixed order, JWT logins, access keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import jwt
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...core.clock import MICROS
+from ...core.provider_app import set_tenant
+from .errors import fail
+
+if TYPE_CHECKING:
+    from .provider import VoipbinProvider
+
+# A fixed key keeps issued tokens valid across restarts with a state file; it guards nothing real.
+JWT_KEY = "telemock-voipbin-jwt-signing-key-0001"
+JWT_ALGORITHM = "HS256"
+MANAGING_PERMISSIONS = {"admin", "manager"}
+
+
+@dataclass
+class Caller:
+    tenant: str
+    state: dict[str, Any]
+    kind: str  # "accesskey" or "agent"
+    permission: str  # "admin", "manager" or "agent"
+
+    @property
+    def customer_id(self) -> str:
+        return self.state["customer"]["id"]
+
+
+def find_credential(request: Request) -> tuple[str, str] | None:
+    """The first non-empty credential in VoIPBIN's order: cookie, query, header JWT, then access keys."""
+    for kind, value in (
+        ("jwt", request.cookies.get("token")),
+        ("jwt", request.query_params.get("token")),
+        ("jwt", bearer(request)),
+        ("accesskey", request.cookies.get("accesskey")),
+        ("accesskey", request.query_params.get("accesskey")),
+    ):
+        if value:
+            return kind, value
+    return None
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header[len("Bearer "):] if header.startswith("Bearer ") else None
+
+
+def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
+    now = provider.clock.now_us() // MICROS
+    claims = {
+        "tenant": tenant,
+        "customer_id": provider.store.tenants[tenant]["customer"]["id"],
+        "username": username,
+        "type": "agent",
+        "iat": now,
+        "exp": now + provider.settings.token_lifetime_seconds,
+    }
+    return jwt.encode(claims, JWT_KEY, algorithm=JWT_ALGORITHM)
+
+
+def caller_from_jwt(provider: "VoipbinProvider", request: Request, token: str) -> Caller:
+    try:
+        claims = jwt.decode(token, JWT_KEY, algorithms=[JWT_ALGORITHM], options={"verify_exp": False})
+    except jwt.PyJWTError:
+        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+    tenant = claims.get("tenant")
+    state = provider.store.get(tenant) if isinstance(tenant, str) else None
+    exp = claims.get("exp")
+    if (
+        state is None
+        or state["customer"]["id"] != claims.get("customer_id")
+        or not isinstance(exp, int)
+        or exp * MICROS <= provider.clock.now_us()
+    ):
+        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+    user = state["users"].get(claims.get("username"))
+    if user is None:
+        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+    return Caller(tenant, state, "agent", user["permission"])
+
+
+def caller_from_accesskey(provider: "VoipbinProvider", request: Request, key: str) -> Caller:
+    tenant = provider.accesskey_tenants.get(key)
+    if tenant is None and provider.runtime.config.auto_tenants:
+        tenant = provider.create_auto_tenant(key)
+    state = provider.store.get(tenant) if tenant is not None else None
+    if state is None:
+        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+    expires = state["accesskeys"][key].get("expires_us")
+    if expires is not None and expires <= provider.clock.now_us():
+        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+    return Caller(tenant, state, "accesskey", "admin")
+
+
+def authenticate(provider: "VoipbinProvider", request: Request) -> Caller:
+    """Resolve the caller, or answer 401 (missing/invalid) or 403 (frozen account)."""
+    found = find_credential(request)
+    if found is None:
+        fail(request, "UNAUTHENTICATED", "AUTHENTICATION_REQUIRED")
+    kind, value = found
+    caller = (
+        caller_from_jwt(provider, request, value)
+        if kind == "jwt"
+        else caller_from_accesskey(provider, request, value)
+    )
+    set_tenant(request, caller.tenant)
+    customer = caller.state["customer"]
+    if customer.get("frozen"):
+        scheduled = customer.get("deletion_scheduled_us") or provider.clock.now_us()
+        from .timefmt import go_rfc3339
+
+        fail(
+            request,
+            "PERMISSION_DENIED",
+            "ACCOUNT_FROZEN",
+            details=[
+                {
+                    "deletion_scheduled_at": go_rfc3339(scheduled),
+                    "deletion_effective_at": go_rfc3339(scheduled + 30 * 24 * 3600 * MICROS),
+                    "recovery_endpoint": "DELETE /auth/unregister",
+                }
+            ],
+        )
+    return caller
+
+
+def require_manager(request: Request, caller: Caller) -> None:
+    """Numbers, flows and activeflows need CustomerAdmin or CustomerManager."""
+    if caller.permission not in MANAGING_PERMISSIONS:
+        fail(request, "PERMISSION_DENIED", "PERMISSION_DENIED")
+
+
+async def login(provider: "VoipbinProvider", request: Request) -> Response:
+    """POST /auth/login: any failure is a bare 400 with an empty body, as the service answers."""
+    raw = await request.body()
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return Response(b"", status_code=400)
+    if not isinstance(body, dict):
+        return Response(b"", status_code=400)
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+        return Response(b"", status_code=400)
+    tenant = provider.user_tenants.get(username)
+    state = provider.store.get(tenant) if tenant else None
+    user = state["users"].get(username) if state else None
+    if user is None or user["password"] != password:
+        return Response(b"", status_code=400)
+    set_tenant(request, tenant)  # type: ignore[arg-type]
+    token = issue_token(provider, tenant, username)  # type: ignore[arg-type]
+    response = Response(
+        orjson.dumps({"username": username, "token": token}), media_type="application/json"
+    )
+    response.set_cookie("token", token, httponly=True, secure=True, samesite="strict", path="/")
+    return response

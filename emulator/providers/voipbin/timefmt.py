@@ -1,0 +1,48 @@
+"""VoIPBIN's timestamp renderings in each era, and parsing of page tokens in all of them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ...core.clock import from_datetime, to_datetime
+from .profiles import VoipbinProfile
+
+SENTINEL = "9999-01-01 00:00:00.000000"
+
+
+def legacy(us: int) -> str:
+    return to_datetime(us).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def go_rfc3339(us: int) -> str:
+    """How Go's encoding/json writes a UTC time.Time: fraction trimmed of trailing zeros."""
+    moment = to_datetime(us)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    fraction = f"{moment.microsecond:06d}".rstrip("0")
+    return f"{text}.{fraction}Z" if fraction else f"{text}Z"
+
+
+def render_time(us: int | None, profile: VoipbinProfile) -> str | None:
+    if us is None:
+        return SENTINEL if profile.unset_timestamp == "sentinel" else None
+    return legacy(us) if profile.timestamp_style == "legacy" else go_rfc3339(us)
+
+
+def page_token(us: int, profile: VoipbinProfile) -> str:
+    if profile.page_token_style == "legacy":
+        return legacy(us)
+    return to_datetime(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_page_token(token: str) -> int | None:
+    """Accepts every era's format; None when the token is not a timestamp at all."""
+    text = token.strip().replace("Z", "+00:00")
+    if " " in text and "T" not in text:
+        text = text.replace(" ", "T", 1)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return from_datetime(moment)

@@ -1,0 +1,97 @@
+"""Shared test fixtures: a real telemock server on a free loopback port, and HTTP clients for it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from emulator import Config, create_app
+
+
+@dataclass
+class LiveServer:
+    """A running emulator: its base URL, the app (for its runtime) and a control-API client."""
+
+    url: str
+    app: Any
+    server: uvicorn.Server
+    thread: threading.Thread
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    @property
+    def runtime(self) -> Any:
+        return self.app.state.runtime
+
+    def client(self, prefix: str = "", **kwargs: Any) -> httpx.Client:
+        client = httpx.Client(base_url=f"{self.url}{prefix}", timeout=10, **kwargs)
+        self.clients.append(client)
+        return client
+
+    def admin(self) -> httpx.Client:
+        return self.client("/_telemock")
+
+    def stop(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(config: Config | None = None) -> LiveServer:
+    app = create_app(config or Config())
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_config=None, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("telemock test server did not start")
+        time.sleep(0.005)
+    return LiveServer(url=f"http://127.0.0.1:{port}", app=app, server=server, thread=thread)
+
+
+@pytest.fixture(scope="session")
+def server_factory() -> Iterator[Callable[..., LiveServer]]:
+    """Start extra servers with their own Config (profiles, fixtures, settings); stopped at the end."""
+    started: list[LiveServer] = []
+
+    def make(config: Config | None = None) -> LiveServer:
+        live = start_server(config)
+        started.append(live)
+        return live
+
+    yield make
+    for live in started:
+        live.stop()
+
+
+@pytest.fixture(scope="session")
+def session_server(server_factory: Callable[..., LiveServer]) -> LiveServer:
+    return server_factory()
+
+
+@pytest.fixture
+def server(session_server: LiveServer) -> Iterator[LiveServer]:
+    """The shared server, reset before each test: fixtures, real-time clock, default profiles."""
+    session_server.admin().post("/reset").raise_for_status()
+    yield session_server
+
+
+@pytest.fixture
+def observed_server(server_factory: Callable[..., LiveServer]) -> LiveServer:
+    return server_factory(Config(profile="observed"))
+
+
+FIXTURES_DIR = Path(__file__).parent / "fixtures"
