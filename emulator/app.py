@@ -6,7 +6,6 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .admin import admin_app
@@ -57,6 +56,33 @@ class HostRouting:
         await self.app(scope, receive, send)
 
 
+class PrefixDispatch:
+    """Hands a request to the app mounted at its first path segment, with a dict lookup.
+
+    Replaces Starlette's Mount, whose `.*` pattern does not match paths with a newline and
+    which would try each mount in turn.
+    """
+
+    def __init__(self, app: ASGIApp, mounts: dict[str, ASGIApp]) -> None:
+        self.app = app
+        self.mounts = mounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            segment = path[1:].split("/", 1)[0]
+            target = self.mounts.get(segment)
+            if target is not None and (len(path) == len(segment) + 1 or path[len(segment) + 1] == "/"):
+                prefix = "/" + segment
+                root_path = scope.get("root_path", "")
+                child = dict(scope)
+                child["root_path"] = root_path + prefix
+                child["app_root_path"] = scope.get("app_root_path", root_path)
+                await target(child, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def unknown_path(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     runtime: Runtime = request.app.state.runtime
@@ -76,9 +102,10 @@ async def unknown_path(request: Request, exc: Exception) -> Response:
 def create_app(config: Config | None = None) -> Starlette:
     """The emulator as an ASGI app. Raises FixtureError when the fixtures are unusable."""
     runtime = Runtime(config or Config())
-    routes = [Mount(ADMIN_PREFIX, app=admin_app(runtime))]
-    routes += [Mount(f"/{name}", app=ProviderApp(provider)) for name, provider in runtime.providers.items()]
-    app = Starlette(routes=routes, exception_handlers={404: unknown_path, 405: unknown_path})
+    mounts: dict[str, ASGIApp] = {ADMIN_PREFIX.strip("/"): admin_app(runtime)}
+    mounts.update({name: ProviderApp(provider) for name, provider in runtime.providers.items()})
+    app = Starlette(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=runtime.lifespan)
     app.state.runtime = runtime
+    app.add_middleware(PrefixDispatch, mounts=mounts)
     app.add_middleware(HostRouting, runtime=runtime)
     return app

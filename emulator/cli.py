@@ -61,6 +61,8 @@ def main() -> None:
               help="Fixture YAML file (repeatable). Default: the bundled default.yaml.")
 @click.option("--profile", "profiles", multiple=True, default=("documented",), show_default=True,
               help="documented|observed, or PROVIDER=PROFILE (repeatable).")
+@click.option("--provider", "providers", multiple=True, metavar="NAME",
+              help="Run only this provider (repeatable). Default: all.")
 @click.option("--set", "settings", multiple=True, metavar="PROVIDER.KEY=VALUE", help="Override a provider setting.")
 @click.option("--journal-size", default=1000, show_default=True, type=click.IntRange(1), help="Requests kept in the journal.")
 @click.option("--auto-tenants/--no-auto-tenants", default=False, show_default=True,
@@ -72,6 +74,7 @@ def serve(
     port: int,
     fixtures: tuple[Path, ...],
     profiles: tuple[str, ...],
+    providers: tuple[str, ...],
     settings: tuple[str, ...],
     journal_size: int,
     auto_tenants: bool,
@@ -84,6 +87,7 @@ def serve(
     configure_logging(log_format, log_level)
     profile, provider_profiles = parse_profiles(profiles)
     config = Config(
+        providers=list(providers) or None,
         fixtures=list(fixtures),
         profile=profile,
         provider_profiles=provider_profiles,

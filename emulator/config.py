@@ -13,16 +13,18 @@ PROFILES = ("documented", "observed")
 class Config:
     """Everything `create_app` needs; every field has the embedded default.
 
-    `fixtures` empty means the bundled `default.yaml`. `profile` applies to every provider
+    `providers` None runs every provider plugin; a list runs only those. `fixtures` empty means the bundled `default.yaml`. `profile` applies to every provider
     unless `provider_profiles` names one for it. `settings` overrides provider settings by
     provider name (the same keys a fixture's `settings:` section takes).
     """
 
+    providers: list[str] | None = None
     fixtures: list[Path] = field(default_factory=list)
     profile: str = "documented"
     provider_profiles: dict[str, str] = field(default_factory=dict)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     journal_size: int = 1000
+    delivery_history: int = 1000
     max_body_bytes: int = 1024 * 1024
     auto_tenants: bool = False
     log_requests: bool = True

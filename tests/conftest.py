@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -45,8 +46,17 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+def only_providers() -> list[str] | None:
+    """TELEMOCK_TEST_PROVIDERS=voipbin,gigs limits the test servers to those plugins."""
+    names = os.environ.get("TELEMOCK_TEST_PROVIDERS", "")
+    return [n.strip() for n in names.split(",") if n.strip()] or None
+
+
 def start_server(config: Config | None = None) -> LiveServer:
-    app = create_app(config or Config())
+    config = config or Config()
+    if config.providers is None:
+        config.providers = only_providers()
+    app = create_app(config)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

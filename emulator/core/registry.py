@@ -10,14 +10,26 @@ if TYPE_CHECKING:
     from .provider import Provider
 
 
-def provider_classes() -> list[type["Provider"]]:
+def provider_names() -> list[str]:
     from .. import providers
 
+    return sorted(info.name for info in pkgutil.iter_modules(providers.__path__) if info.ispkg)
+
+
+def provider_classes(only: list[str] | None = None) -> list[type["Provider"]]:
+    """The plugins to run; `only` limits them (and what gets imported) to the named ones."""
+    from .. import providers
+
+    available = provider_names()
+    if only is not None:
+        unknown = sorted(set(only) - set(available))
+        if unknown:
+            raise LookupError(f"no provider named {', '.join(unknown)} (available: {', '.join(available)})")
     found = []
-    for info in sorted(pkgutil.iter_modules(providers.__path__), key=lambda i: i.name):
-        if not info.ispkg:
+    for name in available:
+        if only is not None and name not in only:
             continue
-        module = importlib.import_module(f"{providers.__name__}.{info.name}")
+        module = importlib.import_module(f"{providers.__name__}.{name}")
         cls = getattr(module, "PROVIDER", None)
         if cls is not None:
             found.append(cls)

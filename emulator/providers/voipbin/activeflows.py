@@ -22,22 +22,23 @@ if TYPE_CHECKING:
 MAX_VARIABLES = 100
 MAX_VARIABLES_BYTES = 64 * 1024
 MAX_VARIABLE_BYTES = 32 * 1024
-START_ACTION = {"id": "00000000-0000-0000-0000-000000000001", "next_id": NIL_UUID, "type": "answer"}
+# Before execution reaches a real action, current_action is the reserved start marker (no type).
+START_ACTION = {"id": "00000000-0000-0000-0000-000000000001", "next_id": NIL_UUID, "type": ""}
 
 
 def variables_from(request: Request, raw: Any) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        fail(request, "INVALID_ARGUMENT", "INVALID_JSON_BODY")
+        fail(request, "INVALID_ARGUMENT", "INVALID_VARIABLES", "variables must map strings to strings")
     kept = {k: v for k, v in raw.items() if not k.startswith("voipbin.")}
     if len(kept) > MAX_VARIABLES:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", f"at most {MAX_VARIABLES} variables are allowed")
+        fail(request, "INVALID_ARGUMENT", "INVALID_VARIABLES", f"at most {MAX_VARIABLES} variables are allowed")
     sizes = [len(k.encode()) + len(v.encode()) for k, v in kept.items()]
     if any(len(v.encode()) > MAX_VARIABLE_BYTES for v in kept.values()):
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "a variable value may be at most 32 KB")
+        fail(request, "INVALID_ARGUMENT", "INVALID_VARIABLES", "a variable value may be at most 32 KB")
     if sum(sizes) > MAX_VARIABLES_BYTES:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "variables may total at most 64 KB")
+        fail(request, "INVALID_ARGUMENT", "INVALID_VARIABLES", "variables may total at most 64 KB")
     return kept
 
 
@@ -47,9 +48,9 @@ def webhook_from(request: Request, body: dict[str, Any]) -> tuple[str, str]:
     if uri:
         parts = urlsplit(uri)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "webhook_uri must be an http or https URL")
+            fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_URI", "webhook_uri must be an http or https URL")
     if method and method not in WEBHOOK_METHODS:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "webhook_method must be POST, GET, PUT or DELETE")
+        fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_METHOD", "webhook_method must be POST, GET, PUT or DELETE")
     return uri, method
 
 
@@ -107,7 +108,7 @@ async def activeflows_list(provider: "VoipbinProvider", request: Request) -> Res
 
 async def activeflows_get(provider: "VoipbinProvider", request: Request) -> Response:
     caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "RESOURCE_NOT_FOUND")
+    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     require_manager(request, caller)
     return json_response(render_activeflow(activeflow, provider.profile))
 
@@ -115,7 +116,7 @@ async def activeflows_get(provider: "VoipbinProvider", request: Request) -> Resp
 async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Response:
     """Idempotent: stopping an ended activeflow changes nothing and still answers 200."""
     caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "RESOURCE_NOT_FOUND")
+    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     require_manager(request, caller)
     if activeflow["status"] != "ended":
         activeflow["status"] = "ended"
@@ -126,7 +127,7 @@ async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Res
 async def activeflows_delete(provider: "VoipbinProvider", request: Request) -> Response:
     """The service answers 200 with the deleted activeflow (its own spec says 204)."""
     caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "RESOURCE_NOT_FOUND")
+    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     require_manager(request, caller)
     now = provider.clock.stamp_us()
     activeflow.update(status="ended", tm_update=now, tm_delete=now)

@@ -36,6 +36,7 @@ MESSAGES = {
     "NUMBER_NOT_FOUND": "The phone number was not found.",
     "RESOURCE_NOT_FOUND": "The requested resource was not found.",
     "FLOW_NOT_FOUND": "The flow was not found.",
+    "ACTIVEFLOW_NOT_FOUND": "The active flow was not found.",
     "ROUTE_NOT_FOUND": "The requested endpoint does not exist.",
     "METHOD_NOT_ALLOWED": "The method is not allowed for this endpoint.",
     "INTERNAL": "An internal error occurred.",

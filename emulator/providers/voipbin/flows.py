@@ -114,10 +114,10 @@ async def flows_delete(provider: "VoipbinProvider", request: Request) -> Respons
     return json_response(render_flow(flow, provider.profile))
 
 
-async def flows_direct_hash_regenerate(provider: "VoipbinProvider", request: Request) -> Response:
+async def flows_regenerate_direct_hash(provider: "VoipbinProvider", request: Request) -> Response:
     caller = authenticate(provider, request)
     flow = find_owned(provider, request, caller, "flows", "FLOW_NOT_FOUND")
     require_manager(request, caller)
-    flow["direct_hash"] = "direct." + secrets.token_hex(10)
+    flow["direct_hash"] = "direct." + secrets.token_hex(6)
     flow["tm_update"] = provider.clock.stamp_us()
     return json_response(render_flow(flow, provider.profile))

@@ -107,7 +107,9 @@ def render_number(number: dict[str, Any], profile: VoipbinProfile) -> dict[str, 
 
 
 def render_action(action: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]:
-    rendered: dict[str, Any] = {"id": action["id"], "next_id": action["next_id"], "type": action["type"]}
+    rendered: dict[str, Any] = {"id": action["id"], "next_id": action["next_id"]}
+    if action.get("type"):
+        rendered["type"] = action["type"]
     if action.get("option"):
         rendered["option"] = action["option"]
     if action.get("tm_execute") is not None:

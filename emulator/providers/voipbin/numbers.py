@@ -66,7 +66,7 @@ async def numbers_create(provider: "VoipbinProvider", request: Request) -> Respo
         if limit is not None and held >= limit:
             fail_untyped(
                 request, internal, "FAILED_PRECONDITION", "RESOURCE_LIMIT_EXCEEDED",
-                f"resource limit exceeded: the {customer['plan']} plan allows {limit} virtual numbers",
+                "The virtual number limit of the billing plan has been reached.",
             )
     else:
         if not customer["identity_verified"]:

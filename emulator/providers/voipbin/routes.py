@@ -32,7 +32,7 @@ TABLE: list[tuple[str, str, str, Handler]] = [
     ("GET", "/v1.0/flows/{id}", "flows_get", flows.flows_get),
     ("PUT", "/v1.0/flows/{id}", "flows_update", flows.flows_update),
     ("DELETE", "/v1.0/flows/{id}", "flows_delete", flows.flows_delete),
-    ("POST", "/v1.0/flows/{id}/direct-hash-regenerate", "flows_direct_hash_regenerate", flows.flows_direct_hash_regenerate),
+    ("POST", "/v1.0/flows/{id}/direct-hash-regenerate", "flows_regenerate_direct_hash", flows.flows_regenerate_direct_hash),
     ("GET", "/v1.0/activeflows", "activeflows_list", activeflows.activeflows_list),
     ("POST", "/v1.0/activeflows", "activeflows_create", activeflows.activeflows_create),
     ("GET", "/v1.0/activeflows/{id}", "activeflows_get", activeflows.activeflows_get),

@@ -1,0 +1,358 @@
+"""The outbox: every webhook message a provider sends, its attempts, its schedule and its turn.
+
+Providers put messages in with `send` (one URL: a customer's webhook_uri, a number's handler
+URL) or `publish` (fan-out to the endpoints registered for a tenant). The delivery worker takes
+ready messages out, attempts them and reports back; the outbox decides what happens next on
+the virtual clock. Pending messages are never dropped while the emulator runs; finished ones
+are kept up to a bounded history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .clock import MICROS, VirtualClock, rfc3339
+from .endpoints import EndpointRegistry
+from .ids import base62_id
+from .timers import Timers
+from .webhooks import DeliveryPolicy, WebhookFormat
+
+PENDING, SENDING, SUCCEEDED, FAILED = "pending", "sending", "succeeded", "failed"
+STATUSES = (PENDING, SENDING, SUCCEEDED, FAILED)
+MAX_BODY_CHARS = 64 * 1024
+TIMER_PREFIX = "outbox:"
+
+
+def clip(raw: bytes | str) -> str:
+    text = raw if isinstance(raw, str) else raw[:MAX_BODY_CHARS].decode("utf-8", errors="replace")
+    if not isinstance(raw, str) and len(raw) > MAX_BODY_CHARS:
+        text += f"…[{len(raw) - MAX_BODY_CHARS} more bytes]"
+    return text
+
+
+@dataclass
+class Message:
+    """One message to one destination, with every attempt made so far."""
+
+    id: str
+    message_id: str
+    seq: int
+    provider: str
+    tenant: str | None
+    url: str
+    method: str
+    body: bytes
+    headers: dict[str, str]
+    secret: str | None
+    format: str
+    policy: DeliveryPolicy
+    event_type: str | None
+    ordering_key: str | None
+    endpoint: str | None
+    created_us: int
+    occurred_us: int
+    status: str = PENDING
+    next_attempt_us: int | None = None
+    cycle_start: int = 0
+    finished_seq: int = 0
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def lane(self) -> tuple[str, str] | None:
+        """Messages in one lane are delivered one after the other, in sending order."""
+        if not self.policy.ordered or self.ordering_key is None:
+            return None
+        return (self.endpoint or self.url, self.ordering_key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "message_id": self.message_id,
+            "provider": self.provider,
+            "tenant": self.tenant,
+            "type": self.event_type,
+            "endpoint": self.endpoint,
+            "url": self.url,
+            "method": self.method,
+            "ordering_key": self.ordering_key,
+            "status": self.status,
+            "created": rfc3339(self.created_us),
+            "occurred": rfc3339(self.occurred_us),
+            "next_attempt": rfc3339(self.next_attempt_us) if self.next_attempt_us is not None else None,
+            "attempts_left": max(0, len(self.policy.attempt_delays_s) - (len(self.attempts) - self.cycle_start)),
+            "request": {"headers": dict(self.headers), "body": clip(self.body)},
+            "attempts": self.attempts,
+        }
+
+
+class Outbox:
+    """Messages by id, their delivery lanes, the ready queue and the waiters of wait-for queries."""
+
+    def __init__(self, clock: VirtualClock, timers: Timers, endpoints: EndpointRegistry, capacity: int = 1000) -> None:
+        self.clock = clock
+        self.timers = timers
+        self.endpoints = endpoints
+        self.capacity = capacity
+        self.formats: dict[str, WebhookFormat] = {}
+        self.messages: dict[str, Message] = {}
+        self._lanes: dict[tuple[str, str], deque[str]] = {}
+        self._ready: deque[str] = deque()
+        self._finished: deque[tuple[str, int]] = deque()
+        self._finished_count = 0
+        self._seq = itertools.count(1)
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    # --- what providers call ------------------------------------------------------------------
+
+    def send(
+        self,
+        *,
+        provider: str,
+        tenant: str | None,
+        url: str,
+        body: bytes,
+        fmt: WebhookFormat,
+        policy: DeliveryPolicy,
+        secret: str | None = None,
+        event_type: str | None = None,
+        ordering_key: str | None = None,
+        method: str = "POST",
+        headers: dict[str, str] | None = None,
+        endpoint: str | None = None,
+        message_id: str | None = None,
+        occurred_us: int | None = None,
+    ) -> Message:
+        """Queues one message for `url`; its first attempt is due `policy.attempt_delays_s[0]` from now."""
+        self.formats[fmt.name] = fmt  # the latest wins: settings may change a provider's format
+        now = self.clock.now_us()
+        message = Message(
+            id=base62_id("dlv_", 24),
+            message_id=message_id or base62_id("msg_", 27),
+            seq=next(self._seq),
+            provider=provider,
+            tenant=tenant,
+            url=url,
+            method=method.upper(),
+            body=body,
+            headers=dict(headers or {}),
+            secret=secret,
+            format=fmt.name,
+            policy=policy,
+            event_type=event_type,
+            ordering_key=ordering_key,
+            endpoint=endpoint,
+            created_us=now,
+            occurred_us=now if occurred_us is None else occurred_us,
+            next_attempt_us=now + round(policy.attempt_delays_s[0] * MICROS),
+        )
+        self.messages[message.id] = message
+        lane = message.lane
+        if lane is not None:
+            self._lanes.setdefault(lane, deque()).append(message.id)
+        self._arm(message)
+        self._changed()
+        return message
+
+    def publish(
+        self,
+        *,
+        provider: str,
+        tenant: str,
+        event_type: str,
+        body: bytes,
+        policy: DeliveryPolicy,
+        ordering_key: str | None = None,
+        occurred_us: int | None = None,
+    ) -> list[Message]:
+        """Sends one event to every endpoint of the tenant that accepts its type (same message id for all)."""
+        targets = self.endpoints.matching(provider, tenant, event_type)
+        if not targets:
+            return []
+        fmt = self.endpoints.formats[provider]
+        message_id = base62_id("msg_", 27)
+        return [
+            self.send(
+                provider=provider,
+                tenant=tenant,
+                url=endpoint["url"],
+                body=body,
+                fmt=fmt,
+                policy=policy,
+                secret=endpoint["secret"],
+                event_type=event_type,
+                ordering_key=ordering_key,
+                endpoint=endpoint["id"],
+                message_id=message_id,
+                occurred_us=occurred_us,
+            )
+            for endpoint in targets
+        ]
+
+    # --- scheduling ---------------------------------------------------------------------------
+
+    def _arm(self, message: Message) -> None:
+        """Sets a timer for the message's next attempt, unless an earlier message of its lane is unfinished."""
+        lane = message.lane
+        if lane is not None and message.status == PENDING:
+            queue = self._lanes.get(lane)
+            if queue and queue[0] != message.id and message.id in queue:
+                return
+        if message.next_attempt_us is not None:
+            self.timers.schedule(TIMER_PREFIX + message.id, message.next_attempt_us, lambda _due, m=message.id: self._due(m))
+
+    def _due(self, message_id: str) -> None:
+        message = self.messages.get(message_id)
+        if message is not None and message.status == PENDING:
+            self._ready.append(message_id)
+            self._changed()
+
+    # --- what the delivery worker calls -------------------------------------------------------
+
+    def take_ready(self) -> Message | None:
+        """The next message whose attempt is due, now marked as sending; None when there is none."""
+        while self._ready:
+            message = self.messages.get(self._ready.popleft())
+            if message is not None and message.status == PENDING:
+                message.status = SENDING
+                message.next_attempt_us = None
+                return message
+        return None
+
+    def has_ready(self) -> bool:
+        return bool(self._ready)
+
+    def finish_attempt(self, message: Message, attempt: dict[str, Any], succeeded: bool) -> None:
+        """Records an attempt; schedules the next one, or ends the message and lets its lane move on."""
+        if self.messages.get(message.id) is not message:
+            return  # dropped by a reset while the attempt was in flight
+        attempt["attempt"] = len(message.attempts) + 1
+        message.attempts.append(attempt)
+        used = len(message.attempts) - message.cycle_start
+        delays = message.policy.attempt_delays_s
+        if succeeded or used >= len(delays):
+            message.status = SUCCEEDED if succeeded else FAILED
+            message.next_attempt_us = None
+            self._finish(message)
+        else:
+            message.status = PENDING
+            message.next_attempt_us = self.clock.now_us() + round(delays[used] * MICROS)
+            self._arm(message)
+        self._changed()
+        self.timers.run_due()
+
+    def _finish(self, message: Message) -> None:
+        lane = message.lane
+        queue = self._lanes.get(lane) if lane is not None else None
+        if queue is not None:
+            try:
+                queue.remove(message.id)
+            except ValueError:
+                pass
+            if queue:
+                head = self.messages.get(queue[0])
+                if head is not None and head.status == PENDING:
+                    self._arm(head)
+            else:
+                del self._lanes[lane]  # type: ignore[arg-type]
+        message.finished_seq = next(self._seq)
+        self._finished.append((message.id, message.finished_seq))
+        self._finished_count += 1
+        while self._finished_count > self.capacity and self._finished:
+            old_id, finished_seq = self._finished.popleft()
+            old = self.messages.get(old_id)
+            if old is not None and old.finished_seq == finished_seq and old.status in (SUCCEEDED, FAILED):
+                del self.messages[old_id]
+                self._finished_count -= 1
+
+    # --- what the control API calls -----------------------------------------------------------
+
+    def replay(self, message_id: str) -> Message:
+        """Sends a finished message again (same webhook id), with a fresh set of attempts, out of lane order."""
+        message = self.messages.get(message_id)
+        if message is None:
+            raise LookupError(f"no delivery {message_id!r}")
+        if message.status not in (SUCCEEDED, FAILED):
+            raise ValueError(f"delivery {message_id} is still {message.status}; only finished deliveries can be replayed")
+        message.status = PENDING
+        message.finished_seq = 0
+        self._finished_count -= 1
+        message.cycle_start = len(message.attempts)
+        message.next_attempt_us = self.clock.now_us()
+        self._arm(message)  # not in its lane any more, so it does not wait for the lane's turn
+        self._changed()
+        return message
+
+    def get(self, message_id: str) -> Message | None:
+        return self.messages.get(message_id)
+
+    def query(
+        self,
+        *,
+        provider: str | None = None,
+        tenant: str | None = None,
+        event_type: str | None = None,
+        status: str | None = None,
+        endpoint: str | None = None,
+    ) -> list[Message]:
+        """Matching messages, oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if (provider is None or m.provider == provider)
+            and (tenant is None or m.tenant == tenant)
+            and (event_type is None or m.event_type == event_type)
+            and (status is None or m.status == status)
+            and (endpoint is None or m.endpoint == endpoint)
+        ]
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Waits (without polling) until `condition()` holds or `timeout` real seconds pass."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.add(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except asyncio.TimeoutError:
+                return condition()
+            finally:
+                self._waiters.discard(waiter)
+        return True
+
+    def clear(self, provider: str | None = None, tenant: str | None = None) -> None:
+        """Forgets messages (pending ones too): all, one provider's or one tenant's. Used by reset."""
+        for message in list(self.messages.values()):
+            if (provider is None or message.provider == provider) and (tenant is None or message.tenant == tenant):
+                del self.messages[message.id]
+                self.timers.cancel(TIMER_PREFIX + message.id)
+                if message.status in (SUCCEEDED, FAILED):
+                    self._finished_count -= 1
+        for lane, queue in list(self._lanes.items()):
+            kept = deque(i for i in queue if i in self.messages)
+            if kept:
+                self._lanes[lane] = kept
+                head = self.messages[kept[0]]
+                if head.status == PENDING:
+                    self._arm(head)
+            else:
+                del self._lanes[lane]
+        self._finished = deque((i, s) for i, s in self._finished if i in self.messages)
+        self._changed()
+
+    def _changed(self) -> None:
+        for waiter in list(self._waiters):
+            if not waiter.done():
+                waiter.get_loop().call_soon_threadsafe(_resolve, waiter)
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
