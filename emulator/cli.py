@@ -152,6 +152,14 @@ def announcing_server_class() -> type:
             click.echo("\n".join(lines))
             sys.stdout.flush()
 
+        async def shutdown(self, sockets: Any = None) -> None:
+            await super().shutdown(sockets=sockets)
+            # uvicorn re-raises the stop signal after a graceful shutdown; a stopped
+            # emulator is a success, so the process exits 0 instead of dying by signal.
+            captured = getattr(self, "_captured_signals", None)
+            if isinstance(captured, list):
+                captured.clear()
+
     return AnnouncingServer
 
 

@@ -50,7 +50,7 @@ class ProviderApp:
     async def serve_spec(self, request: Any) -> Response:
         from contracts.specs import served_spec
 
-        base = str(request.base_url).rstrip("/")
+        base = f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
         return json_response(served_spec(self.provider.name, base))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
