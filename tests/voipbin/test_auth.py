@@ -101,3 +101,27 @@ def test_auto_tenants_give_unknown_keys_an_empty_customer(server_factory):
     assert created.status_code == 200
     demo = live.client("/voipbin/v1.0", params={"accesskey": ACCESSKEY})
     assert all(n["number"] != "+899555000111" for n in demo.get("/numbers").json()["result"])
+
+
+def test_frozen_account_is_refused_with_recovery_details(server_factory, tmp_path):
+    from emulator import Config
+
+    fixture = tmp_path / "frozen.yaml"
+    fixture.write_text("voipbin:\n  customers:\n    - {tenant: f, frozen: true, accesskeys: [{key: k-f}]}\n")
+    client = server_factory(Config(fixtures=[fixture])).client("/voipbin/v1.0", params={"accesskey": "k-f"})
+    response = client.get("/numbers")
+    assert response.status_code == 403
+    error = error_of(response)
+    assert error["reason"] == "ACCOUNT_FROZEN"
+    assert error["details"][0]["recovery_endpoint"] == "DELETE /auth/unregister"
+
+
+def test_cors_is_open_to_every_origin(anon):
+    preflight = anon.options(
+        "/v1.0/numbers", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", "https://app.example")
+    simple = anon.get("/v1.0/numbers", params={"accesskey": ACCESSKEY}, headers={"Origin": "https://app.example"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    assert "X-Request-Id" in simple.headers["access-control-expose-headers"]

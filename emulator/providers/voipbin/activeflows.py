@@ -10,8 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.http import json_response
-from .auth import authenticate, require_manager
-from .common import find_owned, list_page, lookup, read_body, string_field, uuid_field
+from .common import list_page, lookup, manager, owned, read_body, string_field, uuid_field
 from .errors import fail
 from .flows import actions_from
 from .models import NIL_UUID, WEBHOOK_METHODS, parse_uuid, render_activeflow
@@ -55,8 +54,7 @@ def webhook_from(request: Request, body: dict[str, Any]) -> tuple[str, str]:
 
 
 async def activeflows_create(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    caller = manager(provider, request)
     body = await read_body(request)
     requested_id = string_field(request, body, "id")
     activeflow_id = parse_uuid(requested_id) if requested_id else None
@@ -101,23 +99,18 @@ async def activeflows_create(provider: "VoipbinProvider", request: Request) -> R
 
 
 async def activeflows_list(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    caller = manager(provider, request)
     return list_page(provider, request, caller, "activeflows", lambda a: render_activeflow(a, provider.profile))
 
 
 async def activeflows_get(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, activeflow = owned(provider, request, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     return json_response(render_activeflow(activeflow, provider.profile))
 
 
 async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Response:
     """Idempotent: stopping an ended activeflow changes nothing and still answers 200."""
-    caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, activeflow = owned(provider, request, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     if activeflow["status"] != "ended":
         activeflow["status"] = "ended"
         activeflow["tm_update"] = provider.clock.stamp_us()
@@ -126,9 +119,7 @@ async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Res
 
 async def activeflows_delete(provider: "VoipbinProvider", request: Request) -> Response:
     """The service answers 200 with the deleted activeflow (its own spec says 204)."""
-    caller = authenticate(provider, request)
-    activeflow = find_owned(provider, request, caller, "activeflows", "ACTIVEFLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, activeflow = owned(provider, request, "activeflows", "ACTIVEFLOW_NOT_FOUND")
     now = provider.clock.stamp_us()
     activeflow.update(status="ended", tm_update=now, tm_delete=now)
     return json_response(render_activeflow(activeflow, provider.profile))

@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from ...core.http import json_response
 from ...core.http import read_json as read_json_body
-from .auth import Caller
+from .auth import Caller, authenticate, require_manager
 from .errors import fail
 from .models import lenient_uuid, parse_uuid
 from .timefmt import page_token, parse_page_token
@@ -67,6 +67,23 @@ def find_owned(
     """The caller's live resource: existence first, then soft deletion, then ownership."""
     item_id = path_uuid(request)
     return lookup(provider, request, caller, collection, item_id, not_found_reason)
+
+
+def manager(provider: "VoipbinProvider", request: Request) -> Caller:
+    """The caller, who must hold CustomerAdmin or CustomerManager."""
+    caller = authenticate(provider, request)
+    require_manager(request, caller)
+    return caller
+
+
+def owned(
+    provider: "VoipbinProvider", request: Request, collection: str, not_found_reason: str
+) -> tuple[Caller, dict[str, Any]]:
+    """Caller and path resource, checked in the service's order: auth, id, existence, permission."""
+    caller = authenticate(provider, request)
+    item = find_owned(provider, request, caller, collection, not_found_reason)
+    require_manager(request, caller)
+    return caller, item
 
 
 def lookup(

@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from ...core.http import json_response
 from .actions import InvalidActionType, InvalidAnonymous, MalformedAction, normalize_actions
-from .auth import Caller, authenticate, require_manager
-from .common import find_owned, list_page, lookup, read_body, string_field, uuid_field
+from .auth import Caller
+from .common import list_page, lookup, manager, owned, read_body, string_field, uuid_field
 from .errors import fail, fail_untyped
 from .models import NIL_UUID, new_flow, render_flow
 
@@ -55,8 +55,7 @@ def live_flows(caller: Caller) -> int:
 
 
 async def flows_create(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    caller = manager(provider, request)
     fields = await flow_fields(provider, request, caller)
     if live_flows(caller) >= MAX_FLOWS_PER_CUSTOMER:
         fail_untyped(
@@ -69,8 +68,7 @@ async def flows_create(provider: "VoipbinProvider", request: Request) -> Respons
 
 
 async def flows_list(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    caller = manager(provider, request)
     return list_page(
         provider, request, caller, "flows",
         lambda f: render_flow(f, provider.profile), keep=lambda f: f["type"] == "flow",
@@ -78,16 +76,12 @@ async def flows_list(provider: "VoipbinProvider", request: Request) -> Response:
 
 
 async def flows_get(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    flow = find_owned(provider, request, caller, "flows", "FLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, flow = owned(provider, request, "flows", "FLOW_NOT_FOUND")
     return json_response(render_flow(flow, provider.profile))
 
 
 async def flows_update(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    flow = find_owned(provider, request, caller, "flows", "FLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, flow = owned(provider, request, "flows", "FLOW_NOT_FOUND")
     fields = await flow_fields(provider, request, caller)
     flow.update(fields)
     flow["tm_update"] = provider.clock.stamp_us()
@@ -96,9 +90,7 @@ async def flows_update(provider: "VoipbinProvider", request: Request) -> Respons
 
 async def flows_delete(provider: "VoipbinProvider", request: Request) -> Response:
     """Soft delete; numbers pointing at the flow fall back to the nil UUID without a webhook."""
-    caller = authenticate(provider, request)
-    flow = find_owned(provider, request, caller, "flows", "FLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, flow = owned(provider, request, "flows", "FLOW_NOT_FOUND")
     now = provider.clock.stamp_us()
     flow["tm_update"] = flow["tm_delete"] = now
     for number in caller.state["numbers"].values():
@@ -115,9 +107,7 @@ async def flows_delete(provider: "VoipbinProvider", request: Request) -> Respons
 
 
 async def flows_regenerate_direct_hash(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    flow = find_owned(provider, request, caller, "flows", "FLOW_NOT_FOUND")
-    require_manager(request, caller)
+    caller, flow = owned(provider, request, "flows", "FLOW_NOT_FOUND")
     flow["direct_hash"] = "direct." + secrets.token_hex(6)
     flow["tm_update"] = provider.clock.stamp_us()
     return json_response(render_flow(flow, provider.profile))

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...core.clock import MICROS
 from ...core.http import json_response
 from .auth import authenticate, require_manager
-from .common import bool_field, find_owned, list_page, page_size, read_body, string_field, uuid_field
+from .common import bool_field, list_page, manager, owned, page_size, read_body, string_field, uuid_field
 from .errors import fail, fail_untyped
 from .fixtures import PLAN_LIMITS
 from .models import E164, NIL_UUID, new_number, render_number
@@ -105,15 +105,12 @@ async def numbers_create(provider: "VoipbinProvider", request: Request) -> Respo
 
 
 async def numbers_list(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    caller = manager(provider, request)
     return list_page(provider, request, caller, "numbers", lambda n: render(provider, n))
 
 
 async def numbers_get(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    number = find_owned(provider, request, caller, "numbers", "NUMBER_NOT_FOUND")
-    require_manager(request, caller)
+    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     return json_response(render(provider, number))
 
 
@@ -134,9 +131,7 @@ def touch(provider: "VoipbinProvider", number: dict[str, Any], **changes: Any) -
 
 
 async def numbers_update(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    number = find_owned(provider, request, caller, "numbers", "NUMBER_NOT_FOUND")
-    require_manager(request, caller)
+    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     changes = {
         "call_flow_id": uuid_field(request, body, "call_flow_id"),
@@ -150,9 +145,7 @@ async def numbers_update(provider: "VoipbinProvider", request: Request) -> Respo
 
 
 async def numbers_update_flow_ids(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    number = find_owned(provider, request, caller, "numbers", "NUMBER_NOT_FOUND")
-    require_manager(request, caller)
+    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     return touch(
         provider,
@@ -163,17 +156,13 @@ async def numbers_update_flow_ids(provider: "VoipbinProvider", request: Request)
 
 
 async def numbers_update_metadata(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    number = find_owned(provider, request, caller, "numbers", "NUMBER_NOT_FOUND")
-    require_manager(request, caller)
+    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     return touch(provider, number, metadata={"rtp_debug": bool_field(request, body, "rtp_debug")})
 
 
 async def numbers_delete(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    number = find_owned(provider, request, caller, "numbers", "NUMBER_NOT_FOUND")
-    require_manager(request, caller)
+    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     provider.settle(number)
     now = provider.clock.stamp_us()
     number.update(status="deleted", tm_update=now, tm_delete=now, active_at=None)
@@ -188,8 +177,7 @@ async def numbers_renew(provider: "VoipbinProvider", request: Request) -> Respon
 
 
 async def available_numbers(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = authenticate(provider, request)
-    require_manager(request, caller)
+    manager(provider, request)
     size = page_size(request)
     kind = request.query_params.get("type", "")
     country = request.query_params.get("country_code", "")

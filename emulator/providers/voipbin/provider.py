@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -52,7 +53,14 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
         return errors.generic_error(conn, kind, detail)
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
-        return RequestIdMiddleware(app)
+        """Every response carries X-Request-Id; CORS is open to all origins, as the service's is."""
+        return CORSMiddleware(
+            RequestIdMiddleware(app),
+            allow_origins=["*"],
+            allow_methods=["POST", "GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-Id"],
+        )
 
     def demo_credentials(self) -> list[Credential]:
         found = []
