@@ -27,6 +27,7 @@ class Config:
     delivery_history: int = 1000
     max_body_bytes: int = 1024 * 1024
     auto_tenants: bool = False
+    verdicts: bool = True
     log_requests: bool = True
 
     def profile_for(self, provider: str) -> str:

@@ -118,6 +118,21 @@ def int_param(request: Request, name: str) -> int | None:
         raise AdminError(400, "invalid_query", f"{name!r} must be an integer") from None
 
 
+def bool_param(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    if raw.lower() in ("false", "0", "no"):
+        return False
+    raise AdminError(400, "invalid_query", f"{name!r} must be true or false")
+
+
+async def journal_summary(request: Request) -> Response:
+    return json_response({"providers": runtime_of(request).journal.summary()})
+
+
 async def journal(request: Request) -> Response:
     runtime = runtime_of(request)
     params = request.query_params
@@ -128,6 +143,7 @@ async def journal(request: Request) -> Response:
         method=params.get("method") or None,
         path=params.get("path") or None,
         status=int_param(request, "status"),
+        violations=bool_param(request, "violations"),
         limit=int_param(request, "limit"),
     )
     return json_response({"entries": [e.to_dict() for e in entries], "capacity": runtime.journal.capacity})

@@ -29,6 +29,7 @@ class JournalEntry:
     response_body: str | None
     duration_ms: float
     marks: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class JournalEntry:
             "response": {"headers": self.response_headers, "body": self.response_body},
             "duration_ms": self.duration_ms,
             "marks": self.marks,
+            "violations": self.violations,
         }
 
 
@@ -83,6 +85,7 @@ class Journal:
         response_body: bytes,
         duration_ms: float,
         marks: list[str] | None = None,
+        violations: list[dict[str, Any]] | None = None,
     ) -> JournalEntry:
         entry = JournalEntry(
             seq=next(self._seq),
@@ -100,6 +103,7 @@ class Journal:
             response_body=clip_body(mask_json_body(response_body)),
             duration_ms=duration_ms,
             marks=marks or [],
+            violations=violations or [],
         )
         self._entries.append(entry)
         return entry
@@ -110,6 +114,19 @@ class Journal:
     def clear(self) -> None:
         self._entries.clear()
 
+    def summary(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Per provider and operation: requests seen, and how many broke the contract."""
+        table: dict[str, dict[str, dict[str, int]]] = {}
+        for entry in self._entries:
+            row = table.setdefault(entry.provider, {}).setdefault(
+                entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
+            )
+            row["requests"] += 1
+            if entry.violations:
+                row["violating"] += 1
+                row["violations"] += len(entry.violations)
+        return table
+
     def query(
         self,
         *,
@@ -118,6 +135,7 @@ class Journal:
         method: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        violations: bool | None = None,
         limit: int | None = None,
     ) -> list[JournalEntry]:
         """Matching entries, oldest first; `path` matches as a substring, `limit` keeps the newest."""
@@ -130,6 +148,7 @@ class Journal:
             and (method is None or entry.method == method)
             and (path is None or path in entry.path)
             and (status is None or entry.status == status)
+            and (violations is None or bool(entry.violations) == violations)
         ]
         if limit is not None:
             found = found[-limit:] if limit > 0 else []

@@ -15,6 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .clock import rfc3339
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
+from .secrets import mask_json_body
 
 if TYPE_CHECKING:
     from .provider import Provider
@@ -120,6 +121,36 @@ class Recorder:
     def __init__(self, provider: "Provider[Any, Any]", app: Any) -> None:
         self.provider = provider
         self.app = app
+        self.contract = self._load_contract() if provider.runtime.config.verdicts else None
+
+    def _load_contract(self) -> Any:
+        from contracts.specs import available_specs
+        from contracts.validate import contract_for
+
+        return contract_for(self.provider.name) if self.provider.name in available_specs() else None
+
+    def verdict(
+        self,
+        scope: Scope,
+        operation: str | None,
+        query: dict[str, list[str]],
+        headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> list[dict[str, Any]]:
+        """How the client's request departs from the documented contract (judged, not enforced)."""
+        if self.contract is None or operation == "openapi":
+            return []
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        relative = path[len(root):] if root and path.startswith(root) else path
+        header_map: dict[str, str] = {}
+        for name, value in headers:
+            header_map[name.lower()] = value
+        _, found = self.contract.check_request(scope["method"], relative, query, header_map, body)
+        judged = [v.to_dict() for v in found]
+        for item in judged:
+            item["got"] = mask_json_body(item["got"].encode()).decode()
+        return judged
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started_at = time.perf_counter()
@@ -164,6 +195,8 @@ class Recorder:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         path = scope.get("path", "")
+        request_body = b"".join(request_chunks)
+        violations = self.verdict(scope, operation, query, headers, request_body)
         entry = runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
             provider=self.provider.name,
@@ -173,12 +206,24 @@ class Recorder:
             path=path,
             query=query,
             headers=headers,
-            body=b"".join(request_chunks),
+            body=request_body,
             status=status,
             response_headers=response_headers,
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
+            violations=violations,
         )
+        if violations:
+            log.warning(
+                "%s %s %s broke the documented contract: %s",
+                self.provider.name,
+                entry.method,
+                path,
+                "; ".join(f"{v['location']}: {v['message']}" for v in violations[:5])
+                + (f" (+{len(violations) - 5} more)" if len(violations) > 5 else ""),
+                extra={"provider": self.provider.name, "tenant": entry.tenant, "operation": operation,
+                       "status": status, "violations": violations},
+            )
         if runtime.config.log_requests:
             log.info(
                 "%s %s %s -> %d (%.1f ms)",
