@@ -92,6 +92,26 @@ async def reset(request: Request) -> Response:
     return json_response({"reset": {"provider": provider, "tenant": tenant}})
 
 
+async def seed(request: Request) -> Response:
+    """Adds tenants and objects from fixture sections (JSON, or YAML with a YAML content type)."""
+    runtime = runtime_of(request)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in ("application/yaml", "application/x-yaml", "text/yaml"):
+        try:
+            body = yaml.safe_load(await request.body())
+        except yaml.YAMLError as exc:
+            raise AdminError(400, "invalid_yaml", f"the body is not valid YAML: {exc}") from None
+        if not isinstance(body, dict):
+            raise AdminError(400, "invalid_body", "the body must map provider names to fixture sections")
+    else:
+        body = await body_object(request)
+    try:
+        runtime.seed(body, source="POST /_telemock/fixtures")
+    except FixtureError as exc:
+        raise AdminError(400, "invalid_fixtures", str(exc)) from None
+    return json_response({"seeded": sorted(body)}, 201)
+
+
 async def get_state(request: Request) -> Response:
     return json_response(runtime_of(request).snapshot())
 
@@ -187,6 +207,11 @@ async def clock_set(request: Request) -> Response:
         raise AdminError(400, "invalid_body", "'time' needs a UTC offset, e.g. 2026-01-01T00:00:00Z")
     runtime.clock.set(when)
     return json_response(runtime.clock.describe())
+
+
+async def providers(request: Request) -> Response:
+    runtime = runtime_of(request)
+    return json_response({"providers": {name: p.describe() for name, p in runtime.providers.items()}})
 
 
 async def profiles(request: Request) -> Response:

@@ -82,6 +82,22 @@ class Provider(Generic[ProfileT, SettingsT]):
     def demo_credentials(self) -> list[Credential]:
         return []
 
+    def demo_auth(self) -> dict[str, Any] | None:
+        """How a client authenticates as the first demo tenant, for test clients.
+
+        Keys: `headers`, `params`, `cookies` (dicts) and/or `basic` ([user, password]).
+        """
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "profile": self.profile_name,
+            "profiles": list(self.profiles),
+            "tenants": len(self.store.tenants),
+            "demo_auth": self.demo_auth(),
+        }
+
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """Provider-wide ASGI middleware (request ids, CORS…); none by default."""
         return app

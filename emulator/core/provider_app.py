@@ -165,19 +165,27 @@ class Recorder:
                 request_chunks.append(message.get("body", b""))
             return message
 
+        recorded = False
+
         async def recording_send(message: Message) -> None:
-            nonlocal status, response_headers
+            nonlocal status, response_headers, recorded
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
             elif message["type"] == "http.response.body":
                 response_chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and not recorded:
+                    # Journaled before the last byte leaves, so a client that has its answer
+                    # always finds the request (and its verdict) in the journal.
+                    recorded = True
+                    self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
             await send(message)
 
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
+            if not recorded:
+                self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
 
     def _record(
         self,

@@ -120,3 +120,32 @@ def test_provider_specs_are_served_with_the_emulator_as_server(server):
 def test_real_host_reaches_the_provider_without_prefix(server, host):
     response = server.client().get("/v1.0/numbers", params=KEY, headers={"Host": host})
     assert response.status_code == 200 and len(response.json()["result"]) == 3
+
+
+def test_seed_adds_state_until_the_next_reset(server):
+    admin = server.admin()
+    response = admin.post("/fixtures", json={"voipbin": {"customers": [{"tenant": "seeded", "accesskeys": [{"key": "k-seeded"}]}]}})
+    assert response.status_code == 201
+    seeded = server.client("/voipbin/v1.0", params={"accesskey": "k-seeded"})
+    assert seeded.get("/numbers").status_code == 200
+    admin.post("/reset").raise_for_status()
+    assert seeded.get("/numbers").status_code == 401
+
+
+def test_seed_accepts_yaml_and_is_all_or_nothing(server):
+    admin = server.admin()
+    yaml_body = "voipbin:\n  customers:\n    - {tenant: y1, accesskeys: [{key: k-y1}]}\n"
+    assert admin.post("/fixtures", content=yaml_body, headers={"Content-Type": "application/yaml"}).status_code == 201
+    before = admin.get("/state").json()["providers"]["voipbin"]["tenants"]
+    bad = {"voipbin": {"customers": [{"tenant": "ok2", "accesskeys": [{"key": "k-ok2"}]}, {"tenant": "bad", "plan": "gold"}]}}
+    response = admin.post("/fixtures", json=bad)
+    assert response.status_code == 400 and "customers[1].plan" in response.json()["error"]["message"]
+    assert admin.get("/state").json()["providers"]["voipbin"]["tenants"] == before
+    assert admin.post("/fixtures", json={"nope": {}}).status_code == 400
+
+
+def test_providers_describe_demo_auth(server):
+    providers = server.admin().get("/providers").json()["providers"]
+    voipbin = providers["voipbin"]
+    assert voipbin["demo_auth"] == {"params": {"accesskey": "voipbin_demo_accesskey"}}
+    assert voipbin["profile"] == "documented" and voipbin["tenants"] >= 1

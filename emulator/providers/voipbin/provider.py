@@ -71,6 +71,12 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
                 found.append(Credential(f"tenant {tenant} login (POST /voipbin/auth/login)", f"{username} / {user['password']}"))
         return found[:4]
 
+    def demo_auth(self) -> dict[str, Any] | None:
+        for state in self.store.tenants.values():
+            for key in state["accesskeys"]:
+                return {"params": {"accesskey": key}}
+        return None
+
     def load_tenants(self, fixture: VoipbinFixture, source: str) -> None:  # type: ignore[override]
         for position, customer in enumerate(fixture.customers):
             where = f"{source}: voipbin.customers[{position}]"

@@ -1,0 +1,144 @@
+"""One way to drive an emulator, whether it runs in this process or elsewhere (a CI container).
+
+The pytest plugin and the CLI checks use `Control`; `LocalControl` calls the runtime directly,
+`RemoteControl` speaks the control API over HTTP. Both expose the same operations.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any, Protocol
+
+import httpx
+
+
+class Control(Protocol):
+    base_url: str
+
+    def reset(self, provider: str | None = None, tenant: str | None = None) -> None: ...
+    def seed(self, data: dict[str, Any]) -> None: ...
+    def state(self) -> dict[str, Any]: ...
+    def journal(self, **filters: Any) -> list[dict[str, Any]]: ...
+    def clock(self, action: str, **body: Any) -> dict[str, Any]: ...
+    def set_profile(self, provider: str, profile: str) -> None: ...
+    def providers(self) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+class RemoteControl:
+    """A telemock reached over HTTP (`--telemock-url`, TELEMOCK_URL)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.http = httpx.Client(base_url=f"{self.base_url}/_telemock", timeout=30)
+
+    def _ok(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            raise RuntimeError(f"telemock control API: {response.request.method} {response.request.url.path} → {response.status_code} {response.text}")
+        return response.json()
+
+    def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
+        body = {k: v for k, v in {"provider": provider, "tenant": tenant}.items() if v}
+        self._ok(self.http.post("/reset", json=body))
+
+    def seed(self, data: dict[str, Any]) -> None:
+        self._ok(self.http.post("/fixtures", json=data))
+
+    def state(self) -> dict[str, Any]:
+        return self._ok(self.http.get("/state"))
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in filters.items() if v is not None}
+        return self._ok(self.http.get("/journal", params=params))["entries"]
+
+    def clock(self, action: str, **body: Any) -> dict[str, Any]:
+        if action == "get":
+            return self._ok(self.http.get("/clock"))
+        return self._ok(self.http.post(f"/clock/{action}", json=body or None))
+
+    def set_profile(self, provider: str, profile: str) -> None:
+        self._ok(self.http.put("/profiles", json={"provider": provider, "profile": profile}))
+
+    def providers(self) -> list[str]:
+        return list(self._ok(self.http.get("/health"))["providers"])
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class LocalControl:
+    """An emulator built in this process; a real socket is opened only when something asks for one."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.runtime = app.state.runtime
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._base_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Starting uvicorn on a free loopback port the first time a URL is needed."""
+        if self._base_url is None:
+            self._base_url = self._serve()
+        return self._base_url
+
+    def _serve(self) -> str:
+        import uvicorn
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn.Config(self.app, access_log=False, log_config=None, lifespan="on"))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the telemock server did not start")
+            time.sleep(0.002)
+        return f"http://127.0.0.1:{port}"
+
+    def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
+        self.runtime.reset(provider, tenant)
+
+    def seed(self, data: dict[str, Any]) -> None:
+        self.runtime.seed(data, source="telemock.seed()")
+
+    def state(self) -> dict[str, Any]:
+        return self.runtime.snapshot()
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        allowed = {"provider", "tenant", "method", "path", "status", "violations", "limit"}
+        return [e.to_dict() for e in self.runtime.journal.query(**{k: v for k, v in filters.items() if k in allowed})]
+
+    def clock(self, action: str, **body: Any) -> dict[str, Any]:
+        from datetime import datetime
+
+        clock = self.runtime.clock
+        if action == "freeze":
+            clock.freeze()
+        elif action == "resume":
+            clock.resume()
+        elif action == "advance":
+            clock.advance(body["seconds"])
+        elif action == "set":
+            clock.set(datetime.fromisoformat(str(body["time"]).replace("Z", "+00:00")))
+        elif action != "get":
+            raise ValueError(f"unknown clock action {action!r}")
+        return clock.describe()
+
+    def set_profile(self, provider: str, profile: str) -> None:
+        self.runtime.provider(provider).set_profile(profile)
+
+    def providers(self) -> list[str]:
+        return list(self.runtime.providers)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            if self._thread is not None:
+                self._thread.join(timeout=10)
