@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import os
 import socket
 import sys
 from pathlib import Path
@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from .config import PROFILES, Config
-from .core.fixtures import FixtureError
 
 log = logging.getLogger("telemock")
 
@@ -54,21 +53,36 @@ def main() -> None:
     """telemock: a local, stateful emulator of telecom number APIs."""
 
 
+def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--provider a,b` and `TELEMOCK_PROVIDERS="a b"` or `"a,b"` all name the same providers."""
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8780, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
-@click.option("--fixtures", "fixtures", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Fixture YAML file (repeatable). Default: the bundled default.yaml.")
-@click.option("--profile", "profiles", multiple=True, default=("documented",), show_default=True,
-              help="documented|observed, or PROVIDER=PROFILE (repeatable).")
-@click.option("--provider", "providers", multiple=True, metavar="NAME",
-              help="Run only this provider (repeatable). Default: all.")
+@click.option("--host", envvar="TELEMOCK_HOST", default="127.0.0.1", show_default=True, show_envvar=True,
+              help="Address to listen on.")
+@click.option("--port", envvar="TELEMOCK_PORT", default=8780, show_default=True, show_envvar=True,
+              type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--fixtures", "fixtures", envvar="TELEMOCK_FIXTURES", multiple=True, show_envvar=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Fixture YAML file (repeatable; in the environment, separated by {os.pathsep!r}). "
+                   "Default: the bundled default.yaml.")
+@click.option("--profile", "profiles", envvar="TELEMOCK_PROFILE", multiple=True, default=("documented",),
+              show_default=True, show_envvar=True,
+              help="documented|observed, or PROVIDER=PROFILE (repeatable; space-separated in the environment).")
+@click.option("--provider", "providers", envvar="TELEMOCK_PROVIDERS", multiple=True, metavar="NAME",
+              callback=split_commas, show_envvar=True,
+              help="Run only this provider (repeatable or comma-separated). Default: all.")
 @click.option("--set", "settings", multiple=True, metavar="PROVIDER.KEY=VALUE", help="Override a provider setting.")
-@click.option("--journal-size", default=1000, show_default=True, type=click.IntRange(1), help="Requests kept in the journal.")
-@click.option("--auto-tenants/--no-auto-tenants", default=False, show_default=True,
-              help="Unknown credentials get a fresh empty tenant instead of a 401.")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info", show_default=True)
+@click.option("--journal-size", envvar="TELEMOCK_JOURNAL_SIZE", default=1000, show_default=True, show_envvar=True,
+              type=click.IntRange(1), help="Requests kept in the journal.")
+@click.option("--auto-tenants/--no-auto-tenants", envvar="TELEMOCK_AUTO_TENANTS", default=False, show_default=True,
+              show_envvar=True, help="Unknown credentials get a fresh empty tenant instead of a 401.")
+@click.option("--log-format", envvar="TELEMOCK_LOG_FORMAT", show_envvar=True,
+              type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
+@click.option("--log-level", envvar="TELEMOCK_LOG_LEVEL", show_envvar=True,
+              type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False), default="info",
+              show_default=True)
 def serve(
     host: str,
     port: int,
@@ -81,7 +95,12 @@ def serve(
     log_format: str,
     log_level: str,
 ) -> None:
-    """Start the emulator and print each provider's base URL once it is ready."""
+    """Start the emulator and print each provider's base URL once it is ready.
+
+    Every option can also come from its TELEMOCK_* environment variable (shown in --help),
+    so a container is configured without a command line; a flag given wins over the variable.
+    """
+    from .core.fixtures import FixtureError
     from .core.logs import configure_logging
 
     configure_logging(log_format, log_level)
@@ -106,6 +125,8 @@ def serve(
 
 
 def run_server(app: Any, host: str, port: int) -> None:
+    import asyncio
+
     import uvicorn
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -180,3 +201,70 @@ def spec(provider: str, fmt: str) -> None:
         from contracts.specs import load_spec
 
         click.echo(orjson.dumps(load_spec(provider), option=orjson.OPT_INDENT_2).decode())
+
+
+DEFAULT_PORT = 8780
+HEALTH_PATH = "/_telemock/health"
+
+
+def default_health_url() -> str:
+    """The health endpoint of a server started with the same environment (TELEMOCK_PORT)."""
+    port = os.environ.get("TELEMOCK_PORT", "").strip() or str(DEFAULT_PORT)
+    return f"http://127.0.0.1:{port}{HEALTH_PATH}"
+
+
+def probe_health(url: str, timeout: float) -> str | None:
+    """None when `url` answers 200 with `"status": "ok"`, else why not, in a few words.
+
+    Standard library only: a container runs this every few seconds, so it must not pay
+    for importing the server (uvicorn, starlette, the providers).
+    """
+    import http.client
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    try:
+        scheme = urllib.parse.urlsplit(url).scheme
+    except ValueError as exc:
+        return f"not a URL: {exc}"
+    if scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    # A probe of a local port must never go through an HTTP(S)_PROXY from the environment.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            status, body = response.status, response.read(1 << 16)
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        return str(reason.strerror if isinstance(reason, OSError) and reason.strerror else reason)
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        return str(exc) or type(exc).__name__
+    if status != 200:
+        return f"HTTP {status}"
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return "the answer is not JSON"
+    state = answer.get("status") if isinstance(answer, dict) else None
+    if state != "ok":
+        return f"status is {state!r}, not 'ok'"
+    return None
+
+
+@main.command()
+@click.option("--url", metavar="URL", default=None,
+              help=f"Health endpoint. Default: http://127.0.0.1:$TELEMOCK_PORT{HEALTH_PATH} (port {DEFAULT_PORT}).")
+@click.option("--timeout", default=2.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds to wait for the answer.")
+def healthcheck(url: str | None, timeout: float) -> None:
+    """Exit 0 if a running telemock is healthy, 1 if not, with one line of output (for HEALTHCHECK)."""
+    target = url or default_health_url()
+    problem = probe_health(target, timeout)
+    if problem is not None:
+        click.echo(f"telemock unhealthy: {target}: {' '.join(problem.split())}", err=True)
+        sys.exit(1)
+    click.echo(f"telemock healthy: {target}")
