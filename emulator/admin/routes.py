@@ -11,23 +11,39 @@ from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
 from . import handlers as h
+from . import overrides as ov
+from . import webhooks as wh
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/health", h.health),
     ("POST", "/reset", h.reset),
+    ("POST", "/fixtures", h.seed),
     ("GET", "/state", h.get_state),
     ("PUT", "/state", h.put_state),
     ("GET", "/journal", h.journal),
+    ("GET", "/journal/summary", h.journal_summary),
     ("GET", "/clock", h.clock),
     ("POST", "/clock/freeze", h.clock_freeze),
     ("POST", "/clock/resume", h.clock_resume),
     ("POST", "/clock/advance", h.clock_advance),
     ("POST", "/clock/set", h.clock_set),
+    ("GET", "/providers", h.providers),
     ("GET", "/profiles", h.profiles),
     ("PUT", "/profiles", h.set_profile),
     ("POST", "/transition", h.transition),
+    ("POST", "/overrides", ov.create_override),
+    ("GET", "/overrides", ov.list_overrides),
+    ("DELETE", "/overrides", ov.delete_overrides),
+    ("DELETE", "/overrides/{override_id}", ov.delete_override),
+    ("POST", "/webhook-endpoints", wh.create_endpoint),
+    ("GET", "/webhook-endpoints", wh.list_endpoints),
+    ("GET", "/webhook-endpoints/{endpoint_id}", wh.get_endpoint),
+    ("DELETE", "/webhook-endpoints/{endpoint_id}", wh.delete_endpoint),
+    ("GET", "/deliveries", wh.list_deliveries),
+    ("GET", "/deliveries/{delivery_id}", wh.get_delivery),
+    ("POST", "/deliveries/{delivery_id}/replay", wh.replay_delivery),
     ("GET", "/openapi.json", h.openapi),
 ]
 

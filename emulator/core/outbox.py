@@ -90,7 +90,12 @@ class Message:
 
 
 class Outbox:
-    """Messages by id, their delivery lanes, the ready queue and the waiters of wait-for queries."""
+    """Messages by id, their delivery lanes, the ready queue and the waiters of wait-for queries.
+
+    Like the tenant stores, it belongs to the event loop that serves the app: handlers, timers
+    and the worker all call it from there (code on another thread hands calls over with
+    `loop.call_soon_threadsafe`).
+    """
 
     def __init__(self, clock: VirtualClock, timers: Timers, endpoints: EndpointRegistry, capacity: int = 1000) -> None:
         self.clock = clock
@@ -202,7 +207,8 @@ class Outbox:
             if queue and queue[0] != message.id and message.id in queue:
                 return
         if message.next_attempt_us is not None:
-            self.timers.schedule(TIMER_PREFIX + message.id, message.next_attempt_us, lambda _due, m=message.id: self._due(m))
+            message_id = message.id
+            self.timers.schedule(TIMER_PREFIX + message_id, message.next_attempt_us, lambda _due: self._due(message_id))
 
     def _due(self, message_id: str) -> None:
         message = self.messages.get(message_id)
@@ -321,7 +327,7 @@ class Outbox:
             self._waiters.add(waiter)
             try:
                 await asyncio.wait_for(waiter, remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return condition()
             finally:
                 self._waiters.discard(waiter)

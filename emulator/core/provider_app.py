@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.routing import Route, Router
+from starlette.routing import Match, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from .clock import rfc3339
@@ -86,6 +86,8 @@ class ProviderApp:
                 started = True
             await send(message)
 
+        if self.runtime.overrides and await self._serve_override(scope, receive, send):
+            return
         try:
             await self.router(scope, limited_receive, tracking_send)
         except ApiError as exc:
@@ -105,6 +107,26 @@ class ProviderApp:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if not started:
                 await self._generic(conn, GenericError.INTERNAL, "internal error", send)
+
+    async def _serve_override(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answers with a canned response registered for this operation, if there is one."""
+        if self.provider.name not in self.runtime.overrides.providers():
+            return False
+        for route in self.router.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                break
+        else:
+            return False
+        rule = self.runtime.overrides.take(self.provider.name, getattr(route, "name", None))
+        if rule is None:
+            return False
+        scope["route"] = route
+        scope["state"].setdefault("telemock.marks", []).append(f"override:{rule.id}")
+        while (await receive()).get("more_body"):
+            pass
+        await rule.response()(scope, receive, send)
+        return True
 
     async def _generic(self, conn: HTTPConnection, kind: GenericError, detail: str, send: Send) -> None:
         response = self.provider.generic_error(conn, kind, detail)
@@ -220,6 +242,7 @@ class Recorder:
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
             violations=violations,
+            marks=list(scope.get("state", {}).get("telemock.marks", [])),
         )
         if violations:
             log.warning(

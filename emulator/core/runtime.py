@@ -13,6 +13,7 @@ from .delivery import DeliveryWorker
 from .endpoints import EndpointRegistry
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
+from .overrides import Overrides
 from .outbox import Outbox
 from .provider import Provider
 from .registry import provider_classes, provider_names
@@ -28,6 +29,7 @@ class Runtime:
         self.config = config
         self.clock = VirtualClock()
         self.journal = Journal(config.journal_size)
+        self.overrides = Overrides()
         self.timers = Timers(self.clock)
         self.endpoints = EndpointRegistry(self.clock)
         self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
@@ -77,6 +79,24 @@ class Runtime:
                 raise FixtureError(f"{path}: {section}: no such provider (known: {known})")
             provider.load_fixture_section(data, source=str(path))
 
+    def seed(self, data: dict[str, Any], source: str = "seed") -> None:
+        """Adds fixture sections to the live state (not the baseline: the next reset drops them).
+
+        All or nothing: a section that fails validation leaves every provider as it was.
+        """
+        unknown = sorted(set(data) - set(self.providers))
+        if unknown:
+            raise FixtureError(f"{source}: {', '.join(unknown)}: no such provider (known: {', '.join(sorted(self.providers))})")
+        before = {name: self.providers[name].store.snapshot() for name in data}
+        try:
+            for name, section in data.items():
+                self.providers[name].load_fixture_section(section, source=source)
+        except Exception:
+            for name, tenants in before.items():
+                self.providers[name].store.restore(tenants)
+                self.providers[name].on_state_loaded()
+            raise
+
     def provider(self, name: str) -> Provider[Any, Any]:
         try:
             return self.providers[name]
@@ -91,6 +111,7 @@ class Runtime:
             target.reset(tenant)
         if provider is None and tenant is None:
             self.journal.clear()
+            self.overrides.remove()
             self.clock.set_real_time()
             for target in targets:
                 target.set_profile(self.config.profile_for(target.name))

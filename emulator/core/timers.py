@@ -82,7 +82,7 @@ class Timers:
                 due = self.next_due_us()
                 if due is None or due > self.clock.now_us():
                     return
-                _, seq, key = heapq.heappop(self._heap)
+                _, _, key = heapq.heappop(self._heap)
                 _, _, callback = self._entries.pop(key)
                 try:
                     callback(due)
@@ -116,7 +116,7 @@ class Timers:
             self.run_due()
             try:
                 await asyncio.wait_for(self._wake.wait(), self._sleep_seconds())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _sleep_seconds(self) -> float | None:

@@ -48,8 +48,11 @@ class WebhookFormat(Protocol):
     content_type: the Content-Type of the body.
     """
 
-    name: str
-    content_type: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def content_type(self) -> str: ...
 
     def signed_headers(self, *, message_id: str, url: str, body: bytes, secret: str | None, wall_time: int) -> dict[str, str]:
         """Headers for one attempt, computed afresh (timestamps and signatures change per attempt)."""

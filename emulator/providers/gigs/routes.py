@@ -1,0 +1,40 @@
+"""Gigs' route table: real paths, each named by its operationId in contracts/specs/gigs.yaml."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from . import subscriptions, virtual_numbers
+
+if TYPE_CHECKING:
+    from .provider import GigsProvider
+
+Handler = Callable[["GigsProvider", Request], Awaitable[Response]]
+
+BASE = "/projects/{project}"
+TABLE: list[tuple[str, str, str, Handler]] = [
+    ("GET", f"{BASE}/virtualNumbers", "virtual_numbers_list", virtual_numbers.virtual_numbers_list),
+    ("POST", f"{BASE}/virtualNumbers", "virtual_numbers_create", virtual_numbers.virtual_numbers_create),
+    ("GET", f"{BASE}/virtualNumbers/{{virtualNumber}}", "virtual_numbers_get", virtual_numbers.virtual_numbers_get),
+    ("POST", f"{BASE}/virtualNumbers/{{virtualNumber}}/cancel", "virtual_numbers_cancel", virtual_numbers.virtual_numbers_cancel),
+    ("GET", f"{BASE}/subscriptions", "subscriptions_list", subscriptions.subscriptions_list),
+    ("GET", f"{BASE}/subscriptions/{{subscription}}", "subscriptions_get", subscriptions.subscriptions_get),
+    ("GET", f"{BASE}/users", "users_list", subscriptions.users_list),
+    ("GET", f"{BASE}/users/{{user}}", "users_get", subscriptions.users_get),
+]
+
+
+def bind(provider: "GigsProvider", handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handler(provider, request)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def build_routes(provider: "GigsProvider") -> list[BaseRoute]:
+    return [Route(path, bind(provider, fn), methods=[verb], name=op) for verb, path, op, fn in TABLE]
