@@ -1,0 +1,152 @@
+"""The `signalwire:` section of a fixture file, and the provider's settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .geo import AREA_CODES, TOLL_FREE_AREA_CODES
+from .phonefmt import NANP, parse
+
+Capability = Literal["voice", "sms", "mms", "fax"]
+ALL_CAPABILITIES: list[Capability] = ["voice", "fax", "sms", "mms"]
+ALL_SCOPES = ["calling", "chat", "fax", "management", "messaging", "numbers", "pubsub", "storage", "tasking", "video"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def canonical_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(f"{value!r} is not a UUID") from None
+
+
+class InventoryNumber(Strict):
+    """A number the search offers and a purchase accepts; blanks are filled from the area code."""
+
+    number: str = Field(pattern=NANP.pattern, description="A North American E.164 number, +1NXXNXXXXXX.")
+    number_type: Literal["local", "toll-free"] | None = Field(
+        None, description="Derived from the area code (800, 833, 844, 855, 866, 877, 888 are toll-free)."
+    )
+    region: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    city: str | None = None
+    rate_center: str | None = None
+    lata: str | None = None
+    capabilities: list[Capability] = Field(default_factory=lambda: list(ALL_CAPABILITIES))
+
+    @model_validator(mode="after")
+    def fill_from_area_code(self) -> InventoryNumber:
+        parsed = parse(self.number)
+        if self.number_type is None:
+            self.number_type = "toll-free" if parsed.area_code in TOLL_FREE_AREA_CODES else "local"
+        if self.number_type == "local":
+            known = AREA_CODES.get(parsed.area_code or "")
+            if known is not None:
+                self.region = self.region or known.region
+                self.city = self.city or known.city
+                self.rate_center = self.rate_center or known.rate_center
+                self.lata = self.lata or known.lata
+        else:
+            self.region = self.city = self.rate_center = None
+        return self
+
+    @property
+    def country_code(self) -> str:
+        return parse(self.number).country or "US"
+
+
+class SignalwireSettings(Strict):
+    """Knobs for behaviour the facts mark as inferred or variable."""
+
+    release_window_days: float = Field(
+        14, ge=0, description="A purchased number cannot be released for this long after its purchase."
+    )
+    trial_release_window_days: float = Field(30, ge=0, description="The same window for projects marked `trial`.")
+    e911_activation_seconds: float = Field(
+        120, ge=0, description="Virtual time an E911 assignment stays `pending` before `active` (or `failed`)."
+    )
+    e911_removal_seconds: float = Field(
+        120, ge=0, description="Virtual time an E911 removal stays `pending_removal` before `unregistered`."
+    )
+    default_name: Literal["formatted", "null"] = Field(
+        "formatted", description="A new number's name: its formatted number (`+1 (503) 555-0142`) or null."
+    )
+    unknown_fields: Literal["reject", "ignore"] = Field(
+        "reject", description="Fields a request body does not document: 422, or silently dropped."
+    )
+    null_clears_fields: bool = Field(
+        False, description="Accept JSON null on update to clear a nullable field (otherwise 422, a wrong type)."
+    )
+    inventory: list[InventoryNumber] = Field(default_factory=list, description="Numbers the search offers.")
+
+    @field_validator("inventory")
+    @classmethod
+    def unique_numbers(cls, value: list[InventoryNumber]) -> list[InventoryNumber]:
+        seen: set[str] = set()
+        for item in value:
+            if item.number in seen:
+                raise ValueError(f"{item.number} is listed twice")
+            seen.add(item.number)
+        return value
+
+
+class TokenFixture(Strict):
+    token: str = Field(min_length=1)
+    scopes: list[str] = Field(
+        default_factory=lambda: list(ALL_SCOPES),
+        description="Phone-number operations need `numbers`; lookup needs none.",
+    )
+
+
+class E911AddressFixture(Strict):
+    id: str
+    label: str = ""
+    validated: bool = True
+    provisioning_fails: bool = Field(False, description="Assignments end `failed` instead of `active`.")
+
+    @field_validator("id")
+    @classmethod
+    def canonical_id(cls, value: str) -> str:
+        return canonical_uuid(value)
+
+
+class NumberFixture(BaseModel):
+    """A number the project already holds; any update field may be given too (validated as a PUT)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    number: str = Field(pattern=r"^\+[1-9][0-9]{1,14}$")
+    number_type: Literal["longcode", "toll-free"] | None = None
+    capabilities: list[Capability] = Field(default_factory=lambda: list(ALL_CAPABILITIES))
+    imported: bool = Field(False, description="Imported numbers have no billing date and no release window.")
+    purchased_days_ago: float | None = Field(None, ge=0, description="Creation time relative to start-up.")
+    created_at: str | None = Field(None, description="RFC 3339 creation time (instead of purchased_days_ago).")
+    e911_address_id: str | None = Field(None, description="An address of the project, assigned and active.")
+
+    @field_validator("id", "e911_address_id")
+    @classmethod
+    def uuid_or_none(cls, value: str | None) -> str | None:
+        return None if value is None else canonical_uuid(value)
+
+    def update_fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ProjectFixture(Strict):
+    tenant: str | None = Field(None, description="Name in the control API; the project id when absent.")
+    project_id: str = Field(min_length=1)
+    trial: bool = Field(False, description="Trial projects have the longer release window.")
+    tokens: list[TokenFixture] = Field(min_length=1)
+    e911_addresses: list[E911AddressFixture] = []
+    numbers: list[NumberFixture] = []
+
+
+class SignalwireFixture(Strict):
+    settings: SignalwireSettings | None = None
+    projects: list[ProjectFixture] = []

@@ -1,0 +1,192 @@
+"""Phone numbers as stored (plain dicts, times in µs) and as rendered on the wire."""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from datetime import datetime
+from typing import Any
+
+from ...core.clock import from_datetime, to_datetime
+from .profiles import SignalwireProfile
+
+CALL_HANDLERS = (
+    "relay_context", "relay_topic", "relay_script", "relay_application", "relay_connector",
+    "relay_sip_endpoint", "relay_verto_endpoint", "laml_webhooks", "laml_application",
+    "dialogflow", "video_room", "ai_agent", "call_flow",
+)
+FABRIC_HANDLERS = frozenset({"ai_agent", "call_flow"})
+MESSAGE_HANDLERS = ("relay_context", "relay_topic", "relay_application", "laml_webhooks", "laml_application")
+HTTP_METHODS = ("GET", "POST")
+RECEIVE_MODES = ("voice", "fax")
+CALL_FLOW_VERSIONS = ("working_copy", "current_deployed")
+
+# The field a handler needs, per handler (checked when the handler is sent).
+CALL_COMPANIONS = {
+    "laml_webhooks": "call_request_url",
+    "relay_script": "call_relay_script_url",
+    "relay_topic": "call_relay_topic",
+    "relay_context": "call_relay_context",
+    "relay_application": "call_relay_application",
+    "laml_application": "call_laml_application_id",
+    "dialogflow": "call_dialogflow_agent_id",
+    "relay_connector": "call_relay_connector_id",
+    "relay_sip_endpoint": "call_sip_endpoint_id",
+    "relay_verto_endpoint": "call_verto_resource",
+    "video_room": "call_video_room_id",
+    "ai_agent": "call_ai_agent_id",
+    "call_flow": "call_flow_id",
+}
+MESSAGE_COMPANIONS = {
+    "laml_webhooks": "message_request_url",
+    "laml_application": "message_laml_application_id",
+    "relay_topic": "message_relay_topic",
+    "relay_context": "message_relay_context",
+    "relay_application": "message_relay_application",
+}
+
+# Configuration keys of the response object, in the reference's order.
+CALL_KEYS = (
+    "call_handler", "calling_handler_resource_id", "call_receive_mode", "call_request_url",
+    "call_request_method", "call_fallback_url", "call_fallback_method", "call_status_callback_url",
+    "call_status_callback_method", "call_laml_application_id", "call_dialogflow_agent_id",
+    "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url",
+    "call_relay_context", "call_relay_context_status_callback_url", "call_relay_application",
+    "call_relay_connector_id", "call_sip_endpoint_id", "call_verto_resource", "call_video_room_id",
+)
+MESSAGE_KEYS = (
+    "message_handler", "messaging_handler_resource_id", "message_request_url", "message_request_method",
+    "message_fallback_url", "message_fallback_method", "message_laml_application_id",
+    "message_relay_topic", "message_relay_context",
+)
+# Accepted on update and stored, but not keys of the response object.
+HIDDEN_KEYS = ("call_ai_agent_id", "call_flow_id", "call_flow_version", "message_relay_application")
+
+# Unset values production renders as "" rather than null.
+RELAY_STRING_KEYS = frozenset({
+    "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url",
+    "call_relay_context", "call_relay_context_status_callback_url", "call_relay_application",
+    "call_verto_resource", "message_relay_topic", "message_relay_context",
+})
+
+NEW_NUMBER_CONFIG: dict[str, Any] = {
+    **{key: None for key in CALL_KEYS + MESSAGE_KEYS + HIDDEN_KEYS},
+    "call_handler": "laml_webhooks",
+    "call_receive_mode": "voice",
+    "call_request_method": "POST",
+    "call_fallback_method": "POST",
+    "call_status_callback_method": "POST",
+    "message_request_method": "POST",
+    "message_fallback_method": "POST",
+}
+
+
+def new_number(
+    *,
+    number: str,
+    name: str | None,
+    number_type: str,
+    capabilities: list[str],
+    country_code: str | None,
+    source: str,
+    created_us: int,
+    number_id: str | None = None,
+) -> dict[str, Any]:
+    """A freshly purchased or imported number with the defaults seen on a purchased number."""
+    return {
+        "id": number_id or str(uuid.uuid4()),
+        "number": number,
+        "name": name,
+        "capabilities": list(capabilities),
+        "number_type": number_type,
+        "country_code": country_code,
+        "source": source,
+        "created_us": created_us,
+        "updated_us": created_us,
+        "released_us": None,
+        "e911_address_id": None,
+        "e911_status": None,
+        "e911_due_us": None,
+        "e911_next": None,
+        **NEW_NUMBER_CONFIG,
+    }
+
+
+def render_time(us: int) -> str:
+    """UTC with second precision, `2025-06-03T15:51:29Z`, as the service sends."""
+    return to_datetime(us).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def next_billed_us(created_us: int, now_us: int) -> int:
+    """The first monthly anniversary of the purchase after now (one month after a fresh purchase)."""
+    created = to_datetime(created_us)
+    now = to_datetime(now_us)
+    months = max(1, (now.year - created.year) * 12 + now.month - created.month)
+    candidate = add_months(created, months)
+    while from_datetime(candidate) <= now_us:
+        months += 1
+        candidate = add_months(created, months)
+    return from_datetime(candidate)
+
+
+def unset_value(key: str, profile: SignalwireProfile) -> str | None:
+    if key in RELAY_STRING_KEYS:
+        return "" if profile.unset_relay_string == "empty" else None
+    if key == "call_video_room_id":
+        return "" if profile.unset_video_room_id == "empty" else None
+    if key == "call_status_callback_url":
+        return "" if profile.unset_status_callback_url == "empty" else None
+    return None
+
+
+def render_number(number: dict[str, Any], profile: SignalwireProfile, now_us: int) -> dict[str, Any]:
+    """Every key of the reference's PhoneNumber, always present."""
+    rendered: dict[str, Any] = {
+        "id": number["id"],
+        "number": number["number"],
+        "name": number["name"],
+        "capabilities": list(number["capabilities"]),
+        "number_type": number["number_type"],
+        "e911_address_id": number["e911_address_id"],
+        "e911_status": number["e911_status"],
+        "created_at": render_time(number["created_us"]),
+        "updated_at": render_time(number["updated_us"]),
+        "next_billed_at": (
+            render_time(next_billed_us(number["created_us"], now_us)) if number["source"] == "purchased" else None
+        ),
+    }
+    for key in CALL_KEYS + MESSAGE_KEYS:
+        value = number[key]
+        rendered[key] = unset_value(key, profile) if value is None else value
+    rendered["country_code"] = number["country_code"]
+    return rendered
+
+
+def apply_changes(number: dict[str, Any], changes: dict[str, Any]) -> bool:
+    """Merges validated changes into a stored number; True when anything changed.
+
+    Binding `ai_agent` or `call_flow` materializes a Fabric resource: a new
+    `calling_handler_resource_id` whenever the binding changes; any other handler clears it.
+    """
+    watched = set(changes) | {"calling_handler_resource_id"}
+    before = {key: number.get(key) for key in watched}
+    binding_before = binding(number)
+    number.update(changes)
+    if "call_handler" in changes:
+        if number["call_handler"] in FABRIC_HANDLERS:
+            if binding(number) != binding_before or number["calling_handler_resource_id"] is None:
+                number["calling_handler_resource_id"] = str(uuid.uuid4())
+        else:
+            number["calling_handler_resource_id"] = None
+    return any(before[key] != number.get(key) for key in watched)
+
+
+def binding(number: dict[str, Any]) -> tuple[Any, ...]:
+    return (number["call_handler"], number["call_ai_agent_id"], number["call_flow_id"], number["call_flow_version"])

@@ -1,0 +1,108 @@
+"""Search of available numbers: the backend's filter rules, then the seeded inventory minus held numbers."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...core.http import json_response
+from .auth import authenticate
+from .errors import invalid
+from .fixtures import InventoryNumber
+from .phonefmt import parse
+from .profiles import SignalwireProfile
+
+if TYPE_CHECKING:
+    from .provider import SignalwireProvider
+
+DIGITS = re.compile(r"^[0-9]{3,7}\Z")
+REGION = re.compile(r"^[A-Z]{2}\Z")
+INTEGER = re.compile(r"^-?[0-9]{1,12}\Z")
+PATTERN_KEYS = ("starts_with", "contains", "ends_with")
+NUMBER_TYPES = ("local", "toll-free")
+DEFAULT_MAX_RESULTS = 50
+MAX_RESULTS = 100
+
+
+def search_problems(query: dict[str, str]) -> list[str]:
+    problems = []
+    number_type = query.get("number_type", "local")
+    if number_type not in NUMBER_TYPES:
+        problems.append(f"number_type '{number_type}' is not included in the list: local, toll-free")
+    patterns = [key for key in PATTERN_KEYS if key in query]
+    if len(patterns) > 1:
+        problems.append("Only one of starts_with, contains and ends_with may be given")
+    problems += [f"{key} must be 3 to 7 digits" for key in patterns if not DIGITS.match(query[key])]
+    raw_max = query.get("max_results")
+    if raw_max is not None and (not INTEGER.match(raw_max) or not 1 <= int(raw_max) <= MAX_RESULTS):
+        problems.append(f"max_results must be an integer from 1 to {MAX_RESULTS}")
+    if "region" in query and not REGION.match(query["region"]):
+        problems.append("region must be an ISO 3166-2 alpha-2 code such as TX")
+    if "city" in query and "region" not in query:
+        problems.append("city requires region")
+    if number_type == "toll-free" and ("region" in query or "city" in query):
+        problems.append("Toll-free number searches do not support those search filters (region, city)")
+    return problems
+
+
+def matches(item: InventoryNumber, query: dict[str, str]) -> bool:
+    national = parse(item.number).national
+    checks = (
+        item.number_type == query.get("number_type", "local"),
+        "areacode" not in query or national[:3] == query["areacode"],
+        "starts_with" not in query or national.startswith(query["starts_with"]),
+        "contains" not in query or query["contains"] in national,
+        "ends_with" not in query or national.endswith(query["ends_with"]),
+        "region" not in query or item.region == query["region"],
+        "city" not in query or (item.city or "").lower() == query["city"].lower(),
+    )
+    return all(checks)
+
+
+def render_available(item: InventoryNumber, profile: SignalwireProfile) -> dict[str, Any]:
+    parsed = parse(item.number)
+    if profile.search_item_shape == "e164":
+        return {
+            "e164": item.number,
+            "national_number_formatted": parsed.national_formatted(),
+            "international_number_formatted": parsed.international_formatted(),
+            "rate_center": item.rate_center,
+            "region": item.region,
+            "country_code": item.country_code,
+            "capabilities": list(item.capabilities),
+        }
+    rendered: dict[str, Any] = {
+        "e164": item.number,
+        "number": item.number,
+        "national_number_formatted": parsed.national_formatted(),
+        "international_number_formatted": parsed.international_formatted(),
+        "region": item.region,
+        "rate_center": item.rate_center,
+        "country_code": item.country_code,
+        "capabilities": list(item.capabilities),
+    }
+    if item.city is not None:
+        rendered["city"] = item.city
+    if item.lata is not None:
+        rendered["lata"] = item.lata
+    return rendered
+
+
+async def numbers_search(provider: SignalwireProvider, request: Request) -> Response:
+    """Not paginated: `links` is `{}`. An empty parameter counts as absent."""
+    authenticate(provider, request)
+    query = {key: value for key, value in request.query_params.items() if value != ""}
+    problems = search_problems(query)
+    if problems:
+        invalid(*problems)
+    limit = int(query.get("max_results", DEFAULT_MAX_RESULTS))
+    found: list[dict[str, Any]] = []
+    for item in provider.inventory.values():
+        if len(found) >= limit:
+            break
+        if not provider.is_held(item.number) and matches(item, query):
+            found.append(render_available(item, provider.profile))
+    return json_response({"links": {}, "data": found})
