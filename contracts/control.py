@@ -6,6 +6,7 @@ The pytest plugin and the CLI checks use `Control`; `LocalControl` calls the run
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -24,6 +25,8 @@ class Control(Protocol):
     def clock(self, action: str, **body: Any) -> dict[str, Any]: ...
     def set_profile(self, provider: str, profile: str) -> None: ...
     def providers(self) -> list[str]: ...
+    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None: ...
+    def clear_overrides(self, provider: str | None = None) -> None: ...
     def close(self) -> None: ...
 
 
@@ -63,6 +66,15 @@ class RemoteControl:
 
     def providers(self) -> list[str]:
         return list(self._ok(self.http.get("/health"))["providers"])
+
+    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None:
+        rule: dict[str, Any] = {"provider": provider, "operation": operation, "status": status}
+        if content_type is not None:
+            rule |= {"body_text": json.dumps(body), "content_type": content_type}
+        self._ok(self.http.post("/overrides", json=rule))
+
+    def clear_overrides(self, provider: str | None = None) -> None:
+        self._ok(self.http.delete("/overrides", params={"provider": provider} if provider else None))
 
     def close(self) -> None:
         self.http.close()
@@ -136,6 +148,14 @@ class LocalControl:
 
     def providers(self) -> list[str]:
         return list(self.runtime.providers)
+
+    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None:
+        payload = json.dumps(body).encode() if content_type is not None else b""
+        headers = {"content-type": content_type} if content_type is not None else {}
+        self.runtime.overrides.add(provider=provider, operation=operation, status=status, body=payload, headers=headers, times=None)
+
+    def clear_overrides(self, provider: str | None = None) -> None:
+        self.runtime.overrides.remove(provider=provider)
 
     def close(self) -> None:
         if self._server is not None:

@@ -95,6 +95,23 @@ class ProviderHandle:
     def set_profile(self, profile: str) -> None:
         self._telemock.control.set_profile(self.name, profile)
 
+    def check_responses(
+        self,
+        operation: str,
+        scenario: Any,
+        *,
+        statuses: list[int] | None = None,
+        max_examples: int = 50,
+        seed: int | None = None,
+    ) -> None:
+        """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures."""
+        from .checks import check_response_handling
+
+        check_response_handling(
+            self._telemock.control, self.name, operation, scenario,
+            statuses=statuses, max_examples=max_examples, seed=seed,
+        )
+
     def reset(self, tenant: str | None = None) -> None:
         self._telemock.control.reset(self.name, tenant)
 

@@ -7,6 +7,7 @@ Validators are compiled once per spec and reused.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,12 +92,14 @@ class Contract:
 
     # --- compilation ---------------------------------------------------------------------
 
-    def _validator(self, json_pointer: str) -> Any:
-        return jsonschema_rs.Draft202012Validator(
-            {"$ref": f"{self.uri}#{quote(json_pointer, safe='/~-._')}"}, registry=self.registry, validate_formats=True
-        )
+    def ref(self, json_pointer: str) -> dict[str, str]:
+        """A `$ref` to a place in this spec (the pointer percent-encoded, e.g. for path templates)."""
+        return {"$ref": f"{self.uri}#{quote(json_pointer, safe='/~-._')}"}
 
-    def _resolve(self, node: Any) -> Any:
+    def _validator(self, json_pointer: str) -> Any:
+        return jsonschema_rs.Draft202012Validator(self.ref(json_pointer), registry=self.registry, validate_formats=True)
+
+    def resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node:
             node = self._at(node["$ref"].lstrip("#"))
         return node
@@ -130,18 +133,18 @@ class Contract:
                     responses={},
                     security=operation.get("security", global_security),
                 )
-                body = self._resolve(operation.get("requestBody"))
+                body = self.resolve(operation.get("requestBody"))
                 if body:
                     compiled.body_required = bool(body.get("required"))
-                    body_pointer = self._ref_or(operation["requestBody"], f"{op_pointer}/requestBody")
+                    body_pointer = self.ref_target(operation["requestBody"], f"{op_pointer}/requestBody")
                     for media, content in body.get("content", {}).items():
                         has_schema = "schema" in content
                         compiled.body_validators[media] = (
                             self._validator(f"{body_pointer}/content/{media.replace('/', '~1')}/schema") if has_schema else None
                         )
                 for status, response in operation.get("responses", {}).items():
-                    resolved = self._resolve(response)
-                    response_pointer = self._ref_or(response, f"{op_pointer}/responses/{status}")
+                    resolved = self.resolve(response)
+                    response_pointer = self.ref_target(response, f"{op_pointer}/responses/{status}")
                     compiled.responses[str(status)] = {
                         media: (
                             self._validator(f"{response_pointer}/content/{media.replace('/', '~1')}/schema")
@@ -154,10 +157,10 @@ class Contract:
                 self.by_id[compiled.operation_id] = compiled
         for name, item in (self.spec.get("webhooks") or {}).items():
             for method, operation in item.items():
-                body = self._resolve(operation.get("requestBody")) if isinstance(operation, dict) else None
+                body = self.resolve(operation.get("requestBody")) if isinstance(operation, dict) else None
                 if not body:
                     continue
-                base = self._ref_or(operation["requestBody"], pointer(["webhooks", name, method, "requestBody"]))
+                base = self.ref_target(operation["requestBody"], pointer(["webhooks", name, method, "requestBody"]))
                 for media, content in body.get("content", {}).items():
                     if "schema" in content:
                         self.webhooks[name] = self._validator(f"{base}/content/{media.replace('/', '~1')}/schema")
@@ -165,7 +168,7 @@ class Contract:
         # Literal paths first, so /numbers/renew wins over /numbers/{id}.
         self.operations.sort(key=lambda op: op.template.count("{"))
 
-    def _ref_or(self, node: Any, fallback: str) -> str:
+    def ref_target(self, node: Any, fallback: str) -> str:
         """The pointer of the object a $ref chain ends at, or where it stands itself."""
         target = fallback
         while isinstance(node, dict) and "$ref" in node:
@@ -176,8 +179,8 @@ class Contract:
     def _parameters(self, raw: list[Any], base: str) -> list[Parameter]:
         found = []
         for position, entry in enumerate(raw):
-            where = self._ref_or(entry, f"{base}/{position}")
-            parameter = self._resolve(entry)
+            where = self.ref_target(entry, f"{base}/{position}")
+            parameter = self.resolve(entry)
             schema = parameter.get("schema", {})
             found.append(
                 Parameter(
@@ -185,7 +188,7 @@ class Contract:
                     location=parameter["in"],
                     required=bool(parameter.get("required")) or parameter["in"] == "path",
                     validator=self._validator(f"{where}/schema") if "schema" in parameter else None,
-                    schema=self._resolve(schema),
+                    schema=self.resolve(schema),
                 )
             )
         return found
@@ -384,7 +387,10 @@ def parse_body(media: str, body: bytes) -> Any:
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            raise ValueError(str(exc)) from None
+            try:  # orjson refuses integers past 64 bits, which JSON itself allows
+                return json.loads(body)
+            except ValueError:
+                raise ValueError(str(exc)) from None
     if media == FORM_TYPE:
         try:
             text = body.decode("utf-8")
