@@ -252,6 +252,31 @@ async def transition(request: Request) -> Response:
     return json_response(result)
 
 
+SIMULATIONS = ("inbound-call", "inbound-message")
+
+
+async def simulate(request: Request) -> Response:
+    """An inbound call or message on a number: the provider runs its handler, flow or agent webhook."""
+    runtime = runtime_of(request)
+    kind = request.path_params["kind"]
+    if kind not in SIMULATIONS:
+        raise AdminError(404, "not_found", f"nothing to simulate called {kind!r} (choose {' or '.join(SIMULATIONS)})")
+    body = await body_object(request)
+    name = string_field(body, "provider", required=True)
+    provider_named(runtime, name)
+    string_field(body, "to", required=True)
+    string_field(body, "from", required=True)
+    if kind == "inbound-message" and not isinstance(body.get("body", ""), str):
+        raise AdminError(400, "invalid_body", "'body' must be a string")
+    try:
+        result = await runtime.providers[name].simulate(kind, body)  # type: ignore[index]
+    except LookupError as exc:
+        raise AdminError(404, "not_found", str(exc).strip("'\"")) from None
+    except ValueError as exc:
+        raise AdminError(400, "invalid_body", str(exc)) from None
+    return json_response(result)
+
+
 @lru_cache(maxsize=1)
 def admin_spec() -> dict[str, Any]:
     with (Path(__file__).parent / "openapi.yaml").open(encoding="utf-8") as handle:

@@ -33,6 +33,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/profiles", h.profiles),
     ("PUT", "/profiles", h.set_profile),
     ("POST", "/transition", h.transition),
+    ("POST", "/simulate/{kind}", h.simulate),
     ("POST", "/overrides", ov.create_override),
     ("GET", "/overrides", ov.list_overrides),
     ("DELETE", "/overrides", ov.delete_overrides),

@@ -108,6 +108,15 @@ class Provider(Generic[ProfileT, SettingsT]):
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
         raise LookupError(f"{self.name} has no lifecycle transitions")
 
+    async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Inbound traffic handled as the provider would: `kind` is `inbound-call` or `inbound-message`.
+
+        `params` holds at least `to` and `from` (E.164), `body` for messages, and optionally
+        `tenant`. The answer says what was sent to the user's URLs and what came back. Raise
+        LookupError for an unknown number (answered 404) and ValueError for bad parameters (400).
+        """
+        raise LookupError(f"{self.name} does not simulate {kind}")
+
     # --- fixtures, reset, snapshot -------------------------------------------------------
 
     def load_fixture_section(self, data: Any, source: str) -> None:
