@@ -389,7 +389,7 @@ def parse_body(media: str, body: bytes) -> Any:
         except orjson.JSONDecodeError as exc:
             try:  # orjson refuses integers past 64 bits, which JSON itself allows
                 return json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ValueError(str(exc)) from None
     if media == FORM_TYPE:
         try:

@@ -168,7 +168,12 @@ class Recorder:
         header_map: dict[str, str] = {}
         for name, value in headers:
             header_map[name.lower()] = value
-        _, found = self.contract.check_request(scope["method"], relative, query, header_map, body)
+        try:
+            _, found = self.contract.check_request(scope["method"], relative, query, header_map, body)
+        except Exception:  # a verdict must never cost the client its answer
+            log.exception("could not judge %s %s against the contract", scope["method"], path)
+            return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
+                     "got": "", "message": "telemock could not judge this request; see its log"}]
         judged = [v.to_dict() for v in found]
         for item in judged:
             item["got"] = mask_json_body(item["got"].encode()).decode()

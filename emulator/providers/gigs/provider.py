@@ -57,6 +57,12 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
                 found.append(Credential(f"project {project} (Authorization: Bearer)", key))
         return found[:4]
 
+    def demo_auth(self) -> dict[str, Any] | None:
+        for state in self.store.tenants.values():
+            for key in state["api_keys"]:
+                return {"headers": {"Authorization": f"Bearer {key}"}}
+        return None
+
     def load_tenants(self, fixture: GigsFixture, source: str) -> None:  # type: ignore[override]
         for position, project in enumerate(fixture.projects):
             where = f"{source}: gigs.projects[{position}]"

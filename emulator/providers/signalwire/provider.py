@@ -57,6 +57,12 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
                 )
         return found[:4]
 
+    def demo_auth(self) -> dict[str, Any] | None:
+        for state in self.store.tenants.values():
+            for token in state["tokens"]:
+                return {"basic": [state["project"]["id"], token]}
+        return None
+
     def load_tenants(self, fixture: SignalwireFixture, source: str) -> None:  # type: ignore[override]
         for position, project in enumerate(fixture.projects):
             where = f"{source}: signalwire.projects[{position}]"

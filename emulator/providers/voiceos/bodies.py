@@ -1,0 +1,220 @@
+"""Pydantic v2 mirrors of VoiceOS's request bodies, so validation errors read like FastAPI's.
+
+The service is a FastAPI app: request bodies are pydantic models, unknown keys are ignored,
+enums are Python enums (error type `enum`), and the voice, transcriber and language-model
+objects are unions tried in order. Class names matter: pydantic puts them into the `loc` of
+union errors, as the service does (`["body", "voice", "PlayhtVoice", "speed"]`).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MethodEnum(str, enum.Enum):
+    GET = "GET"
+    POST = "POST"
+
+
+class PhoneNumberEvents(str, enum.Enum):
+    connection_requested = "phone_call:connection_requested"
+
+
+class EventName(str, enum.Enum):
+    connection_requested = "phone_call:connection_requested"
+    rejected = "phone_call:rejected"
+    accepted = "phone_call:accepted"
+    function_call_triggered = "function_call:triggered"
+    conversation_started = "conversation:started"
+    conversation_ended = "conversation:ended"
+    conversation_duration = "conversation:duration"
+    speech_started = "speech:started"
+    speech_ended = "speech:ended"
+    message_sent = "message:sent"
+    message_generated = "message:generated"
+
+
+class PhoneNumberProvider(str, enum.Enum):
+    twilio = "twilio"
+
+
+class ConversationStatus(str, enum.Enum):
+    started = "started"
+    ended = "ended"
+    queued = "queued"
+
+
+class ElevenLabsModel(str, enum.Enum):
+    eleven_multilingual_v2 = "eleven_multilingual_v2"
+    eleven_monolingual_v1 = "eleven_monolingual_v1"
+    eleven_turbo_v2 = "eleven_turbo_v2"
+
+
+# --- phone numbers ------------------------------------------------------------------------
+
+
+class PhoneNumberWebhook(BaseModel):
+    """A phone-number webhook; only `phone_call:connection_requested` can be subscribed to."""
+
+    events: list[PhoneNumberEvents] = Field(min_length=1)
+    url: str
+    method: MethodEnum
+    headers: Optional[dict[str, str]] = None
+    filter: Optional[str] = None
+
+
+class UpdatePhoneNumber(BaseModel):
+    """PATCH body: which keys were sent (`model_fields_set`) decides what changes."""
+
+    inbound_agent_id: Optional[str] = None
+    webhooks: Optional[list[PhoneNumberWebhook]] = None
+
+
+class BuyPhoneNumber(BaseModel):
+    provider: PhoneNumberProvider = PhoneNumberProvider.twilio
+    phone_number: Optional[str] = None
+
+
+# --- agents -------------------------------------------------------------------------------
+
+
+class Open(BaseModel):
+    """Provider sub-objects keep keys they do not know (newer docs add `credential_id`…)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class PlayhtVoice(Open):
+    provider: Literal["playht"] = "playht"
+    model: Optional[str] = None
+    speed: float = Field(1.0, ge=0, le=5)
+    temperature: Optional[float] = Field(None, ge=0, le=2)
+    text_guidance: Optional[float] = Field(None, ge=1, le=2)
+    style_guidance: Optional[float] = Field(None, ge=1, le=30)
+
+
+class ElevenlabsVoice(Open):
+    provider: Literal["elevenlabs"] = "elevenlabs"
+    voice_id: Optional[str] = None
+    model_id: ElevenLabsModel = ElevenLabsModel.eleven_turbo_v2
+    optimize_latency: int = Field(3, ge=0, le=4)
+    use_speaker_boost: bool = False
+    similarity_boost: float = Field(0.5, ge=0, le=1)
+    stability: float = Field(0.5, ge=0, le=1)
+
+
+class AzureVoice(Open):
+    provider: Literal["azure"] = "azure"
+    model: Optional[str] = None
+    pitch: int = Field(0, ge=-20, le=20)
+    rate: int = Field(0, ge=-50, le=50)
+
+
+class DeepgramVoice(Open):
+    provider: Literal["deepgram"] = "deepgram"
+    model: Optional[str] = None
+
+
+class RimeVoice(Open):
+    provider: Literal["rime"] = "rime"
+    speaker: Optional[str] = None
+    speed_alpha: float = Field(1.0, ge=0.5, le=2)
+    reduce_latency: bool = False
+
+
+class DeepgramTranscriber(Open):
+    provider: Literal["deepgram"] = "deepgram"
+    model: Optional[str] = None
+    language: Optional[str] = None
+    keywords: list[str] = Field(default_factory=list)
+
+
+class AzureTranscriber(Open):
+    provider: Literal["azure"] = "azure"
+    languages: list[str] = Field(default_factory=lambda: ["en-US"])
+
+
+class OpenAI(Open):
+    provider: Literal["openai"] = "openai"
+    model: Optional[str] = None
+
+
+Voice = Union[PlayhtVoice, ElevenlabsVoice, AzureVoice, DeepgramVoice, RimeVoice]
+Transcriber = Union[DeepgramTranscriber, AzureTranscriber]
+
+
+class Webhook(BaseModel):
+    """An agent webhook: the same fields as a phone-number webhook, with every event name."""
+
+    events: list[EventName] = Field(min_length=1)
+    url: str
+    method: MethodEnum
+    headers: Optional[dict[str, str]] = None
+    filter: Optional[str] = None
+
+
+class AgentConfiguration(BaseModel):
+    """POST /agents: every field optional; left-out fields take the defaults below."""
+
+    initial_message: Optional[str] = None
+    prompt: Optional[str] = None
+    voice: Optional[Voice] = None
+    language_model: Optional[OpenAI] = None
+    transcriber: Optional[Transcriber] = None
+    max_duration_seconds: Optional[int] = 600
+    webhooks: Optional[list[Webhook]] = None
+    metadata: Optional[dict[str, str]] = None
+
+
+class UpdateAgent(BaseModel):
+    """PATCH /agents/{id}: only the keys sent change, each replacing the stored value."""
+
+    initial_message: Optional[str] = None
+    prompt: Optional[str] = None
+    voice: Optional[Voice] = None
+    language_model: Optional[OpenAI] = None
+    transcriber: Optional[Transcriber] = None
+    max_duration_seconds: Optional[int] = None
+    webhooks: Optional[list[Webhook]] = None
+    metadata: Optional[dict[str, str]] = None
+
+
+AGENT_FIELDS = tuple(AgentConfiguration.model_fields)
+
+
+def dump_webhook(webhook: PhoneNumberWebhook | Webhook) -> dict[str, Any]:
+    """As stored and returned: every key present, `headers` `{}` when none were given."""
+    return {
+        "events": [event.value for event in webhook.events],
+        "url": webhook.url,
+        "method": webhook.method.value,
+        "headers": dict(webhook.headers or {}),
+        "filter": webhook.filter,
+    }
+
+
+def dump_part(value: BaseModel | None) -> dict[str, Any] | None:
+    """A voice, transcriber or language model as stored: defaults filled, nulls left out."""
+    if value is None:
+        return None
+    return value.model_dump(mode="json", exclude_none=True)
+
+
+def agent_fields(config: AgentConfiguration | UpdateAgent, only_set: bool) -> dict[str, Any]:
+    """The stored form of the given agent fields (all of them, or only those sent)."""
+    names = [n for n in AGENT_FIELDS if not only_set or n in config.model_fields_set]
+    stored: dict[str, Any] = {}
+    for name in names:
+        value = getattr(config, name)
+        if name in ("voice", "language_model", "transcriber"):
+            stored[name] = dump_part(value)
+        elif name == "webhooks":
+            stored[name] = [dump_webhook(w) for w in value or []]
+        elif name == "metadata":
+            stored[name] = dict(value or {})
+        else:
+            stored[name] = value
+    return stored

@@ -1,0 +1,50 @@
+"""VoiceOS's route table: real paths, each named by its operationId in contracts/specs/voiceos.yaml.
+
+`/phone_numbers/buy` comes before `/phone_numbers/{phone_number}`: a GET or POST there is the
+search or the purchase, while PATCH or DELETE fall through to the number route (and find no
+number called "buy"), as in the service's router.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from . import agents, conversations, health, numbers
+
+if TYPE_CHECKING:
+    from .provider import VoiceosProvider
+
+Handler = Callable[["VoiceosProvider", Request], Awaitable[Response]]
+
+TABLE: list[tuple[str, str, str, Handler]] = [
+    ("GET", "/", "health_get", health.health_get),
+    ("GET", "/phone_numbers", "phone_numbers_list", numbers.phone_numbers_list),
+    ("GET", "/phone_numbers/buy", "phone_numbers_available", numbers.phone_numbers_available),
+    ("POST", "/phone_numbers/buy", "phone_numbers_buy", numbers.phone_numbers_buy),
+    ("GET", "/phone_numbers/{phone_number}", "phone_numbers_get", numbers.phone_numbers_get),
+    ("PATCH", "/phone_numbers/{phone_number}", "phone_numbers_update", numbers.phone_numbers_update),
+    ("DELETE", "/phone_numbers/{phone_number}", "phone_numbers_delete", numbers.phone_numbers_delete),
+    ("POST", "/agents", "agents_create", agents.agents_create),
+    ("GET", "/agents", "agents_list", agents.agents_list),
+    ("GET", "/agents/{id}", "agents_get", agents.agents_get),
+    ("PATCH", "/agents/{id}", "agents_update", agents.agents_update),
+    ("DELETE", "/agents/{id}", "agents_delete", agents.agents_delete),
+    ("GET", "/conversations", "conversations_list", conversations.conversations_list),
+    ("GET", "/conversations/{id}", "conversations_get", conversations.conversations_get),
+]
+
+
+def bind(provider: "VoiceosProvider", handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handler(provider, request)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def build_routes(provider: "VoiceosProvider") -> list[BaseRoute]:
+    return [Route(path, bind(provider, fn), methods=[verb], name=op) for verb, path, op, fn in TABLE]

@@ -1,0 +1,285 @@
+"""A simulated inbound call on a VoiceOS phone number: webhooks, agent choice, conversation.
+
+What happens (Inferred where the facts are silent; each choice is a setting in fixtures.py):
+
+1. The number is looked up among the accounts (or in `tenant`); an unknown number is a LookupError.
+2. A conversation id is given out and every webhook of the number whose `events` include
+   `phone_call:connection_requested` is called in list order (webhook.py). `filter` is stored but
+   not evaluated, so it always matches. `connection_webhooks_called` decides whether the calls
+   stop at the first reply that chose an agent (`until_agent`) or all webhooks are called (`all`).
+3. The agent: the first 2xx reply whose `agent_id` is one of the account's agents; otherwise the
+   number's `inbound_agent_id` (when it still names an agent of the account); otherwise the call
+   is rejected (the facts: a null `inbound_agent_id` means the number receives no calls).
+4. The conversation (`inbound_phone_call`, `phone_call {provider, to_number, from_number}`, the
+   agent's id and a copy of its configuration) is recorded once the agent is known, `started`,
+   and ends on the virtual clock after `call_duration_seconds` (0 ends it at once) with
+   `call_ended_reason`; an agent's `max_duration_seconds` cuts it short with `agent_ended`.
+   A rejected call is recorded as `ended` with `ended_reason: unknown`, `started_at` and
+   `agent_id` null, so the conversation id the webhooks received resolves (`rejected_calls:
+   record`), or not at all (`drop`).
+
+VoiceOS numbers have no messaging, so there is nothing to simulate for inbound messages.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ...core.clock import MICROS
+from ...core.store import copy_plain
+from . import webhook
+from .bodies import AgentConfiguration, agent_fields
+from .models import E164, new_conversation, new_id, normalize_number, render_conversation, render_time
+
+if TYPE_CHECKING:
+    from .provider import VoiceosProvider
+
+TIMER_PREFIX = "voiceos:call:"
+AGENT_META = ("id", "created_us", "updated_us")
+FILTER_NOTE = "filter is stored but not evaluated: every webhook whose events include the event is called"
+
+
+async def simulate(provider: "VoiceosProvider", kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    if kind == "inbound-message":
+        raise LookupError("voiceos has no inbound messages: its phone numbers take calls only")
+    if kind != "inbound-call":
+        raise LookupError(f"voiceos does not simulate {kind}")
+    return await inbound_call(provider, params)
+
+
+# --- parameters and lookup ----------------------------------------------------------------------
+
+
+def read_params(params: dict[str, Any]) -> tuple[str, str, str | None, float | None]:
+    """`to` (E.164), `from`, optional `tenant` and `duration_seconds`; ValueError when malformed."""
+    to = params.get("to")
+    caller = params.get("from")
+    tenant = params.get("tenant")
+    duration = params.get("duration_seconds")
+    if not isinstance(to, str) or not E164.match(normalize_number(to)):
+        raise ValueError(f"'to' must be an E.164 phone number, not {to!r}")
+    if not isinstance(caller, str) or not caller.strip():
+        raise ValueError("'from' must be the caller's number")
+    if tenant is not None and not isinstance(tenant, str):
+        raise ValueError("'tenant' must be a string")
+    if duration is not None:
+        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not math.isfinite(duration) or duration < 0:
+            raise ValueError("'duration_seconds' must be a number of seconds, 0 or more")
+        duration = float(duration)
+    return normalize_number(to), caller, tenant, duration
+
+
+def locate(provider: "VoiceosProvider", to: str, tenant: str | None) -> tuple[str, dict[str, Any]]:
+    """The tenant that holds the number, and its state; LookupError when nobody does."""
+    if tenant is not None:
+        state = provider.store.get(tenant)
+        if state is None:
+            raise LookupError(f"voiceos has no account {tenant!r}")
+        if to not in state["numbers"]:
+            raise LookupError(f"account {tenant!r} has no phone number {to}")
+        return tenant, state
+    owner = provider.number_owner.get(to)
+    if owner is None:
+        raise LookupError(f"no voiceos account has the phone number {to}")
+    return owner, provider.store.tenants[owner]
+
+
+# --- the call ------------------------------------------------------------------------------------
+
+
+async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> dict[str, Any]:
+    to, caller, tenant_hint, duration = read_params(params)
+    tenant, state = locate(provider, to, tenant_hint)
+    number = state["numbers"][to]
+    account_id = state["account"]["id"]
+    settings = provider.settings
+    created_us = provider.clock.stamp_us()  # a write stamp: it orders the conversation lists
+    arrived_us = provider.clock.now_us()
+    conversation_id = new_id("conv")
+    fields = webhook.event_fields(
+        phone_number=to,
+        from_number=caller,
+        account_id=account_id,
+        conversation_id=conversation_id,
+        timestamp=render_time(arrived_us) or "",
+    )
+    hooks = copy_plain(number["webhooks"])  # the configuration at arrival; a PATCH meanwhile changes nothing
+    inbound_agent_id = number["inbound_agent_id"]
+
+    def is_agent(agent_id: str) -> bool:
+        current = provider.store.get(tenant)
+        return current is not None and agent_id in current["agents"]
+
+    reports: list[dict[str, Any]] = []
+    chosen: tuple[int, str] | None = None
+    async with webhook.new_client() as client:
+        for index, hook in enumerate(hooks):
+            report: dict[str, Any] = {"index": index, "url": hook["url"], "method": hook["method"], "filter": hook["filter"]}
+            reports.append(report)
+            if not webhook.subscribed(hook):
+                report.update(sent=False, outcome=f"skipped: its events do not include {webhook.EVENT}")
+                continue
+            if chosen is not None and settings.connection_webhooks_called == "until_agent":
+                report.update(sent=False, outcome=f"skipped: webhook {chosen[0]} already chose the agent")
+                continue
+            exchange = await webhook.request_agent(client, hook, fields, settings.connection_webhook_timeout_seconds, is_agent)
+            report.update(
+                sent=exchange.sent,
+                request=exchange.request,
+                response=exchange.response,
+                error=exchange.error,
+                outcome=exchange.outcome,
+            )
+            if exchange.agent_id is not None:
+                if chosen is None:
+                    chosen = (index, exchange.agent_id)
+                else:
+                    report["outcome"] += f", but webhook {chosen[0]} had already chosen the agent"
+
+    answer: dict[str, Any] = {
+        "provider": provider.name,
+        "kind": "inbound-call",
+        "tenant": tenant,
+        "account_id": account_id,
+        "phone_number": to,
+        "from": caller,
+        "event": webhook.EVENT,
+        "webhooks": reports,
+        "filter": FILTER_NOTE,
+    }
+    current = provider.store.get(tenant)
+    if current is not state:
+        # A reset or a restored snapshot replaced the account while the webhooks were answering.
+        answer.update(accepted=False, agent=None, conversation=None,
+                      note="the account's state was reset or replaced during the call; nothing was recorded")
+        return answer
+    agent = choose_agent(state, chosen, inbound_agent_id, called=any("request" in r for r in reports))
+    answer["agent"] = agent
+    answer["accepted"] = agent["agent_id"] is not None
+    call = {"provider": "twilio", "to_number": to, "from_number": caller}
+    if agent["agent_id"] is not None:
+        conversation = start_conversation(provider, tenant, state, conversation_id, created_us, call, agent["agent_id"], duration)
+    elif settings.rejected_calls == "record":
+        conversation = rejected_conversation(provider, conversation_id, created_us, call)
+        provider.add_conversation(tenant, conversation)
+    else:
+        conversation = None
+    answer["conversation"] = render_conversation(conversation, account_id) if conversation else None
+    return answer
+
+
+def choose_agent(
+    state: dict[str, Any], chosen: tuple[int, str] | None, inbound_agent_id: str | None, *, called: bool
+) -> dict[str, Any]:
+    """The agent of the call and why: a webhook's reply, else `inbound_agent_id`, else none (rejected)."""
+    if chosen is not None and chosen[1] in state["agents"]:
+        return {"agent_id": chosen[1], "source": "webhook", "reason": f"webhook {chosen[0]} replied with its agent_id"}
+    why = "no webhook reply chose an agent" if called else f"the number has no webhook for {webhook.EVENT}"
+    if inbound_agent_id is None:
+        return {"agent_id": None, "source": None, "reason": f"{why} and inbound_agent_id is null: the call is rejected"}
+    if inbound_agent_id not in state["agents"]:
+        return {
+            "agent_id": None,
+            "source": None,
+            "reason": f"{why} and inbound_agent_id {inbound_agent_id!r} is not an agent of the account: the call is rejected",
+        }
+    return {"agent_id": inbound_agent_id, "source": "inbound_agent_id", "reason": f"{why}, so the number's inbound_agent_id is used"}
+
+
+# --- conversations and their end on the virtual clock ---------------------------------------------
+
+
+def start_conversation(
+    provider: "VoiceosProvider",
+    tenant: str,
+    state: dict[str, Any],
+    conversation_id: str,
+    created_us: int,
+    call: dict[str, str],
+    agent_id: str,
+    duration_s: float | None,
+) -> dict[str, Any]:
+    """`started` now, with a copy of the agent's configuration; it ends at once or on a timer."""
+    agent = state["agents"][agent_id]
+    config = copy_plain({k: v for k, v in agent.items() if k not in AGENT_META})
+    started_us = provider.clock.now_us()
+    seconds = provider.settings.call_duration_seconds if duration_s is None else duration_s
+    reason = provider.settings.call_ended_reason
+    limit = agent.get("max_duration_seconds")
+    if limit is not None and limit < seconds:
+        seconds, reason = float(max(limit, 0)), "agent_ended"
+    conversation = new_conversation(
+        kind="inbound_phone_call",
+        status="started",
+        agent_config=config,
+        created_us=created_us,
+        agent_id=agent_id,
+        started_us=started_us,
+        phone_call=call,
+        conversation_id=conversation_id,
+    )
+    ends_us = started_us + round(seconds * MICROS)
+    if ends_us <= started_us:
+        finish(conversation, started_us, reason)
+    else:
+        conversation["ends_us"] = ends_us
+        conversation["ends_reason"] = reason
+    provider.add_conversation(tenant, conversation)
+    schedule_end(provider, tenant, conversation)
+    return conversation
+
+
+def rejected_conversation(
+    provider: "VoiceosProvider", conversation_id: str, created_us: int, call: dict[str, str]
+) -> dict[str, Any]:
+    """Never started: no agent, a default configuration (the field is required), ended at once."""
+    return new_conversation(
+        kind="inbound_phone_call",
+        status="ended",
+        agent_config=agent_fields(AgentConfiguration(), only_set=False),
+        created_us=created_us,
+        ended_us=provider.clock.now_us(),
+        phone_call=call,
+        ended_reason="unknown",
+        conversation_id=conversation_id,
+    )
+
+
+def finish(conversation: dict[str, Any], at_us: int, reason: str) -> None:
+    conversation["status"] = "ended"
+    conversation["ended_us"] = at_us
+    conversation["ended_reason"] = reason
+    conversation.pop("ends_us", None)
+    conversation.pop("ends_reason", None)
+
+
+def timer_key(tenant: str, conversation_id: str) -> str:
+    return f"{TIMER_PREFIX}{tenant}:{conversation_id}"
+
+
+def schedule_end(provider: "VoiceosProvider", tenant: str, conversation: dict[str, Any]) -> None:
+    if conversation.get("status") != "started" or "ends_us" not in conversation:
+        return
+    conversation_id = conversation["id"]
+    provider.runtime.timers.schedule(
+        timer_key(tenant, conversation_id),
+        conversation["ends_us"],
+        lambda at: end_call(provider, tenant, conversation_id, at),
+    )
+
+
+def end_call(provider: "VoiceosProvider", tenant: str, conversation_id: str, at_us: int) -> None:
+    state = provider.store.get(tenant)
+    conversation = state["conversations"].get(conversation_id) if state else None
+    if conversation is None or conversation["status"] != "started" or conversation.get("ends_us") != at_us:
+        return  # reset, restored or replaced since the timer was set
+    finish(conversation, at_us, conversation["ends_reason"])
+
+
+def reschedule(provider: "VoiceosProvider") -> None:
+    """After a reset or a restored snapshot: the timers of the calls still in progress."""
+    provider.runtime.timers.cancel_prefix(TIMER_PREFIX)
+    for tenant, state in provider.store.items():
+        for conversation in state["conversations"].values():
+            schedule_end(provider, tenant, conversation)
