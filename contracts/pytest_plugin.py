@@ -85,6 +85,28 @@ class ProviderHandle:
                                      base_url=f"http://telemock/{self.name}", **kwargs)
         return httpx.AsyncClient(base_url=self.base_url, **kwargs)
 
+    def check_receiver(
+        self,
+        target: Any,
+        *,
+        secret: str | None,
+        url: str | None = None,
+        events: list[str] | None = None,
+        effects: Any = None,
+        examples: int = 20,
+        seed: int | None = None,
+    ) -> Any:
+        """Deliver generated, signed and forged events to a receiver (a URL or an ASGI app); fail on misbehaviour."""
+        from .receivers import check_receiver
+
+        report = check_receiver(
+            self.name, target, secret=secret, url=url, event_names=events,
+            effects=effects, examples=examples, seed=seed,
+        )
+        if not report.ok:
+            raise AssertionError(report.render())
+        return report
+
     def state(self, tenant: str | None = None) -> dict[str, Any]:
         tenants = self._telemock.control.state()["providers"][self.name]["tenants"]
         return tenants[tenant] if tenant is not None else tenants

@@ -108,6 +108,14 @@ class Provider(Generic[ProfileT, SettingsT]):
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
         raise LookupError(f"{self.name} has no lifecycle transitions")
 
+    def webhook_format(self) -> Any:
+        """How this provider signs what it sends to users (an emulator.core.webhooks.WebhookFormat).
+
+        None when it sends nothing, or sends unsigned requests. The contract kit signs generated
+        events with it to check users' receivers.
+        """
+        return None
+
     async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """Inbound traffic handled as the provider would: `kind` is `inbound-call` or `inbound-message`.
 

@@ -86,6 +86,8 @@ class StandardWebhooksFormat:
     name: str
     content_type: str = "application/json"
     also_svix_headers: bool = False
+    # The signature covers a timestamp, so receivers can (and should) refuse stale deliveries.
+    timestamped: bool = True
 
     def signed_headers(self, *, message_id: str, url: str, body: bytes, secret: str | None, wall_time: int) -> dict[str, str]:
         headers = {"content-type": self.content_type, "webhook-id": message_id, "webhook-timestamp": str(wall_time)}

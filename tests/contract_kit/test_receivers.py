@@ -1,0 +1,125 @@
+"""Receiver checks: faulty webhook receivers are caught with a useful message; a correct one passes."""
+
+from __future__ import annotations
+
+import pytest
+from standardwebhooks import Webhook
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contracts.receivers import check_receiver, tamper
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+class Receiver:
+    """A receiver with switchable faults, counting the actions it takes."""
+
+    def __init__(self, *, verify: bool = True, dedupe: bool = True, require_previous_data: bool = False) -> None:
+        self.verify = verify
+        self.dedupe = dedupe
+        self.require_previous_data = require_previous_data
+        self.seen: set[str] = set()
+        self.actions = 0
+        self.app = Starlette(routes=[Route("/hook", self.handle, methods=["POST"])])
+
+    async def handle(self, request: Request) -> Response:
+        body = await request.body()
+        if self.verify:
+            try:
+                event = Webhook(SECRET).verify(body, dict(request.headers))
+            except Exception:
+                return Response(status_code=401)
+        else:
+            import json
+
+            event = json.loads(body)
+        if self.require_previous_data and "previousData" not in event:
+            return Response(status_code=422)
+        if self.dedupe and event["id"] in self.seen:
+            return Response(status_code=200)
+        self.seen.add(event["id"])
+        self.actions += 1
+        return Response(status_code=204)
+
+
+def run(receiver: Receiver, **kwargs):
+    return check_receiver(
+        "gigs", receiver.app, secret=SECRET, url="http://receiver/hook",
+        examples=kwargs.pop("examples", 8), seed=kwargs.pop("seed", 2), effects=lambda: receiver.actions, **kwargs,
+    )
+
+
+def kinds(report) -> set[str]:
+    return {failure.kind for failure in report.failures}
+
+
+def test_a_correct_receiver_passes_without_false_alarms():
+    report = run(Receiver())
+    assert report.ok, report.render()
+    assert report.examples == 8 and report.deliveries == 8 * 8
+
+
+def test_a_receiver_that_skips_signature_checks_is_caught():
+    report = run(Receiver(verify=False))
+    assert {"forged-signature", "tampered-body", "wrong-secret", "stale-timestamp"} <= kinds(report)
+    assert "accepted an event whose signature was tampered with" in report.render()
+
+
+def test_a_receiver_that_acts_twice_is_caught():
+    report = run(Receiver(dedupe=False))
+    assert kinds(report) == {"not-idempotent"}
+    assert "acted twice on one event" in report.render()
+
+
+def test_a_receiver_that_refuses_valid_events_is_caught():
+    report = run(Receiver(require_previous_data=True), event_names=["com.gigs.virtualNumber.created"])
+    assert "rejected-valid" in kinds(report)
+    assert "refused a genuine, correctly signed event" in report.render()
+
+
+def test_a_receiver_over_a_real_socket(server_factory):
+    import threading
+    import socket
+    import time
+
+    import uvicorn
+
+    receiver = Receiver()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    served = uvicorn.Server(uvicorn.Config(receiver.app, log_config=None, access_log=False))
+    thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not served.started:
+        time.sleep(0.01)
+    try:
+        report = check_receiver("gigs", f"http://127.0.0.1:{port}/hook", secret=SECRET, examples=5, seed=1,
+                                effects=lambda: receiver.actions)
+    finally:
+        served.should_exit = True
+        thread.join(5)
+    assert report.ok, report.render()
+    assert receiver.actions >= 5
+
+
+def test_unsigned_providers_say_what_cannot_be_checked():
+    receiver = Starlette(routes=[Route("/hook", lambda request: Response(status_code=204), methods=["POST"])])
+    report = check_receiver("voiceos", receiver, secret=None, url="http://receiver/hook", examples=3, seed=1)
+    assert report.ok
+    assert "does not sign its webhooks" in report.render()
+
+
+@pytest.mark.parametrize(
+    "signature,prefix",
+    [("v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=", "v1,"), ("sha256=ab12cd34", "sha256="), ("deadbeef", "")],
+)
+def test_tampering_changes_the_signature_value(signature, prefix):
+    forged = tamper(signature)
+    assert len(forged) == len(signature)
+    assert sum(a != b for a, b in zip(forged, signature)) == 1
+    assert forged.lower() != signature.lower()  # a case-insensitive hex compare still sees it
+    assert forged.startswith(prefix)
