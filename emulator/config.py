@@ -28,7 +28,9 @@ class Config:
     max_body_bytes: int = 1024 * 1024
     auto_tenants: bool = False
     verdicts: bool = True
+    webhook_allowed_hosts: list[str] | None = None
     log_requests: bool = True
+    state_file: Path | None = None  # SQLite file that keeps state across restarts; None keeps it in memory
 
     def profile_for(self, provider: str) -> str:
         return self.provider_profiles.get(provider, self.profile)

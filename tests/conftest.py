@@ -18,6 +18,8 @@ import uvicorn
 from emulator import Config, create_app
 
 
+LOOPBACK = ["127.0.0.1", "localhost", "::1"]
+
 # Building a TLS context costs ~40 ms per httpx.Client; the servers are plain HTTP, so share one.
 SHARED_TLS = ssl.create_default_context()
 
@@ -62,6 +64,9 @@ def start_server(config: Config | None = None) -> LiveServer:
     config = config or Config()
     if config.providers is None:
         config.providers = only_providers()
+    if config.webhook_allowed_hosts is None:
+        # Fuzzed URL fields must never send the emulator's callbacks off this machine.
+        config.webhook_allowed_hosts = LOOPBACK
     app = create_app(config)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

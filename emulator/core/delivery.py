@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from .clock import VirtualClock, rfc3339
+from .destinations import Destinations
 from .outbox import Message, Outbox, clip
 
 log = logging.getLogger("telemock.delivery")
@@ -26,9 +27,12 @@ MAX_RESPONSE_CHARS = 4096
 class DeliveryWorker:
     """Sends ready messages concurrently (up to `concurrency` at once)."""
 
-    def __init__(self, outbox: Outbox, clock: VirtualClock, concurrency: int = 16) -> None:
+    def __init__(
+        self, outbox: Outbox, clock: VirtualClock, concurrency: int = 16, destinations: Destinations | None = None
+    ) -> None:
         self.outbox = outbox
         self.clock = clock
+        self.destinations = destinations or Destinations()
         self.concurrency = concurrency
         self.loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
@@ -89,6 +93,9 @@ class DeliveryWorker:
             fmt.signed_headers(message_id=message.message_id, url=message.url, body=message.body, secret=message.secret, wall_time=wall)
         )
         started = (time.perf_counter(), self.clock.now_us())
+        refusal = self.destinations.refusal(message.url)
+        if refusal is not None:
+            return self._record(message, headers, None, None, refusal, started), False
         try:
             response = await self._client.request(
                 message.method,

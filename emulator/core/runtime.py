@@ -9,12 +9,13 @@ from typing import Any, AsyncIterator
 
 from ..config import Config
 from .clock import VirtualClock
-from .delivery import DeliveryWorker
+from .destinations import Destinations
 from .endpoints import EndpointRegistry
+from .faults import Faults, FaultyDelivery
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
 from .overrides import Overrides
-from .outbox import Outbox
+from .outbox import PENDING, SENDING, Outbox
 from .provider import Provider
 from .registry import provider_classes, provider_names
 from .timers import Timers
@@ -30,10 +31,19 @@ class Runtime:
         self.clock = VirtualClock()
         self.journal = Journal(config.journal_size)
         self.overrides = Overrides()
-        self.timers = Timers(self.clock)
-        self.endpoints = EndpointRegistry(self.clock)
-        self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
-        self.delivery = DeliveryWorker(self.outbox, self.clock)
+        self.faults = Faults(self.clock)
+        if config.state_file is not None:
+            from .persistence import TrackedOutbox, TrackedTimers  # they report changes to the state file
+
+            self.timers: Timers = TrackedTimers(self.clock)
+            self.endpoints = EndpointRegistry(self.clock)
+            self.outbox: Outbox = TrackedOutbox(self.clock, self.timers, self.endpoints, config.delivery_history)
+        else:
+            self.timers = Timers(self.clock)
+            self.endpoints = EndpointRegistry(self.clock)
+            self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
+        self.destinations = Destinations(config.webhook_allowed_hosts)
+        self.delivery = FaultyDelivery(self.outbox, self.clock, self.faults, destinations=self.destinations)
         try:
             classes = provider_classes(config.providers)
         except LookupError as exc:
@@ -51,6 +61,11 @@ class Runtime:
             provider.store.commit_baseline()
             provider.on_state_loaded()
         self.endpoints.commit_baseline()
+        self.persistence: Any = None
+        if config.state_file is not None:
+            from .persistence import Persistence
+
+            self.persistence = Persistence.open(self, config.state_file)
 
     @asynccontextmanager
     async def lifespan(self, app: Any) -> AsyncIterator[None]:
@@ -62,6 +77,18 @@ class Runtime:
         finally:
             await self.delivery.stop()
             await self.timers.stop()
+            self._stopped()
+
+    def _stopped(self) -> None:
+        """After serving: the state file gets its last write; without one, undelivered webhooks are named."""
+        pending = [m.id for m in self.outbox.messages.values() if m.status in (PENDING, SENDING)]
+        if self.persistence is not None:
+            self.persistence.close()
+            log.info("state saved to %s; %d undelivered webhook(s) resume on the next start",
+                     self.persistence.path, len(pending))
+        elif pending:
+            log.warning("stopping with %d undelivered webhook(s), lost without --state-file: %s",
+                        len(pending), ", ".join(pending))
 
     def _load_fixtures(self, paths: list[Path]) -> list[Path]:
         resolved = [resolve_fixture_path(p) for p in paths] or [default_fixture_path()]
@@ -112,6 +139,7 @@ class Runtime:
         if provider is None and tenant is None:
             self.journal.clear()
             self.overrides.remove()
+            self.faults.clear()
             self.clock.set_real_time()
             for target in targets:
                 target.set_profile(self.config.profile_for(target.name))

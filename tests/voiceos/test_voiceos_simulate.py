@@ -151,13 +151,19 @@ def test_post_webhook_gets_the_event_and_its_reply_chooses_the_agent(calls, rece
 
     conversation = conform("conversations_get", api.get(f"/conversations/{body['conversation_id']}"))
     assert conversation == answer["conversation"]
-    assert (conversation["type"], conversation["status"], conversation["agent_id"]) == ("inbound_phone_call", "started", SALES)
+    assert (conversation["type"], conversation["status"], conversation["agent_id"]) == (
+        "inbound_phone_call",
+        "started",
+        SALES,
+    )
     assert conversation["phone_call"] == {"provider": "twilio", "to_number": WITH_WEBHOOK, "from_number": CALLER}
     assert (conversation["started_at"], conversation["ended_at"], conversation["ended_reason"]) == (NOW, None, None)
     agent = api.get(f"/agents/{SALES}").json()
     assert conversation["agent_config"] == {k: agent[k] for k in conversation["agent_config"]}
     listed = conform("conversations_list", api.get("/conversations"))
     assert conversation in listed["items"]
+    api.patch(f"/agents/{SALES}", json={"prompt": "Changed later."}).raise_for_status()
+    assert api.get(f"/conversations/{conversation['id']}").json() == conversation  # a copy of the configuration
 
 
 def test_get_webhook_gets_the_fields_as_query_parameters(calls, receivers) -> None:
@@ -205,15 +211,17 @@ def test_falls_back_to_inbound_agent_id(calls, receivers, receiver_kwargs, outco
     assert api.get(f"/conversations/{answer['conversation']['id']}").json()["agent_id"] == FRONT_DESK
 
 
-def test_an_unreachable_receiver_falls_back_too(calls, receivers) -> None:
+def test_unreachable_and_unusable_urls_fall_back_too(calls, receivers) -> None:
     api, admin = calls
     receiver = receivers()
     url = receiver.url()
     receiver.stop()
-    configure(api, WITH_WEBHOOK, [hook(url)])
+    configure(api, WITH_WEBHOOK, [hook(url), hook("ftp://127.0.0.1/hook"), hook("not a url", method="GET")])
     answer = call(admin, WITH_WEBHOOK)
-    report = answer["webhooks"][0]
-    assert report["response"] is None and "ConnectError" in report["error"]
+    refused, ftp, garbage = answer["webhooks"]
+    assert refused["sent"] is True and refused["response"] is None and "ConnectError" in refused["error"]
+    assert [ftp["sent"], garbage["sent"]] == [False, False]
+    assert "could not send" in ftp["error"] and "could not send" in garbage["error"]
     assert answer["agent"]["agent_id"] == FRONT_DESK
 
 
@@ -226,9 +234,15 @@ def test_a_call_without_any_agent_is_rejected(calls, receivers, conform) -> None
     check_event(receiver.received[0].json())
     assert answer["accepted"] is False and answer["agent"]["agent_id"] is None
     assert "inbound_agent_id is null" in answer["agent"]["reason"]
-    conversation = conform("conversations_get", api.get(f"/conversations/{receiver.received[0].json()['conversation_id']}"))
+    conversation = conform(
+        "conversations_get", api.get(f"/conversations/{receiver.received[0].json()['conversation_id']}")
+    )
     assert conversation == answer["conversation"]
-    assert (conversation["status"], conversation["ended_reason"], conversation["agent_id"]) == ("ended", "unknown", None)
+    assert (conversation["status"], conversation["ended_reason"], conversation["agent_id"]) == (
+        "ended",
+        "unknown",
+        None,
+    )
     assert (conversation["started_at"], conversation["ended_at"]) == (None, NOW)
 
     configure(api, NO_AGENT, [])  # no webhooks at all this time
@@ -239,7 +253,11 @@ def test_a_call_without_any_agent_is_rejected(calls, receivers, conform) -> None
 
 def test_webhooks_are_called_in_order_and_the_first_valid_reply_wins(calls, receivers) -> None:
     api, admin = calls
-    failing, first, second = receivers(status=500), receivers(reply={"agent_id": SALES}), receivers(reply={"agent_id": AFTER_HOURS})
+    failing, first, second = (
+        receivers(status=500),
+        receivers(reply={"agent_id": SALES}),
+        receivers(reply={"agent_id": AFTER_HOURS}),
+    )
     configure(api, WITH_WEBHOOK, [hook(failing.url()), hook(first.url(), method="GET"), hook(second.url())])
     answer = call(admin, WITH_WEBHOOK)
     arrivals = [r.received[0].arrived for r in (failing, first, second)]
@@ -255,13 +273,27 @@ def test_webhooks_without_the_event_are_skipped(calls, receivers) -> None:
     skipped, called = receivers(reply={"agent_id": SALES}), receivers(reply={"agent_id": AFTER_HOURS})
     configure(api, WITH_WEBHOOK, [hook(skipped.url()), hook(called.url())])
     state = admin.get("/state").json()
-    state["providers"]["voiceos"]["tenants"]["demo"]["numbers"][WITH_WEBHOOK]["webhooks"][0]["events"] = ["phone_call:accepted"]
+    state["providers"]["voiceos"]["tenants"]["demo"]["numbers"][WITH_WEBHOOK]["webhooks"][0]["events"] = [
+        "phone_call:accepted"
+    ]
     admin.put("/state", json={"providers": {"voiceos": state["providers"]["voiceos"]}}).raise_for_status()
     answer = call(admin, WITH_WEBHOOK)
     assert skipped.received == [] and len(called.received) == 1
     assert answer["webhooks"][0]["sent"] is False and "request" not in answer["webhooks"][0]
     assert "events do not include" in answer["webhooks"][0]["outcome"]
     assert answer["agent"]["agent_id"] == AFTER_HOURS
+
+
+def test_a_reset_during_the_call_records_nothing(calls, receivers, call_server) -> None:
+    api, admin = calls
+    resetter = admin_client(call_server[0])
+    receiver = receivers(reply={"agent_id": SALES})
+    receiver.responder = lambda _request: resetter.post("/reset").status_code  # 200 once the reset is done
+    configure(api, WITH_WEBHOOK, [hook(receiver.url())])
+    answer = call(admin, WITH_WEBHOOK)
+    assert len(receiver.received) == 1 and answer["webhooks"][0]["response"]["status"] == 200
+    assert answer["accepted"] is False and answer["conversation"] is None and "reset" in answer["notes"][-1]
+    assert api.get(f"/conversations/{receiver.received[0].json()['conversation_id']}").status_code == 404
 
 
 # --- the conversation's end on the virtual clock -------------------------------------------------------
@@ -276,7 +308,11 @@ def test_the_call_ends_on_the_virtual_clock(calls) -> None:
     assert api.get(f"/conversations/{first}").json()["status"] == "started"
     admin.post("/clock/advance", json={"seconds": 1}).raise_for_status()
     ended = api.get(f"/conversations/{first}").json()
-    assert (ended["status"], ended["ended_at"], ended["ended_reason"]) == ("ended", "2024-06-01T12:01:00Z", "user_ended")
+    assert (ended["status"], ended["ended_at"], ended["ended_reason"]) == (
+        "ended",
+        "2024-06-01T12:01:00Z",
+        "user_ended",
+    )
 
     snapshot = admin.get("/state").json()
     admin.post("/reset").raise_for_status()
@@ -316,7 +352,11 @@ def test_until_agent_and_an_immediate_end(switched_calls, receivers) -> None:
     assert len(first.received) == 1 and second.received == []
     assert answer["webhooks"][1]["sent"] is False and "already chose the agent" in answer["webhooks"][1]["outcome"]
     conversation = api.get(f"/conversations/{answer['conversation']['id']}").json()
-    assert (conversation["status"], conversation["ended_reason"], conversation["agent_id"]) == ("ended", "user_ended", SALES)
+    assert (conversation["status"], conversation["ended_reason"], conversation["agent_id"]) == (
+        "ended",
+        "user_ended",
+        SALES,
+    )
     assert conversation["started_at"] == conversation["ended_at"] is not None
 
 

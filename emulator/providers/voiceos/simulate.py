@@ -64,7 +64,12 @@ def read_params(params: dict[str, Any]) -> tuple[str, str, str | None, float | N
     if tenant is not None and not isinstance(tenant, str):
         raise ValueError("'tenant' must be a string")
     if duration is not None:
-        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not math.isfinite(duration) or duration < 0:
+        if (
+            isinstance(duration, bool)
+            or not isinstance(duration, (int, float))
+            or not math.isfinite(duration)
+            or duration < 0
+        ):
             raise ValueError("'duration_seconds' must be a number of seconds, 0 or more")
         duration = float(duration)
     return normalize_number(to), caller, tenant, duration
@@ -107,15 +112,66 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
     hooks = copy_plain(number["webhooks"])  # the configuration at arrival; a PATCH meanwhile changes nothing
     inbound_agent_id = number["inbound_agent_id"]
 
+    reports, chosen = await call_webhooks(provider, tenant, hooks, fields)
+
+    answer: dict[str, Any] = {
+        "provider": provider.name,
+        "kind": "inbound-call",
+        "tenant": tenant,
+        "account_id": account_id,
+        "phone_number": to,
+        "from": caller,
+        "event": webhook.EVENT,
+        "webhooks": reports,
+        "notes": [FILTER_NOTE],
+    }
+    current = provider.store.get(tenant)
+    if current is not state:
+        # A reset or a restored snapshot replaced the account while the webhooks were answering.
+        answer.update(
+            accepted=False,
+            agent=None,
+            conversation=None,
+        )
+        answer["notes"].append("the account's state was reset or replaced during the call; nothing was recorded")
+        return answer
+    agent = choose_agent(state, chosen, inbound_agent_id, called=any("request" in r for r in reports))
+    answer["agent"] = agent
+    answer["accepted"] = agent["agent_id"] is not None
+    call = {"provider": "twilio", "to_number": to, "from_number": caller}
+    if agent["agent_id"] is not None:
+        conversation = start_conversation(
+            provider, tenant, state, conversation_id, created_us, call, agent["agent_id"], duration
+        )
+    elif settings.rejected_calls == "record":
+        conversation = rejected_conversation(provider, conversation_id, created_us, call)
+        provider.add_conversation(tenant, conversation)
+    else:
+        conversation = None
+    answer["conversation"] = render_conversation(conversation, account_id) if conversation else None
+    return answer
+
+
+async def call_webhooks(
+    provider: "VoiceosProvider", tenant: str, hooks: list[dict[str, Any]], fields: dict[str, str]
+) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    """Calls the subscribed webhooks in list order: a report per webhook, and (index, agent) of the first choice."""
+    settings = provider.settings
+
     def is_agent(agent_id: str) -> bool:
         current = provider.store.get(tenant)
         return current is not None and agent_id in current["agents"]
 
     reports: list[dict[str, Any]] = []
     chosen: tuple[int, str] | None = None
-    async with webhook.new_client() as client:
+    async with webhook.new_client(provider.runtime.destinations) as client:
         for index, hook in enumerate(hooks):
-            report: dict[str, Any] = {"index": index, "url": hook["url"], "method": hook["method"], "filter": hook["filter"]}
+            report: dict[str, Any] = {
+                "index": index,
+                "url": hook["url"],
+                "method": hook["method"],
+                "filter": hook["filter"],
+            }
             reports.append(report)
             if not webhook.subscribed(hook):
                 report.update(sent=False, outcome=f"skipped: its events do not include {webhook.EVENT}")
@@ -123,7 +179,8 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
             if chosen is not None and settings.connection_webhooks_called == "until_agent":
                 report.update(sent=False, outcome=f"skipped: webhook {chosen[0]} already chose the agent")
                 continue
-            exchange = await webhook.request_agent(client, hook, fields, settings.connection_webhook_timeout_seconds, is_agent)
+            timeout = settings.connection_webhook_timeout_seconds
+            exchange = await webhook.request_agent(client, hook, fields, timeout, is_agent)
             report.update(
                 sent=exchange.sent,
                 request=exchange.request,
@@ -136,37 +193,7 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
                     chosen = (index, exchange.agent_id)
                 else:
                     report["outcome"] += f", but webhook {chosen[0]} had already chosen the agent"
-
-    answer: dict[str, Any] = {
-        "provider": provider.name,
-        "kind": "inbound-call",
-        "tenant": tenant,
-        "account_id": account_id,
-        "phone_number": to,
-        "from": caller,
-        "event": webhook.EVENT,
-        "webhooks": reports,
-        "filter": FILTER_NOTE,
-    }
-    current = provider.store.get(tenant)
-    if current is not state:
-        # A reset or a restored snapshot replaced the account while the webhooks were answering.
-        answer.update(accepted=False, agent=None, conversation=None,
-                      note="the account's state was reset or replaced during the call; nothing was recorded")
-        return answer
-    agent = choose_agent(state, chosen, inbound_agent_id, called=any("request" in r for r in reports))
-    answer["agent"] = agent
-    answer["accepted"] = agent["agent_id"] is not None
-    call = {"provider": "twilio", "to_number": to, "from_number": caller}
-    if agent["agent_id"] is not None:
-        conversation = start_conversation(provider, tenant, state, conversation_id, created_us, call, agent["agent_id"], duration)
-    elif settings.rejected_calls == "record":
-        conversation = rejected_conversation(provider, conversation_id, created_us, call)
-        provider.add_conversation(tenant, conversation)
-    else:
-        conversation = None
-    answer["conversation"] = render_conversation(conversation, account_id) if conversation else None
-    return answer
+    return reports, chosen
 
 
 def choose_agent(
@@ -182,9 +209,14 @@ def choose_agent(
         return {
             "agent_id": None,
             "source": None,
-            "reason": f"{why} and inbound_agent_id {inbound_agent_id!r} is not an agent of the account: the call is rejected",
+            "reason": f"{why} and inbound_agent_id {inbound_agent_id!r} is not an agent of the account: "
+            "the call is rejected",
         }
-    return {"agent_id": inbound_agent_id, "source": "inbound_agent_id", "reason": f"{why}, so the number's inbound_agent_id is used"}
+    return {
+        "agent_id": inbound_agent_id,
+        "source": "inbound_agent_id",
+        "reason": f"{why}, so the number's inbound_agent_id is used",
+    }
 
 
 # --- conversations and their end on the virtual clock ---------------------------------------------

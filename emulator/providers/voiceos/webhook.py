@@ -20,6 +20,8 @@ from typing import Any, Callable
 import httpx
 import orjson
 
+from ...core.destinations import DestinationRefused, Destinations
+
 EVENT = "phone_call:connection_requested"
 # The emulator keeps at most this much of a reply: enough for any agent choice, bounded for safety.
 REPLY_LIMIT = 64 * 1024
@@ -31,9 +33,11 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def new_client() -> httpx.AsyncClient:
+def new_client(destinations: Destinations) -> httpx.AsyncClient:
     """No proxies from the environment and no redirects: a 3xx is a reply like any other non-2xx."""
-    return httpx.AsyncClient(follow_redirects=False, trust_env=False, verify=tls_context())
+    return httpx.AsyncClient(
+        follow_redirects=False, trust_env=False, verify=tls_context(), event_hooks=destinations.client_hooks()
+    )
 
 
 def subscribed(webhook: dict[str, Any]) -> bool:
@@ -68,13 +72,14 @@ class Exchange:
 
 
 def build_request(client: httpx.AsyncClient, webhook: dict[str, Any], fields: dict[str, str]) -> httpx.Request:
-    """POST carries the fields as JSON, GET as query parameters; configured headers win over ours."""
+    """POST carries the fields as JSON, GET as query parameters after the URL's own; configured headers win."""
     headers = httpx.Headers()
     if webhook["method"] == "POST":
         headers["content-type"] = "application/json"
         request = client.build_request("POST", webhook["url"], content=orjson.dumps(fields), headers=headers)
     else:
-        request = client.build_request("GET", webhook["url"], params=fields, headers=headers)
+        url = httpx.URL(webhook["url"]).copy_merge_params(fields)  # the URL's own query is kept
+        request = client.build_request("GET", url, headers=headers)
     for name, value in webhook["headers"].items():
         request.headers[name] = value
     return request
@@ -133,7 +138,12 @@ async def request_agent(
     try:
         request = build_request(client, webhook, fields)
     except Exception as exc:  # a URL or header httpx cannot send: the call goes on without this webhook
-        shown = {"method": webhook["method"], "url": webhook["url"], "headers": dict(webhook["headers"]), "body": fields}
+        shown = {
+            "method": webhook["method"],
+            "url": webhook["url"],
+            "headers": dict(webhook["headers"]),
+            "body": fields,
+        }
         error = f"could not send: {type(exc).__name__}: {exc}"
         return Exchange(shown, sent=False, error=error, outcome=f"failed ({error})")
     exchange = Exchange(describe_request(request, webhook, fields))
@@ -146,6 +156,9 @@ async def request_agent(
                 await response.aclose()
     except TimeoutError:
         exchange.error = f"no reply within {timeout_s:g} s"
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL, DestinationRefused) as exc:  # nothing left the emulator
+        exchange.sent = False
+        exchange.error = f"could not send: {type(exc).__name__}: {exc}"
     except Exception as exc:  # refused, reset, TLS or protocol failures of the user's endpoint
         exchange.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if exchange.error is not None:
