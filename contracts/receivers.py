@@ -67,12 +67,17 @@ class ReceiverReport:
 
 
 @lru_cache(maxsize=None)
-def provider_format(provider: str) -> Any:
-    """The provider plugin's WebhookFormat, from a throwaway emulator with only that provider."""
+def provider_plugin(provider: str) -> Any:
+    """The provider plugin, from a throwaway emulator with only that provider."""
     from emulator import Config, create_app
 
     app = create_app(Config(providers=[provider], verdicts=False))
-    return app.state.runtime.providers[provider].webhook_format()
+    return app.state.runtime.providers[provider]
+
+
+def provider_format(provider: str, event: str | None = None) -> Any:
+    """The WebhookFormat the provider signs `event` with (None: it does not sign)."""
+    return provider_plugin(provider).webhook_format(event)
 
 
 def webhook_names(provider: str) -> list[str]:
@@ -143,17 +148,18 @@ def check_receiver(
     `effects`, when given, returns how many actions the receiver has taken so far (rows written,
     jobs queued…); a duplicate delivery must not change it.
     """
-    fmt = provider_format(provider)
     names = event_names or webhook_names(provider)
     if not names:
         raise LookupError(f"{provider} documents no webhooks")
+    formats = {name: provider_format(provider, name) for name in names}
+    fmt = next((f for f in formats.values() if f is not None), None)
     post_url = target if isinstance(target, str) else (url or "http://receiver/webhook")
     report = ReceiverReport(provider=provider, target=post_url if isinstance(target, str) else f"ASGI app {post_url}")
     if fmt is None or not secret:
         report.not_applicable.append(
             f"signatures ({provider} does not sign its webhooks)" if fmt is None else "signatures (no secret given)"
         )
-    elif not getattr(fmt, "timestamped", False):
+    elif not any(getattr(f, "timestamped", False) for f in formats.values()):
         report.not_applicable.append(f"stale deliveries ({provider}'s signature covers no timestamp)")
     transport = Transport(target, timeout)
     seen_kinds: set[str] = set()
@@ -163,7 +169,7 @@ def check_receiver(
             seen_kinds.add(kind)
             report.failures.append(ReceiverFailure(kind, name, message, status, body.decode("utf-8", "replace")[:300]))
 
-    def headers_for(body: bytes, message_id: str, use_secret: str | None, wall: int) -> dict[str, str]:
+    def headers_for(fmt: Any, body: bytes, message_id: str, use_secret: str | None, wall: int) -> dict[str, str]:
         if fmt is None:
             return {"content-type": "application/json"}
         return fmt.signed_headers(message_id=message_id, url=post_url, body=body, secret=use_secret, wall_time=wall)
@@ -179,27 +185,33 @@ def check_receiver(
     @given(pair=strategy, other=strategy)
     def run(pair: tuple[str, Any], other: tuple[str, Any]) -> None:
         name, event = pair
+        fmt = formats[name]
         report.examples += 1
         body = encode(fmt, event)
         message_id = "msg_" + secrets.token_hex(12)
         now = int(time.time())
-        genuine = headers_for(body, message_id, secret, now)
+        genuine = headers_for(fmt, body, message_id, secret, now)
         before = effects() if effects else 0
         status, text = deliver(body, genuine)
         if status is None or not 200 <= status < 300:
             fail("rejected-valid", name, f"refused a genuine, correctly signed event: {text}", status, body)
             return
         acted = effects() if effects else 0
-        status, text = deliver(body, headers_for(body, message_id, secret, int(time.time())))
+        status, text = deliver(body, headers_for(fmt, body, message_id, secret, int(time.time())))
         if status is None or not 200 <= status < 300:
             fail("duplicate-refused", name, f"refused a duplicate delivery (at-least-once delivery sends them): {text}", status, body)
         elif effects and effects() != acted:
             fail("not-idempotent", name, f"acted twice on one event (effects {before} → {acted} → {effects()})", status, body)
         other_name, other_event = other
-        other_body = encode(fmt, other_event)
-        late, early = (other_body, "msg_" + secrets.token_hex(12)), (body, "msg_" + secrets.token_hex(12))
-        for out_of_order_body, out_of_order_id in (late, early):
-            status, text = deliver(out_of_order_body, headers_for(out_of_order_body, out_of_order_id, secret, int(time.time())))
+        other_fmt = formats[other_name]
+        other_body = encode(other_fmt, other_event)
+        late, early = (other_fmt, other_body), (fmt, body)
+        for out_of_order_fmt, out_of_order_body in (late, early):
+            out_of_order_id = "msg_" + secrets.token_hex(12)
+            status, text = deliver(
+                out_of_order_body,
+                headers_for(out_of_order_fmt, out_of_order_body, out_of_order_id, secret, int(time.time())),
+            )
             if status is None or not 200 <= status < 300:
                 fail("reordered-refused", other_name, f"refused an event delivered out of order: {text}", status, out_of_order_body)
         if fmt is None or not secret:
@@ -217,12 +229,12 @@ def check_receiver(
         status, _ = deliver(tampered_body, genuine)
         if status is not None and 200 <= status < 300:
             fail("tampered-body", name, "accepted a body that does not match its signature", status, body)
-        wrong = headers_for(body, message_id, fmt.new_secret(), int(time.time()))
+        wrong = headers_for(fmt, body, message_id, fmt.new_secret(), int(time.time()))
         status, _ = deliver(body, wrong)
         if status is not None and 200 <= status < 300:
             fail("wrong-secret", name, "accepted an event signed with another secret", status, body)
         if getattr(fmt, "timestamped", False):
-            stale = headers_for(body, "msg_" + secrets.token_hex(12), secret, int(time.time()) - STALE_SECONDS)
+            stale = headers_for(fmt, body, "msg_" + secrets.token_hex(12), secret, int(time.time()) - STALE_SECONDS)
             status, _ = deliver(body, stale)
             if status is not None and 200 <= status < 300:
                 fail("stale-timestamp", name, f"accepted a delivery signed {STALE_SECONDS // 60} minutes ago (replay)", status, body)

@@ -17,6 +17,7 @@ from .store import TenantStore
 
 if TYPE_CHECKING:
     from .runtime import Runtime
+    from .webhooks import WebhookFormat
 
 ProfileT = TypeVar("ProfileT")
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
@@ -108,13 +109,35 @@ class Provider(Generic[ProfileT, SettingsT]):
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
         raise LookupError(f"{self.name} has no lifecycle transitions")
 
-    def webhook_format(self) -> Any:
+    def webhook_format(self, event: str | None = None) -> Any:
         """How this provider signs what it sends to users (an emulator.core.webhooks.WebhookFormat).
 
+        `event` is a name from the spec's `webhooks:`, for providers that sign kinds differently.
         None when it sends nothing, or sends unsigned requests. The contract kit signs generated
         events with it to check users' receivers.
         """
         return None
+
+    def fault_response(self, conn: HTTPConnection, status: int, retry_after: int | None) -> Response:
+        """The answer of an injected `status` fault (429, 500, 503…) in the provider's error format.
+
+        The default takes the provider's answer to an internal error and gives it the fault's
+        status (and `Retry-After`); override it where the provider words these failures itself.
+        """
+        response = self.generic_error(conn, GenericError.INTERNAL, f"injected fault: HTTP {status}")
+        response.status_code = status
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    def webhook_formats(self) -> list["WebhookFormat"]:
+        """Every webhook format this provider signs with, so deliveries restored from a state file can be sent.
+
+        The default is the format it enabled for registered endpoints; a provider that sends to
+        its own URLs with another format (`outbox.send(fmt=...)`) should list that one too.
+        """
+        fmt = self.runtime.endpoints.formats.get(self.name)
+        return [fmt] if fmt is not None else []
 
     async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """Inbound traffic handled as the provider would: `kind` is `inbound-call` or `inbound-message`.

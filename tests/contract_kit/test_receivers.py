@@ -123,3 +123,23 @@ def test_tampering_changes_the_signature_value(signature, prefix):
     assert sum(a != b for a, b in zip(forged, signature)) == 1
     assert forged.lower() != signature.lower()  # a case-insensitive hex compare still sees it
     assert forged.startswith(prefix)
+
+
+def test_signalwire_form_and_json_requests_are_signed_per_kind():
+    """A receiver validating with the official SDK passes; one ignoring signatures is caught."""
+    from signalwire.core.security import validate_webhook_signature
+
+    key = "PSK_receiver_key"
+
+    async def strict(request: Request) -> Response:
+        body = await request.body()
+        signature = request.headers.get("x-signalwire-signature", "")
+        valid = validate_webhook_signature(key, signature, str(request.url), body.decode())
+        return Response(status_code=204 if valid else 403)
+
+    app = Starlette(routes=[Route("/hook", strict, methods=["POST"])])
+    report = check_receiver("signalwire", app, secret=key, url="http://receiver/hook", examples=6, seed=4)
+    assert report.ok, report.render()
+    careless = Starlette(routes=[Route("/hook", lambda request: Response(status_code=204), methods=["POST"])])
+    caught = check_receiver("signalwire", careless, secret=key, url="http://receiver/hook", examples=4, seed=4)
+    assert "forged-signature" in kinds(caught) and "stale deliveries" in caught.render()

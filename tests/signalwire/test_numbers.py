@@ -58,12 +58,12 @@ def test_fixture_numbers_carry_their_configuration(server):
     api = client(server)
     main = api.get(f"{NUMBERS}/{MAIN_LINE}").json()
     assert main["name"] == "Main line"
-    assert main["call_request_url"] == "https://example.com/signalwire/voice"
+    assert main["call_request_url"] == "http://127.0.0.1:9/signalwire/voice"
     assert main["message_handler"] == "laml_webhooks"
     assert main["e911_status"] == "active" and main["e911_address_id"]
     ivr = api.get(f"{NUMBERS}/{AUSTIN_IVR}").json()
     assert ivr["call_handler"] == "relay_script"
-    assert ivr["call_relay_script_url"] == "https://example.com/swml/ivr.json"
+    assert ivr["call_relay_script_url"] == "http://127.0.0.1:9/swml/ivr.json"
     toll_free = api.get(f"{NUMBERS}/{TOLL_FREE}").json()
     assert toll_free["number_type"] == "toll-free" and toll_free["capabilities"] == ["voice", "sms", "fax"]
 

@@ -124,7 +124,7 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
 
     # --- webhooks ----------------------------------------------------------------------------
 
-    def webhook_format(self) -> StandardWebhooksFormat:
+    def webhook_format(self, event: str | None = None) -> StandardWebhooksFormat:
         return StandardWebhooksFormat(name=self.name, also_svix_headers=self.settings.webhook_svix_headers)
 
     def delivery_policy(self) -> DeliveryPolicy:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, field_validator, model_validator
 
 from .geo import AREA_CODES, TOLL_FREE_AREA_CODES
 from .phonefmt import NANP, parse
@@ -83,6 +83,36 @@ class SignalwireSettings(Strict):
         False, description="Accept JSON null on update to clear a nullable field (otherwise 422, a wrong type)."
     )
     inventory: list[InventoryNumber] = Field(default_factory=list, description="Numbers the search offers.")
+    handler_timeout_seconds: float = Field(
+        10, gt=0, le=120,
+        description="Real seconds a handler URL (cXML, SWML) may take to answer before the request counts as "
+        "failed and the fallback URL is tried; also the time limit of each status callback attempt.",
+    )
+    fallback_on_invalid_reply: bool = Field(
+        False,
+        description="Also try the fallback URL when the handler answers 2xx with something that is not a cXML "
+        "<Response> document (Twilio does; SignalWire documents the fallback only for a failed request).",
+    )
+    call_duration_seconds: int = Field(
+        30, ge=0, description="`CallDuration` of a completed simulated call in the status callback."
+    )
+    audio_in_mos: str = Field(
+        "4.5", pattern=r"^[0-9]+(\.[0-9]+)?$", description="`AudioInMos` (1 to 5) in the status callback."
+    )
+    status_callback_attempt_delays_seconds: list[NonNegativeFloat] = Field(
+        default_factory=lambda: [0.0, 5.0, 30.0],
+        min_length=1,
+        description="Best-effort status callbacks: the first attempt at once, then a retry after each further "
+        "delay (virtual seconds after the previous failure).",
+    )
+    sha256_signature: bool = Field(
+        True,
+        description="JSON (SWML) requests also carry `X-SignalWire-Sha256-Signature` (hex HMAC-SHA256 of URL + "
+        "body), which the official SDK says the platform sends next to `X-SignalWire-Signature`.",
+    )
+    swml_envs: dict[str, str] = Field(
+        default_factory=dict, description="`envs` of SWML requests: the environment variables set on the project."
+    )
 
     @field_validator("inventory")
     @classmethod
@@ -142,9 +172,22 @@ class ProjectFixture(Strict):
     tenant: str | None = Field(None, description="Name in the control API; the project id when absent.")
     project_id: str = Field(min_length=1)
     trial: bool = Field(False, description="Trial projects have the longer release window.")
+    signing_key: str | None = Field(
+        None, min_length=1,
+        description="The project's Signing Key, which signs every request sent to its numbers' URLs; "
+        "a random `PSK_…` key when absent (read it from the control API's state).",
+    )
+    space_id: str | None = Field(
+        None, description="The space's id in SWML requests; derived from the project id when absent."
+    )
     tokens: list[TokenFixture] = Field(min_length=1)
     e911_addresses: list[E911AddressFixture] = []
     numbers: list[NumberFixture] = []
+
+    @field_validator("space_id")
+    @classmethod
+    def space_uuid(cls, value: str | None) -> str | None:
+        return None if value is None else canonical_uuid(value)
 
 
 class SignalwireFixture(Strict):

@@ -12,12 +12,14 @@ from ...core.fixtures import FixtureError
 from ...core.http import GenericError
 from ...core.provider import Credential, Provider
 from . import e911, errors
+from . import simulate as simulation
 from .fixtures import ALL_SCOPES, InventoryNumber, SignalwireFixture, SignalwireSettings
 from .models import render_number
 from .paging import NumberIndex
 from .phonefmt import parse
 from .profiles import PROFILES, SignalwireProfile
 from .seeding import empty_project_state, project_state
+from .signing import FORM_FORMAT, JSON_FORMAT
 
 E911_TARGETS = {"pending": ("active", "failed"), "pending_removal": ("unregistered",)}
 
@@ -105,6 +107,18 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
         number["e911_due_us"] = self.clock.stamp_us()
         self.settle(number)
         return render_number(number, self.profile, self.clock.now_us())
+
+    def webhook_format(self, event: str | None = None) -> Any:
+        """SWML requests are signed JSON; every other request SignalWire sends is a signed form."""
+        return JSON_FORMAT if event == "relayScriptRequest" else FORM_FORMAT
+
+    def webhook_formats(self) -> list[Any]:
+        """The signed form format of status callbacks, so restored deliveries can still be sent."""
+        return [FORM_FORMAT]
+
+    async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """An inbound call or message on a number: its handler URLs are requested as SignalWire would."""
+        return await simulation.simulate(self, kind, params)
 
     # --- state helpers used by handlers --------------------------------------------------
 

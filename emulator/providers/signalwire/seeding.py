@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from ...core.fixtures import FixtureError
 from .fixtures import NumberFixture, ProjectFixture, SignalwireSettings
 from .models import apply_changes, new_number
 from .phonefmt import parse
+from .signing import new_signing_key
 from .validation import validate_update
 
 DAY_US = 86_400 * MICROS
@@ -18,14 +20,27 @@ DAY_US = 86_400 * MICROS
 FIXTURE_RULES = SignalwireSettings.model_validate({"unknown_fields": "reject", "null_clears_fields": True})
 
 
-def empty_project_state(project_id: str, trial: bool = False) -> dict[str, Any]:
-    return {"project": {"id": project_id, "trial": trial}, "tokens": {}, "addresses": {}, "numbers": {}}
+def derived_space_id(project_id: str) -> str:
+    """A stable space id for a project whose fixture names none."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"signalwire:space:{project_id}"))
+
+
+def empty_project_state(
+    project_id: str, trial: bool = False, signing_key: str | None = None, space_id: str | None = None
+) -> dict[str, Any]:
+    project = {
+        "id": project_id,
+        "trial": trial,
+        "signing_key": signing_key or new_signing_key(),
+        "space_id": space_id or derived_space_id(project_id),
+    }
+    return {"project": project, "tokens": {}, "addresses": {}, "numbers": {}}
 
 
 def project_state(
     project: ProjectFixture, where: str, now_us: int, stamp: Callable[[], int], default_name: Callable[[str], str | None]
 ) -> dict[str, Any]:
-    state = empty_project_state(project.project_id, project.trial)
+    state = empty_project_state(project.project_id, project.trial, project.signing_key, project.space_id)
     for position, token in enumerate(project.tokens):
         if token.token in state["tokens"]:
             raise FixtureError(f"{where}.tokens[{position}].token: {token.token!r} is listed twice")

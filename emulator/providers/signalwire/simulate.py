@@ -1,0 +1,210 @@
+"""Simulated inbound traffic: a call or a message arrives on a number and its handler runs.
+
+The number is found by its E.164 string among the projects (or in the tenant named). Handlers
+that fetch instructions over HTTP (`laml_webhooks`, `relay_script`) are run for real against
+the user's URLs (see `inbound.py`); the others (relay topics, Fabric resources, cXML
+applications, …) are answered with where the call or message would go, since nothing of them
+travels over HTTP.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import inbound
+from .seeding import derived_space_id
+from .signing import new_signing_key
+
+if TYPE_CHECKING:
+    from .provider import SignalwireProvider
+
+CALL_TARGETS = {
+    "relay_topic": ("call_relay_topic", "relay topic"),
+    "relay_context": ("call_relay_context", "relay context"),
+    "relay_application": ("call_relay_application", "relay application"),
+    "laml_application": ("call_laml_application_id", "cXML application"),
+    "dialogflow": ("call_dialogflow_agent_id", "Dialogflow agent"),
+    "relay_connector": ("call_relay_connector_id", "relay connector"),
+    "relay_sip_endpoint": ("call_sip_endpoint_id", "SIP endpoint"),
+    "relay_verto_endpoint": ("call_verto_resource", "Verto resource"),
+    "video_room": ("call_video_room_id", "video room"),
+    "ai_agent": ("call_ai_agent_id", "AI agent"),
+    "call_flow": ("call_flow_id", "call flow"),
+}
+MESSAGE_TARGETS = {
+    "relay_topic": ("message_relay_topic", "relay topic"),
+    "relay_context": ("message_relay_context", "relay context"),
+    "relay_application": ("message_relay_application", "relay application"),
+    "laml_application": ("message_laml_application_id", "cXML application"),
+}
+
+
+@dataclass
+class Inbound:
+    """The validated parameters of one simulation."""
+
+    kind: str
+    to: str
+    caller: str
+    tenant: str | None = None
+    body: str = ""
+    media: list[tuple[str, str]] = field(default_factory=list)
+    caller_name: str | None = None
+    forwarded_from: str | None = None
+    duration_s: int | None = None
+
+
+def optional_string(params: dict[str, Any], key: str) -> str | None:
+    value = params.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a string")
+    return value
+
+
+def media_items(raw: Any) -> list[tuple[str, str]]:
+    """`media`: URLs, or `{"url", "content_type"}` objects; a bare URL's type is guessed from its name."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ValueError("'media' must be a list of URLs or of {url, content_type} objects")
+    items = []
+    for position, item in enumerate(raw):
+        if isinstance(item, str):
+            url, content_type = item, None
+        elif isinstance(item, dict) and isinstance(item.get("url"), str):
+            url, content_type = item["url"], item.get("content_type")
+            if content_type is not None and not isinstance(content_type, str):
+                raise ValueError(f"'media[{position}].content_type' must be a string")
+            unknown = set(item) - {"url", "content_type"}
+            if unknown:
+                raise ValueError(f"'media[{position}]' has unknown keys: {', '.join(sorted(unknown))}")
+        else:
+            raise ValueError(f"'media[{position}]' must be a URL or an object with a string 'url'")
+        if not url:
+            raise ValueError(f"'media[{position}]' has an empty URL")
+        guessed = mimetypes.guess_type(url.split("?")[0])[0]
+        items.append((url, content_type or guessed or "application/octet-stream"))
+    return items
+
+
+def parse(kind: str, params: dict[str, Any]) -> Inbound:
+    to, caller = params.get("to"), params.get("from")
+    if not isinstance(to, str) or not isinstance(caller, str):
+        raise ValueError("'to' and 'from' must be strings")
+    duration = params.get("duration")
+    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, int) or duration < 0):
+        raise ValueError("'duration' must be a whole number of seconds, 0 or more")
+    body = params.get("body", "")
+    if not isinstance(body, str):
+        raise ValueError("'body' must be a string")
+    return Inbound(
+        kind=kind,
+        to=to,
+        caller=caller,
+        tenant=optional_string(params, "tenant"),
+        body=body,
+        media=media_items(params.get("media")) if kind == "inbound-message" else [],
+        caller_name=optional_string(params, "caller_name"),
+        forwarded_from=optional_string(params, "forwarded_from"),
+        duration_s=duration,
+    )
+
+
+def find_number(provider: SignalwireProvider, to: str, tenant: str | None) -> tuple[str, dict[str, Any]]:
+    """The tenant holding `to` and the number; a tenant may be named by its name or project id."""
+    if tenant is not None:
+        name = tenant if tenant in provider.store else provider.project_tenants.get(tenant)
+        if name is None:
+            raise LookupError(f"signalwire has no tenant {tenant!r}")
+        candidates = [name] if provider.holds(name, to) else []
+        if not candidates:
+            raise LookupError(f"tenant {tenant!r} holds no number {to}")
+    else:
+        candidates = sorted(provider.holders.get(to, ()))
+        if not candidates:
+            raise LookupError(f"no SignalWire project holds the number {to}")
+        if len(candidates) > 1:
+            raise ValueError(f"{to} is held by several tenants ({', '.join(candidates)}); name one with 'tenant'")
+    owner = candidates[0]
+    for number in provider.store.tenants[owner]["numbers"].values():
+        if number["number"] == to and number["released_us"] is None:
+            return owner, provider.settle(number)
+    raise LookupError(f"tenant {owner!r} holds no number {to}")
+
+
+def project_of(state: dict[str, Any]) -> dict[str, Any]:
+    """The project, given a signing key and a space id if a restored snapshot predates them."""
+    project = state["project"]
+    project.setdefault("signing_key", new_signing_key())
+    project.setdefault("space_id", derived_space_id(project["id"]))
+    return project
+
+
+async def simulate(provider: SignalwireProvider, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    request = parse(kind, params)
+    tenant, number = find_number(provider, request.to, request.tenant)
+    project = project_of(provider.store.tenants[tenant])
+    answer: dict[str, Any] = {
+        "provider": provider.name,
+        "kind": kind,
+        "tenant": tenant,
+        "project_id": project["id"],
+        "number": {"id": number["id"], "number": number["number"]},
+    }
+    if kind == "inbound-call":
+        answer.update(await inbound_call(provider, tenant, project, number, request))
+    else:
+        answer.update(await inbound_message(provider, project, number, request))
+    return answer
+
+
+async def inbound_call(
+    provider: SignalwireProvider, tenant: str, project: dict[str, Any], number: dict[str, Any], request: Inbound
+) -> dict[str, Any]:
+    handler = number["call_handler"]
+    answer: dict[str, Any] = {"handler": handler, "call_sid": str(uuid.uuid4())}
+    if not {"voice", "fax"} & set(number["capabilities"]):
+        return answer | refused("the number has neither the voice nor the fax capability; the call is refused")
+    if handler == "laml_webhooks":
+        return answer | await inbound.laml_call(provider, tenant, project, number, request, answer["call_sid"])
+    if handler == "relay_script":
+        return answer | await inbound.swml_call(provider, project, number, request, answer["call_sid"])
+    return answer | routed(number, handler, CALL_TARGETS, "call")
+
+
+async def inbound_message(
+    provider: SignalwireProvider, project: dict[str, Any], number: dict[str, Any], request: Inbound
+) -> dict[str, Any]:
+    handler = number["message_handler"]
+    answer: dict[str, Any] = {"handler": handler, "message_sid": str(uuid.uuid4())}
+    needed = "mms" if request.media else "sms"
+    if needed not in number["capabilities"]:
+        return answer | refused(f"the number has no {needed} capability; the message is not delivered")
+    if handler == "laml_webhooks":
+        return answer | await inbound.laml_message(provider, project, number, request, answer["message_sid"])
+    return answer | routed(number, handler, MESSAGE_TARGETS, "message")
+
+
+def refused(note: str) -> dict[str, Any]:
+    return {"delivered": False, "requests": [], "reply": None, "note": note}
+
+
+def routed(number: dict[str, Any], handler: str | None, targets: dict[str, tuple[str, str]], what: str) -> dict[str, Any]:
+    """A handler that does not fetch anything over HTTP: where the call or message goes."""
+    if handler is None:
+        return refused(f"the number has no {what} handler; the {what} is not answered")
+    key, label = targets.get(handler, (None, handler.replace("_", " ")))
+    target = number.get(key) if key else None
+    where = f"{label} {target}" if target else label
+    if handler == "ai_agent" and number.get("calling_handler_resource_id"):
+        where += f" (Fabric resource {number['calling_handler_resource_id']})"
+    return {
+        "delivered": True,
+        "requests": [],
+        "reply": None,
+        "target": target,
+        "note": f"delivered to {where}; this handler sends nothing over HTTP, so there is nothing to emulate",
+    }
