@@ -143,3 +143,21 @@ def test_signalwire_form_and_json_requests_are_signed_per_kind():
     careless = Starlette(routes=[Route("/hook", lambda request: Response(status_code=204), methods=["POST"])])
     caught = check_receiver("signalwire", careless, secret=key, url="http://receiver/hook", examples=4, seed=4)
     assert "forged-signature" in kinds(caught) and "stale deliveries" in caught.render()
+
+
+def test_voipbin_receivers_are_checked_with_its_hmac():
+    import hashlib
+    import hmac
+
+    key = "s3cr3t-customer-key-0123456789ab"
+
+    async def strict(request: Request) -> Response:
+        body = await request.body()
+        expected = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+        ok = hmac.compare_digest(request.headers.get("x-voipbin-signature", ""), expected)
+        return Response(status_code=200 if ok else 401)
+
+    app = Starlette(routes=[Route("/hook", strict, methods=["POST"])])
+    report = check_receiver("voipbin", app, secret=key, url="http://receiver/hook", examples=6, seed=3)
+    assert report.ok, report.render()
+    assert "covers no timestamp" in report.render()

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from ...core.http import json_response
 from .common import list_page, lookup, manager, owned, read_body, string_field, uuid_field
 from .errors import fail
+from .events import activeflow_event
 from .flows import actions_from
 from .models import NIL_UUID, WEBHOOK_METHODS, parse_uuid, render_activeflow
 
@@ -41,15 +42,21 @@ def variables_from(request: Request, raw: Any) -> dict[str, str]:
     return kept
 
 
+def absolute_http_url(uri: str) -> bool:
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def webhook_from(request: Request, body: dict[str, Any]) -> tuple[str, str]:
     uri = string_field(request, body, "webhook_uri")
     method = string_field(request, body, "webhook_method")
-    if uri:
-        parts = urlsplit(uri)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_URI", "webhook_uri must be an http or https URL")
+    if uri and not absolute_http_url(uri):
+        fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_URI", "webhook_uri must be a valid http or https URL")
     if method and method not in WEBHOOK_METHODS:
-        fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_METHOD", "webhook_method must be POST, GET, PUT or DELETE")
+        fail(request, "INVALID_ARGUMENT", "INVALID_WEBHOOK_METHOD", "webhook_method must be one of POST, GET, PUT or DELETE")
     return uri, method
 
 
@@ -95,7 +102,8 @@ async def activeflows_create(provider: "VoipbinProvider", request: Request) -> R
         "tm_delete": None,
     }
     provider.add_item(caller.tenant, "activeflows", activeflow)
-    return json_response(render_activeflow(activeflow, provider.profile))
+    data, _ = activeflow_event(provider, "activeflow_created", activeflow)
+    return json_response(data)
 
 
 async def activeflows_list(provider: "VoipbinProvider", request: Request) -> Response:
@@ -114,12 +122,21 @@ async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Res
     if activeflow["status"] != "ended":
         activeflow["status"] = "ended"
         activeflow["tm_update"] = provider.clock.stamp_us()
+        data, _ = activeflow_event(provider, "activeflow_updated", activeflow)
+        return json_response(data)
     return json_response(render_activeflow(activeflow, provider.profile))
 
 
 async def activeflows_delete(provider: "VoipbinProvider", request: Request) -> Response:
-    """The service answers 200 with the deleted activeflow (its own spec says 204)."""
+    """The service answers 200 with the deleted activeflow (its own spec says 204).
+
+    A running activeflow is stopped first, which sends `activeflow_updated` before `activeflow_deleted`.
+    """
     caller, activeflow = owned(provider, request, "activeflows", "ACTIVEFLOW_NOT_FOUND")
+    if activeflow["status"] != "ended":
+        activeflow.update(status="ended", tm_update=provider.clock.stamp_us())
+        activeflow_event(provider, "activeflow_updated", activeflow)
     now = provider.clock.stamp_us()
-    activeflow.update(status="ended", tm_update=now, tm_delete=now)
-    return json_response(render_activeflow(activeflow, provider.profile))
+    activeflow.update(tm_update=now, tm_delete=now)
+    data, _ = activeflow_event(provider, "activeflow_deleted", activeflow)
+    return json_response(data)

@@ -13,6 +13,7 @@ from ...core.http import json_response
 from .auth import authenticate, require_manager
 from .common import bool_field, list_page, manager, owned, page_size, read_body, string_field, uuid_field
 from .errors import fail, fail_untyped
+from .events import number_event
 from .fixtures import PLAN_LIMITS
 from .models import E164, NIL_UUID, new_number, render_number
 
@@ -101,7 +102,7 @@ async def numbers_create(provider: "VoipbinProvider", request: Request) -> Respo
         customer["balance"] = round(customer["balance"] - provider.settings.normal_number_cost, 6)
     provider.add_item(caller.tenant, "numbers", record)
     provider.active_numbers[number] = (caller.tenant, record["id"])
-    return json_response(render_number(record, provider.profile))
+    return json_response(number_event(provider, "number_created", record))
 
 
 async def numbers_list(provider: "VoipbinProvider", request: Request) -> Response:
@@ -124,10 +125,11 @@ def verify_flow(provider: "VoipbinProvider", request: Request, caller: Any, flow
 
 
 def touch(provider: "VoipbinProvider", number: dict[str, Any], **changes: Any) -> Response:
+    """Applies an accepted update; every PUT on a number sends `number_updated`."""
     provider.settle(number)
     number.update(changes)
     number["tm_update"] = provider.clock.stamp_us()
-    return json_response(render_number(number, provider.profile))
+    return json_response(number_event(provider, "number_updated", number))
 
 
 async def numbers_update(provider: "VoipbinProvider", request: Request) -> Response:
@@ -167,7 +169,7 @@ async def numbers_delete(provider: "VoipbinProvider", request: Request) -> Respo
     now = provider.clock.stamp_us()
     number.update(status="deleted", tm_update=now, tm_delete=now, active_at=None)
     provider.active_numbers.pop(number["number"], None)
-    return json_response(render_number(number, provider.profile))
+    return json_response(number_event(provider, "number_deleted", number))
 
 
 async def numbers_renew(provider: "VoipbinProvider", request: Request) -> Response:

@@ -126,6 +126,24 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
 
         return render_number(number, self.profile)
 
+    def webhook_format(self, event: str | None = None) -> Any:
+        """Every VoIPBIN webhook is `{type, data}` signed with X-VoIPBIN-Signature."""
+        from .events import FORMAT
+
+        return FORMAT
+
+    def webhook_formats(self) -> list[Any]:
+        """The `{type, data}` + X-VoIPBIN-Signature format, so deliveries restored from a state file resume."""
+        from .events import FORMAT
+
+        return [FORMAT]
+
+    async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """An inbound call or message runs the number's call or message flow as an activeflow."""
+        from .simulate import simulate
+
+        return simulate(self, kind, params)
+
     # --- state helpers used by handlers --------------------------------------------------
 
     def add_item(self, tenant: str, collection: str, item: dict[str, Any]) -> None:
@@ -169,6 +187,8 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
                 "webhook_uri": customer.webhook_uri,
                 "webhook_method": customer.webhook_method,
                 "webhook_secret": customer.webhook_secret,
+                "tm_create": self.clock.now_us(),
+                "tm_update": None,
             },
             "accesskeys": {},
             "users": {},

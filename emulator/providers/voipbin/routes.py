@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from . import activeflows, flows, numbers
+from . import activeflows, customer, flows, numbers
 from .auth import login
 
 if TYPE_CHECKING:
@@ -18,6 +18,8 @@ Handler = Callable[["VoipbinProvider", Request], Awaitable[Response]]
 
 TABLE: list[tuple[str, str, str, Handler]] = [
     ("POST", "/auth/login", "auth_login", login),
+    ("GET", "/v1.0/customer", "customer_get", customer.customer_get),
+    ("PUT", "/v1.0/customer", "customer_update", customer.customer_update),
     ("GET", "/v1.0/numbers", "numbers_list", numbers.numbers_list),
     ("POST", "/v1.0/numbers", "numbers_create", numbers.numbers_create),
     ("POST", "/v1.0/numbers/renew", "numbers_renew", numbers.numbers_renew),
