@@ -47,7 +47,7 @@ class Receiver:
 
 
 def serve(app: object) -> tuple[str, uvicorn.Server, threading.Thread]:
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -104,6 +104,9 @@ def create_app(config: Config | None = None) -> Starlette:
     runtime = Runtime(config or Config())
     mounts: dict[str, ASGIApp] = {ADMIN_PREFIX.strip("/"): admin_app(runtime)}
     mounts.update({name: ProviderApp(provider) for name, provider in runtime.providers.items()})
+    if runtime.persistence is not None:  # changes reach the state file before each answer ends
+        admin = ADMIN_PREFIX.strip("/")
+        mounts = {name: runtime.persistence.wrap(app, None if name == admin else name) for name, app in mounts.items()}
     app = Starlette(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=runtime.lifespan)
     app.state.runtime = runtime
     app.add_middleware(PrefixDispatch, mounts=mounts)

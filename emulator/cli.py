@@ -78,6 +78,10 @@ def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, 
               type=click.IntRange(1), help="Requests kept in the journal.")
 @click.option("--auto-tenants/--no-auto-tenants", envvar="TELEMOCK_AUTO_TENANTS", default=False, show_default=True,
               show_envvar=True, help="Unknown credentials get a fresh empty tenant instead of a 401.")
+@click.option("--state-file", envvar="TELEMOCK_STATE_FILE", show_envvar=True, default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite file that keeps the state across restarts (written before each answer; "
+                   "restored on start, over the fixtures). Default: state in memory only.")
 @click.option("--log-format", envvar="TELEMOCK_LOG_FORMAT", show_envvar=True,
               type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
 @click.option("--log-level", envvar="TELEMOCK_LOG_LEVEL", show_envvar=True,
@@ -94,6 +98,7 @@ def serve(
     auto_tenants: bool,
     log_format: str,
     log_level: str,
+    state_file: Path | None = None,
 ) -> None:
     """Start the emulator and print each provider's base URL once it is ready.
 
@@ -114,6 +119,7 @@ def serve(
         journal_size=journal_size,
         auto_tenants=auto_tenants,
         log_requests=log_level == "debug" or log_level == "info",
+        state_file=state_file,
     )
     try:
         from .app import create_app
@@ -130,7 +136,7 @@ def run_server(app: Any, host: str, port: int) -> None:
     import uvicorn
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # IPPROTO_TCP: asyncio then sets TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -268,3 +274,201 @@ def healthcheck(url: str | None, timeout: float) -> None:
         click.echo(f"telemock unhealthy: {target}: {' '.join(problem.split())}", err=True)
         sys.exit(1)
     click.echo(f"telemock healthy: {target}")
+
+
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
+
+
+@main.group()
+def check() -> None:
+    """Check an implementation against a provider's documented contract."""
+
+
+def parse_pairs(values: tuple[str, ...], separator: str, option: str, example: str) -> dict[str, str]:
+    """`NAME<sep>VALUE` options (repeatable) as a dict; a malformed one is a usage error."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition(separator)
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not {example}", param_hint=option)
+        pairs[name.strip()] = rest.strip() if separator == ":" else rest
+    return pairs
+
+
+@check.command("server")
+@click.option("--provider", required=True, metavar="NAME", help="Whose documented spec to check against.")
+@click.option("--url", metavar="URL", default=None,
+              help=f"The provider's base URL on the server under test. Default: {DEFAULT_URL}/PROVIDER.")
+@click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Sent on every case (repeatable).")
+@click.option("--basic", metavar="USER:PASSWORD", default=None, help="HTTP Basic credentials sent on every case.")
+@click.option("--query", "queries", multiple=True, metavar="NAME=VALUE", help="Query parameter sent on every case (repeatable).")
+@click.option("--path-param", "path_params", multiple=True, metavar="NAME=VALUE",
+              help="Pin a path parameter for valid cases, e.g. project=demo (repeatable).")
+@click.option("--examples", default=25, show_default=True, type=click.IntRange(1), help="Cases per operation and mode.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Hypothesis seed; the same seed gives the same cases.")
+@click.option("--mode", type=click.Choice(["all", "positive", "negative"]), default="all", show_default=True,
+              help="Valid data, invalid data, or both.")
+@click.option("--operation", "operations", multiple=True, metavar="OPERATION_ID", help="Check only these operations (repeatable).")
+@click.option("--exclude", "excluded", multiple=True, metavar="OPERATION_ID", help="Skip these operations (repeatable).")
+@click.option("--verbose", "-v", is_flag=True, help="Also detail skipped operations.")
+def check_server_command(
+    provider: str,
+    url: str | None,
+    headers: tuple[str, ...],
+    basic: str | None,
+    queries: tuple[str, ...],
+    path_params: tuple[str, ...],
+    examples: int,
+    seed: int,
+    mode: str,
+    operations: tuple[str, ...],
+    excluded: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Run the documented spec's checks against any implementation of a provider's API.
+
+    Every operation gets generated valid and invalid requests; a 5xx, an undocumented status or
+    content type, or a body off the documented schema fails it, shrunk to a minimal case with a
+    curl command that reproduces it. Exit status: 0 clean, 1 failures, 2 could not run.
+    """
+    from contracts.specs import available_specs
+
+    if provider not in available_specs():
+        raise click.BadParameter(f"{provider!r} has no documented spec (available: {', '.join(available_specs())})",
+                                 param_hint="--provider")
+    auth = None
+    if basic is not None:
+        user, sep, password = basic.partition(":")
+        if not sep:
+            raise click.BadParameter(f"{basic!r} is not USER:PASSWORD", param_hint="--basic")
+        auth = (user, password)
+    from contracts.server_check import ServerUnreachable, check_server
+
+    try:
+        report = check_server(
+            url or f"{DEFAULT_URL}/{provider}",
+            provider,
+            headers=parse_pairs(headers, ":", "--header", "'NAME: VALUE'"),
+            auth=auth,
+            query=parse_pairs(queries, "=", "--query", "NAME=VALUE"),
+            path_parameters=parse_pairs(path_params, "=", "--path-param", "NAME=VALUE"),
+            max_examples=examples,
+            seed=seed,
+            modes=("positive", "negative") if mode == "all" else (mode,),
+            operations=operations or None,
+            exclude_operations=excluded,
+        )
+    except (ServerUnreachable, LookupError, ValueError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(report.render(verbose=verbose))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--url", metavar="URL", default=DEFAULT_URL, show_default=True, help="The running telemock server.")
+@click.option("--provider", metavar="NAME", default=None, help="Only this provider.")
+@click.option("--violations", "show_violations", is_flag=True, help="Also list each violating request and its violations.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="With --violations: only the newest N requests.")
+@click.option("--fail-on-violations", is_flag=True, help="Exit 1 when any request broke a documented contract.")
+def report(url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool) -> None:
+    """Print the journal's per-operation contract verdicts of a running telemock."""
+    from contracts.report import (
+        ReportUnavailable,
+        fetch_summary,
+        fetch_violations,
+        render_summary,
+        render_violations,
+        total_violating,
+    )
+
+    try:
+        summary = fetch_summary(url, provider)
+        entries = fetch_violations(url, provider, limit) if show_violations else []
+    except ReportUnavailable as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(render_summary(summary))
+    if show_violations:
+        click.echo("")
+        click.echo(render_violations(entries))
+    if fail_on_violations and total_violating(summary):
+        sys.exit(1)
+
+
+def default_server_url() -> str:
+    """A server started with the same environment: http://127.0.0.1:$TELEMOCK_PORT (8780)."""
+    port = os.environ.get("TELEMOCK_PORT", "").strip() or str(DEFAULT_PORT)
+    return f"http://127.0.0.1:{port}"
+
+
+@main.group()
+def state() -> None:
+    """Export or import the state of a running telemock (the JSON of GET/PUT /_telemock/state)."""
+
+
+def state_url_option(fn: Any) -> Any:
+    return click.option("--url", envvar="TELEMOCK_URL", show_envvar=True, default=None, metavar="URL",
+                        help=f"The running server. Default: http://127.0.0.1:$TELEMOCK_PORT (port {DEFAULT_PORT}).")(fn)
+
+
+def state_request(method: str, url: str | None, **kwargs: Any) -> Any:
+    """One control-API call to /_telemock/state; a failure ends the command with the server's reason."""
+    import httpx
+
+    target = f"{(url or default_server_url()).rstrip('/')}/_telemock/state"
+    try:
+        with httpx.Client(trust_env=False, timeout=60) as client:
+            response = client.request(method, target, **kwargs)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{target}: {exc or type(exc).__name__}") from None
+    if response.status_code != 200:
+        try:
+            reason = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            reason = response.text[:500]
+        raise click.ClickException(f"{target}: HTTP {response.status_code}: {reason}")
+    return response
+
+
+@state.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@state_url_option
+def state_export(file: Path, url: str | None) -> None:
+    """Write the server's state snapshot to FILE (JSON; `-` for standard output)."""
+    response = state_request("GET", url)
+    body = response.content
+    if str(file) == "-":
+        click.echo(body.decode())
+        return
+    partial = file.with_name(f".{file.name}.partial")
+    try:
+        partial.write_bytes(body)
+        partial.replace(file)  # whole or not at all: a failed export leaves no half-written file
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"{file}: {exc.strerror or exc}") from None
+    providers = response.json().get("providers", {})
+    click.echo(f"exported {', '.join(sorted(providers)) or 'no providers'} to {file}", err=True)
+
+
+@state.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@state_url_option
+def state_import(file: Path, url: str | None) -> None:
+    """Load a snapshot from FILE into the server, all or nothing (a refused snapshot changes nothing)."""
+    import orjson
+
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{file}: {exc.strerror or exc}") from None
+    try:
+        snapshot = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise click.ClickException(f"{file}: not JSON: {exc}") from None
+    if not isinstance(snapshot, dict):
+        raise click.ClickException(f"{file}: a state snapshot is a JSON object (as `telemock state export` writes)")
+    response = state_request("PUT", url, content=raw, headers={"content-type": "application/json"})
+    loaded = response.json().get("loaded", [])
+    click.echo(f"imported {', '.join(loaded) or 'no providers'} from {file}", err=True)

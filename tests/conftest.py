@@ -68,7 +68,7 @@ def start_server(config: Config | None = None) -> LiveServer:
         # Fuzzed URL fields must never send the emulator's callbacks off this machine.
         config.webhook_allowed_hosts = LOOPBACK
     app = create_app(config)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

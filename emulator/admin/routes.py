@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
+from . import faults as ft
 from . import handlers as h
 from . import overrides as ov
 from . import webhooks as wh
@@ -45,6 +46,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/deliveries", wh.list_deliveries),
     ("GET", "/deliveries/{delivery_id}", wh.get_delivery),
     ("POST", "/deliveries/{delivery_id}/replay", wh.replay_delivery),
+    ("POST", "/faults", ft.create_fault),
+    ("GET", "/faults", ft.list_faults),
+    ("DELETE", "/faults", ft.delete_faults),
+    ("GET", "/faults/{fault_id}", ft.get_fault),
+    ("DELETE", "/faults/{fault_id}", ft.delete_fault),
     ("GET", "/openapi.json", h.openapi),
 ]
 

@@ -14,6 +14,7 @@ from starlette.routing import Match, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from .clock import rfc3339
+from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
 from .secrets import mask_json_body
 
@@ -23,13 +24,31 @@ if TYPE_CHECKING:
 log = logging.getLogger("telemock.requests")
 
 
+def mask_set_cookies(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A cookie the provider sets (VoIPBIN's login token) is a credential: keep its name, mask its value."""
+    masked = []
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            pair, sep, attributes = value.partition(";")
+            value = f"{pair.partition('=')[0]}=****{sep}{attributes}"
+        masked.append((name, value))
+    return masked
+
+
 def tenant_of(scope: Scope) -> str | None:
     return scope.get("state", {}).get("telemock.tenant")
 
 
 def set_tenant(conn: HTTPConnection, tenant: str) -> None:
-    """Handlers call this once auth has resolved the caller, so the journal can say whose it was."""
-    conn.scope.setdefault("state", {})["telemock.tenant"] = tenant
+    """Handlers call this once auth has resolved the caller, so the journal can say whose it was.
+
+    Fault rules that name a tenant are decided here; one that answers raises ApiError.
+    """
+    state = conn.scope.setdefault("state", {})
+    state["telemock.tenant"] = tenant
+    gate = state.get(GATE_KEY)
+    if gate is not None:
+        gate.on_tenant(conn, tenant)
 
 
 class ProviderApp:
@@ -62,10 +81,15 @@ class ProviderApp:
         await Recorder(self.provider, self.app)(scope, receive, send)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.runtime.faults:
+            gated = await self.runtime.faults.gate(self, scope, receive, send)
+            if gated is None:
+                return  # answered or dropped by an injected fault
+            send = gated
         limit = self.runtime.config.max_body_bytes
         conn = HTTPConnection(scope)
         declared = conn.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
             await self._generic(conn, GenericError.BODY_TOO_LARGE, f"body over {limit} bytes", send)
             return
         started = False
@@ -175,8 +199,9 @@ class Recorder:
             return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
                      "got": "", "message": "telemock could not judge this request; see its log"}]
         judged = [v.to_dict() for v in found]
-        for item in judged:
+        for item in judged:  # both quote the client's values, secrets included
             item["got"] = mask_json_body(item["got"].encode()).decode()
+            item["message"] = mask_json_body(item["message"].encode()).decode()
         return judged
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -212,6 +237,8 @@ class Recorder:
             await self.app(scope, recording_receive, recording_send)
         finally:
             if not recorded:
+                if scope.get("state", {}).get(DROPPED_KEY):
+                    status = 0  # the connection was dropped without an answer
                 self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
 
     def _record(
@@ -243,7 +270,7 @@ class Recorder:
             headers=headers,
             body=request_body,
             status=status,
-            response_headers=response_headers,
+            response_headers=mask_set_cookies(response_headers),
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
             violations=violations,

@@ -32,8 +32,8 @@ class Runtime:
         self.journal = Journal(config.journal_size)
         self.overrides = Overrides()
         self.faults = Faults(self.clock)
-        if config.state_file is not None:
-            from .persistence import TrackedOutbox, TrackedTimers  # they report changes to the state file
+        if config.state_file is not None:  # timers and outbox that report their changes to the state file
+            from .persistence import TrackedOutbox, TrackedTimers
 
             self.timers: Timers = TrackedTimers(self.clock)
             self.endpoints = EndpointRegistry(self.clock)
