@@ -82,6 +82,12 @@ def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, 
               type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite file that keeps the state across restarts (written before each answer; "
                    "restored on start, over the fixtures). Default: state in memory only.")
+@click.option("--reload-fixtures/--no-reload-fixtures", envvar="TELEMOCK_RELOAD_FIXTURES", default=False,
+              show_default=True, show_envvar=True,
+              help="Watch the fixture files and reload them (new baseline and state) when they change.")
+@click.option("--webhook-host", "webhook_hosts", envvar="TELEMOCK_WEBHOOK_HOSTS", multiple=True, metavar="HOST",
+              callback=split_commas, show_envvar=True,
+              help="Only call back these hosts (repeatable or comma-separated); other deliveries fail. Default: any.")
 @click.option("--log-format", envvar="TELEMOCK_LOG_FORMAT", show_envvar=True,
               type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
 @click.option("--log-level", envvar="TELEMOCK_LOG_LEVEL", show_envvar=True,
@@ -99,6 +105,8 @@ def serve(
     log_format: str,
     log_level: str,
     state_file: Path | None = None,
+    reload_fixtures: bool = False,
+    webhook_hosts: tuple[str, ...] = (),
 ) -> None:
     """Start the emulator and print each provider's base URL once it is ready.
 
@@ -120,6 +128,8 @@ def serve(
         auto_tenants=auto_tenants,
         log_requests=log_level == "debug" or log_level == "info",
         state_file=state_file,
+        reload_fixtures=reload_fixtures,
+        webhook_allowed_hosts=list(webhook_hosts) or None,
     )
     try:
         from .app import create_app

@@ -29,6 +29,7 @@ class Config:
     auto_tenants: bool = False
     verdicts: bool = True
     webhook_allowed_hosts: list[str] | None = None
+    reload_fixtures: bool = False
     log_requests: bool = True
     state_file: Path | None = None  # SQLite file that keeps state across restarts; None keeps it in memory
 

@@ -14,6 +14,7 @@ from .endpoints import EndpointRegistry
 from .faults import Faults, FaultyDelivery
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
+from .watcher import FixtureWatcher
 from .overrides import Overrides
 from .outbox import PENDING, SENDING, Outbox
 from .provider import Provider
@@ -72,9 +73,14 @@ class Runtime:
         """The app's lifespan: virtual-time timers and the webhook delivery worker run while it serves."""
         await self.timers.start()
         await self.delivery.start()
+        watcher = FixtureWatcher(self) if self.config.reload_fixtures else None
+        if watcher is not None:
+            await watcher.start()
         try:
             yield
         finally:
+            if watcher is not None:
+                await watcher.stop()
             await self.delivery.stop()
             await self.timers.stop()
             self._stopped()
@@ -89,6 +95,31 @@ class Runtime:
         elif pending:
             log.warning("stopping with %d undelivered webhook(s), lost without --state-file: %s",
                         len(pending), ", ".join(pending))
+
+    def reload_fixtures(self) -> None:
+        """Read the fixture files again: they become the new baseline and the current state.
+
+        All or nothing: if any file is unusable, every provider keeps what it had.
+        """
+        before = {name: (p.settings, p.store.snapshot()) for name, p in self.providers.items()}
+        try:
+            for provider in self.providers.values():
+                provider.settings = provider.settings_model()
+                provider.store.restore({})
+                provider.on_state_loaded()
+            for path in self.fixture_paths:
+                self.load_fixture_file(path)
+            for name, overrides in self.config.settings.items():
+                self.providers[name].apply_settings(overrides)
+        except Exception:
+            for name, (settings, tenants) in before.items():
+                self.providers[name].settings = settings
+                self.providers[name].store.restore(tenants)
+                self.providers[name].on_state_loaded()
+            raise
+        for provider in self.providers.values():
+            provider.store.commit_baseline()
+            provider.on_state_loaded()
 
     def _load_fixtures(self, paths: list[Path]) -> list[Path]:
         resolved = [resolve_fixture_path(p) for p in paths] or [default_fixture_path()]
