@@ -31,11 +31,16 @@ class Control(Protocol):
 
 
 class RemoteControl:
-    """A telemock reached over HTTP (`--telemock-url`, TELEMOCK_URL)."""
+    """A telemock reached over HTTP (`--telemock-url`, TELEMOCK_URL).
 
-    def __init__(self, base_url: str) -> None:
+    `admin_token` is sent as a bearer token on every control-API call, for servers started with
+    `--admin-token` (TELEMOCK_ADMIN_TOKEN).
+    """
+
+    def __init__(self, base_url: str, admin_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = httpx.Client(base_url=f"{self.base_url}/_telemock", timeout=30)
+        headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else None
+        self.http = httpx.Client(base_url=f"{self.base_url}/_telemock", timeout=30, headers=headers)
 
     def _ok(self, response: httpx.Response) -> Any:
         if response.status_code >= 400:

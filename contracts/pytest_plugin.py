@@ -20,6 +20,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("telemock", "telemock emulator and contract checks")
     group.addoption("--telemock-url", default=os.environ.get("TELEMOCK_URL"),
                     help="Use the telemock server at this URL instead of one in this process (env TELEMOCK_URL).")
+    group.addoption("--telemock-admin-token", default=os.environ.get("TELEMOCK_ADMIN_TOKEN"), metavar="TOKEN",
+                    help="Bearer token for the control API of the server at --telemock-url (env TELEMOCK_ADMIN_TOKEN).")
     group.addoption("--telemock-strict", action="store_true", default=False,
                     help="Fail every test whose client sent a request that breaks a documented contract.")
     group.addoption("--telemock-fixtures", action="append", default=[], metavar="PATH",
@@ -134,6 +136,30 @@ class ProviderHandle:
             statuses=statuses, max_examples=max_examples, seed=seed,
         )
 
+    def state_machine(self, adapter_factory: Any, *, tenant: str | None = None, rules: Any = None) -> Any:
+        """A hypothesis state machine driving your client (through a `ResourceAdapter`) against this provider."""
+        from .stateful import client_state_machine
+
+        return client_state_machine(self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules)
+
+    def check_client_state(
+        self,
+        adapter_factory: Any,
+        *,
+        tenant: str | None = None,
+        rules: Any = None,
+        max_examples: int = 25,
+        steps: int = 10,
+        seed: int | None = None,
+    ) -> None:
+        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised."""
+        from .stateful import check_client_state
+
+        check_client_state(
+            self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules,
+            max_examples=max_examples, steps=steps, seed=seed,
+        )
+
     def reset(self, tenant: str | None = None) -> None:
         self._telemock.control.reset(self.name, tenant)
 
@@ -239,7 +265,7 @@ def telemock_control(pytestconfig: pytest.Config) -> Iterator[Control]:
     """The emulator for the whole session: in this process, or the server at --telemock-url."""
     url = pytestconfig.getoption("telemock_url")
     if url:
-        control: Control = RemoteControl(url)
+        control: Control = RemoteControl(url, pytestconfig.getoption("telemock_admin_token"))
     else:
         from emulator import Config, create_app
 

@@ -93,6 +93,9 @@ def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--log-level", envvar="TELEMOCK_LOG_LEVEL", show_envvar=True,
               type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False), default="info",
               show_default=True)
+@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", show_envvar=True, default=None, metavar="TOKEN",
+              help="Require 'Authorization: Bearer TOKEN' on the control API (all of /_telemock/ except "
+                   "GET /_telemock/health). Default: no token, which suits a loopback address only.")
 def serve(
     host: str,
     port: int,
@@ -107,6 +110,7 @@ def serve(
     state_file: Path | None = None,
     reload_fixtures: bool = False,
     webhook_hosts: tuple[str, ...] = (),
+    admin_token: str | None = None,
 ) -> None:
     """Start the emulator and print each provider's base URL once it is ready.
 
@@ -117,6 +121,7 @@ def serve(
     from .core.logs import configure_logging
 
     configure_logging(log_format, log_level)
+    warn_if_open(host, admin_token)
     profile, provider_profiles = parse_profiles(profiles)
     config = Config(
         providers=list(providers) or None,
@@ -128,6 +133,7 @@ def serve(
         auto_tenants=auto_tenants,
         log_requests=log_level == "debug" or log_level == "info",
         state_file=state_file,
+        admin_token=admin_token or None,
         reload_fixtures=reload_fixtures,
         webhook_allowed_hosts=list(webhook_hosts) or None,
     )
@@ -138,6 +144,18 @@ def serve(
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from None
     run_server(app, host, port)
+
+
+def warn_if_open(host: str, admin_token: str | None) -> None:
+    """A control API reachable from other machines without a token can reset or rewrite all state."""
+    from .admin.guard import is_loopback
+
+    if not admin_token and not is_loopback(host):
+        log.warning(
+            "listening on %s without an admin token: anyone who can reach this port can use the control API "
+            "(/_telemock/: reset, state, fixtures, overrides). Set --admin-token or TELEMOCK_ADMIN_TOKEN.",
+            host,
+        )
 
 
 def run_server(app: Any, host: str, port: int) -> None:
@@ -375,13 +393,52 @@ def check_server_command(
     sys.exit(0 if report.ok else 1)
 
 
+@check.command("receiver")
+@click.option("--provider", required=True, metavar="NAME", help="Whose webhooks to generate and sign.")
+@click.option("--url", required=True, metavar="URL", help="Where the receiver under test listens.")
+@click.option("--secret", default=None, metavar="SECRET",
+              help="The signing secret the receiver verifies with (Gigs whsec_…, VoIPBIN webhook secret, SignalWire signing key).")
+@click.option("--event", "events", multiple=True, metavar="NAME", help="Only these webhook kinds (repeatable). Default: all documented.")
+@click.option("--examples", default=20, show_default=True, type=click.IntRange(1), help="Generated events.")
+@click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
+def check_receiver_command(
+    provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None
+) -> None:
+    """Deliver generated, correctly signed events to a running webhook receiver, then forgeries.
+
+    Genuine, duplicate and out-of-order deliveries must be accepted (2xx); a tampered signature,
+    a tampered body, the wrong secret and a stale timestamp must be refused. Exit status: 0 clean,
+    1 failures, 2 could not run.
+    """
+    from contracts.specs import available_specs
+
+    if provider not in available_specs():
+        raise click.BadParameter(f"{provider!r} has no documented spec (available: {', '.join(available_specs())})",
+                                 param_hint="--provider")
+    from contracts.receivers import check_receiver
+
+    try:
+        report = check_receiver(provider, url, secret=secret, event_names=list(events) or None,
+                                examples=examples, seed=seed)
+    except LookupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option("--url", metavar="URL", default=DEFAULT_URL, show_default=True, help="The running telemock server.")
 @click.option("--provider", metavar="NAME", default=None, help="Only this provider.")
 @click.option("--violations", "show_violations", is_flag=True, help="Also list each violating request and its violations.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="With --violations: only the newest N requests.")
 @click.option("--fail-on-violations", is_flag=True, help="Exit 1 when any request broke a documented contract.")
-def report(url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool) -> None:
+@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", show_envvar=True, default=None, metavar="TOKEN",
+              help="Bearer token of a control API started with --admin-token.")
+def report(
+    url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool,
+    admin_token: str | None,
+) -> None:
     """Print the journal's per-operation contract verdicts of a running telemock."""
     from contracts.report import (
         ReportUnavailable,
@@ -393,8 +450,8 @@ def report(url: str, provider: str | None, show_violations: bool, limit: int | N
     )
 
     try:
-        summary = fetch_summary(url, provider)
-        entries = fetch_violations(url, provider, limit) if show_violations else []
+        summary = fetch_summary(url, provider, admin_token)
+        entries = fetch_violations(url, provider, limit, admin_token) if show_violations else []
     except ReportUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

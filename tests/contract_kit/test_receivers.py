@@ -161,3 +161,41 @@ def test_voipbin_receivers_are_checked_with_its_hmac():
     report = check_receiver("voipbin", app, secret=key, url="http://receiver/hook", examples=6, seed=3)
     assert report.ok, report.render()
     assert "covers no timestamp" in report.render()
+
+
+def test_cli_check_receiver_reports_and_sets_the_exit_status():
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import uvicorn
+
+    def serve(app):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.01)
+        return server, thread, f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+
+    good, sloppy = Receiver(), Receiver(verify=False)
+    servers = [serve(good.app), serve(sloppy.app)]
+    try:
+        results = [
+            subprocess.run(
+                [sys.executable, "-m", "emulator", "check", "receiver", "--provider", "gigs", "--url", url,
+                 "--secret", SECRET, "--examples", "4", "--seed", "1"],
+                capture_output=True, text=True, timeout=120,
+            )
+            for _, _, url in servers
+        ]
+    finally:
+        for server, thread, _ in servers:
+            server.should_exit = True
+            thread.join(5)
+    assert results[0].returncode == 0 and "all checks passed" in results[0].stdout
+    assert results[1].returncode == 1 and "[forged-signature]" in results[1].stdout

@@ -49,6 +49,10 @@ def test_the_spec_is_served_with_the_emulator_as_server(server) -> None:
     } <= operation_ids
 
 
-def test_large_integers_are_echoed_not_crashed(api) -> None:
-    body = api.post("/agents", json={"max_duration_seconds": 2**70}).json()
-    assert body["max_duration_seconds"] == 2**70
+def test_integers_beyond_64_bits_are_refused_not_stored(api) -> None:
+    """Stored state is plain JSON: a 2**70 kept in an agent would break every later state dump."""
+    response = api.post("/agents", json={"max_duration_seconds": 2**70})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "There was an error parsing the body"}
+    body = api.post("/agents", json={"max_duration_seconds": 2**63 - 1}).json()
+    assert body["max_duration_seconds"] == 2**63 - 1

@@ -37,6 +37,17 @@ TEXT = TypeAdapter(Optional[str])
 STATUS = TypeAdapter(Optional[ConversationStatus])
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def int64(text: str) -> int:
+    """A JSON integer, refused beyond 64 bits: state must stay encodable as plain JSON (orjson)."""
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(f"integer out of the 64-bit range: {text[:40]}")
+    return value
+
+
 def is_json_type(content_type: str) -> bool:
     message = email.message.Message()
     message["content-type"] = content_type
@@ -55,10 +66,12 @@ async def read_body(request: Request) -> Any:
     if content_type and not is_json_type(content_type):
         return raw
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_int=int64)
     except json.JSONDecodeError as exc:
         validation_failed([json_invalid(exc.msg, exc.pos)])
-    except ValueError:  # not UTF-8/16/32: Starlette's request.json() fails outside json's own errors
+    except (ValueError, RecursionError):
+        # Not UTF-8/16/32, nested past the interpreter's recursion limit, or an integer beyond
+        # 64 bits: FastAPI answers every parse failure outside json's own errors this way.
         raise ApiError(respond({"detail": "There was an error parsing the body"}, 400)) from None
 
 
