@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import LiveServer, start_server
+from live_server import LiveServer, start_server
 
 from emulator import Config
 from emulator.cli import main

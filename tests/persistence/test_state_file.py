@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import LiveServer, start_server
+from live_server import LiveServer, start_server
 from webhooks.receiver import Receiver
 
 from emulator import Config, create_app

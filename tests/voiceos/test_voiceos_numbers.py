@@ -53,7 +53,7 @@ def test_list_returns_the_account_numbers_oldest_first_in_the_documented_envelop
         "webhooks": [
             {
                 "events": ["phone_call:connection_requested"],
-                "url": "https://example.com/voiceos/connection",
+                "url": "http://127.0.0.1:9/voiceos/connection",
                 "method": "POST",
                 "headers": {"X-Secret": "s3cr3t"},
                 "filter": None,

@@ -10,7 +10,7 @@ from voiceos_demo import AFTER_HOURS, FRONT_DESK, NO_AGENT, NOW, SALES, WITH_WEB
 
 HOOK = {
     "events": ["phone_call:connection_requested"],
-    "url": "https://example.com/voiceos/connection",
+    "url": "http://127.0.0.1:9/voiceos/connection",
     "method": "POST",
     "headers": {"X-Secret": "s3cr3t"},
     "filter": None,

@@ -46,7 +46,7 @@ def test_sdk_search_buy_list_get_patch_delete(sdk: VoiceOS) -> None:
 
     fetched = numbers.get_phone_number(WITH_WEBHOOK)  # the SDK sends the + as %2B
     assert fetched.inbound_agent_id == FRONT_DESK
-    assert fetched.webhooks[0].url == "https://example.com/voiceos/connection"
+    assert fetched.webhooks[0].url == "http://127.0.0.1:9/voiceos/connection"
     # SDK 0.8.1.3's PhoneNumberWebhook.from_dict drops `headers`; the raw answer carries them.
     raw = json.loads(numbers.get_phone_number_with_http_info(WITH_WEBHOOK).raw_data)
     assert raw["webhooks"][0]["headers"] == {"X-Secret": "s3cr3t"}

@@ -446,7 +446,7 @@ def test_observed_profile_events_follow_the_observed_rendering(observed_server):
 
 
 def test_a_pending_event_resumes_after_a_restart_with_a_state_file(tmp_path):
-    from conftest import start_server
+    from live_server import start_server
 
     from emulator import Config
 
