@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .clock import VirtualClock, rfc3339
 from .destinations import Destinations
 from .outbox import Message, Outbox, clip
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("telemock.delivery")
 
@@ -45,7 +46,6 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self._client = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         self._task = asyncio.create_task(self._run(), name="telemock-delivery")
 
     async def stop(self) -> None:
@@ -85,7 +85,10 @@ class DeliveryWorker:
         self.outbox.finish_attempt(message, attempt, succeeded)
 
     async def _send(self, message: Message) -> tuple[dict[str, Any], bool]:
-        assert self._client is not None
+        import httpx  # first use only: the HTTP client stays out of start-up
+
+        if self._client is None:
+            self._client = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         fmt = self.outbox.formats[message.format]
         wall = int(time.time())
         headers = dict(message.headers)

@@ -9,13 +9,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
-
-class DestinationRefused(httpx.RequestError):
-    """The emulator is configured not to call this host; nothing was sent."""
-
-
 class Destinations:
     def __init__(self, allowed_hosts: list[str] | None = None) -> None:
         self.allowed = None if allowed_hosts is None else {h.lower().strip("[]") for h in allowed_hosts}
@@ -34,10 +27,6 @@ class Destinations:
 
     def client_hooks(self) -> dict[str, list[Any]]:
         """httpx AsyncClient event hooks that refuse disallowed hosts before anything is sent."""
+        from .outgoing import refusing_hook
 
-        async def check(request: httpx.Request) -> None:
-            refusal = self.refusal(str(request.url))
-            if refusal is not None:
-                raise DestinationRefused(refusal, request=request)
-
-        return {"request": [check]}
+        return {"request": [refusing_hook(self)]}

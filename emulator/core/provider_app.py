@@ -16,7 +16,7 @@ from starlette.types import Message, Receive, Scope, Send
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
-from .secrets import mask_json_body
+from .secrets import MASK, SECRET_HEADERS, SECRET_QUERY_KEYS, mask_json_body
 
 if TYPE_CHECKING:
     from .provider import Provider
@@ -33,6 +33,61 @@ def mask_set_cookies(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             value = f"{pair.partition('=')[0]}=****{sep}{attributes}"
         masked.append((name, value))
     return masked
+
+
+# What one journal entry keeps of a request, whatever the request holds: the journal is bounded in
+# entries, so each entry must be bounded too (a 64 KB URL of 10,000 undocumented parameters would
+# otherwise cost ~6 MB of verdicts, and a full journal gigabytes).
+MAX_KEPT_VIOLATIONS = 50
+MAX_KEPT_PARAMS = 100
+MAX_KEPT_VALUES = 20
+MAX_KEPT_HEADERS = 100
+MAX_KEPT_CHARS = 4096
+
+
+def clip_text(text: str) -> str:
+    return text if len(text) <= MAX_KEPT_CHARS else f"{text[:MAX_KEPT_CHARS]}…[{len(text) - MAX_KEPT_CHARS} more characters]"
+
+
+def bounded_violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = found[:MAX_KEPT_VIOLATIONS]
+    if len(found) > MAX_KEPT_VIOLATIONS:
+        kept.append({"operation": found[0].get("operation"), "location": "verdict",
+                     "expected": f"at most {MAX_KEPT_VIOLATIONS} violations kept per request",
+                     "got": str(len(found)), "message": f"{len(found) - MAX_KEPT_VIOLATIONS} more violations not kept"})
+    return kept
+
+
+def bounded_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    kept = {clip_text(k): [clip_text(v) for v in values[:MAX_KEPT_VALUES]]
+            for k, values in list(query.items())[:MAX_KEPT_PARAMS]}
+    if len(query) > MAX_KEPT_PARAMS:
+        kept["…"] = [f"{len(query) - MAX_KEPT_PARAMS} more parameters not kept"]
+    return kept
+
+
+def bounded_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(clip_text(k), clip_text(v)) for k, v in headers[:MAX_KEPT_HEADERS]]
+
+
+def mask_violation(item: dict[str, Any]) -> None:
+    """A verdict quotes what the client sent, so it is masked like the request it judges.
+
+    A credential-named query parameter, header or cookie loses its value; a body excerpt loses
+    the values of secret keys, also where the excerpt is itself escaped inside a JSON string (a
+    body that did not parse) and in the validator's message.
+    """
+    kind, _, name = item["location"].partition(".")
+    name = name.lower()
+    if (kind == "query" and name in SECRET_QUERY_KEYS) or (kind == "header" and name in SECRET_HEADERS) or kind == "cookie":
+        item["got"] = f'"{MASK}"'
+    else:
+        got = mask_json_body(item["got"].encode()).decode()
+        unescaped = got.replace('\\"', '"')
+        if unescaped != got and mask_json_body(unescaped.encode()).decode() != unescaped:
+            got = f'"{MASK}"'  # a secret inside an escaped excerpt: no excerpt at all
+        item["got"] = clip_text(got)
+    item["message"] = clip_text(mask_json_body(item["message"].encode()).decode())
 
 
 def tenant_of(scope: Scope) -> str | None:
@@ -66,6 +121,7 @@ class ProviderApp:
         ]
         self.router = Router(routes=routes, redirect_slashes=False)
         self.app = provider.wrap(self.handle)
+        self.recorder = Recorder(provider, self.app)  # built once: it keeps the compiled contract
 
     async def serve_spec(self, request: Any) -> Response:
         from contracts.specs import served_spec
@@ -78,7 +134,7 @@ class ProviderApp:
             await self.router(scope, receive, send)
             return
         scope.setdefault("state", {})
-        await Recorder(self.provider, self.app)(scope, receive, send)
+        await self.recorder(scope, receive, send)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.runtime.faults:
@@ -167,13 +223,19 @@ class Recorder:
     def __init__(self, provider: "Provider[Any, Any]", app: Any) -> None:
         self.provider = provider
         self.app = app
-        self.contract = self._load_contract() if provider.runtime.config.verdicts else None
+        self._contract: Any = None
+        self._contract_loaded = not provider.runtime.config.verdicts
 
-    def _load_contract(self) -> Any:
-        from contracts.specs import available_specs
-        from contracts.validate import contract_for
+    @property
+    def contract(self) -> Any:
+        """Compiled on the first judged request, so start-up does not pay for it."""
+        if not self._contract_loaded:
+            from contracts.specs import available_specs
+            from contracts.validate import contract_for
 
-        return contract_for(self.provider.name) if self.provider.name in available_specs() else None
+            self._contract = contract_for(self.provider.name) if self.provider.name in available_specs() else None
+            self._contract_loaded = True
+        return self._contract
 
     def verdict(
         self,
@@ -199,9 +261,8 @@ class Recorder:
             return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
                      "got": "", "message": "telemock could not judge this request; see its log"}]
         judged = [v.to_dict() for v in found]
-        for item in judged:  # both quote the client's values, secrets included
-            item["got"] = mask_json_body(item["got"].encode()).decode()
-            item["message"] = mask_json_body(item["message"].encode()).decode()
+        for item in judged:
+            mask_violation(item)
         return judged
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -258,7 +319,8 @@ class Recorder:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         path = scope.get("path", "")
         request_body = b"".join(request_chunks)
-        violations = self.verdict(scope, operation, query, headers, request_body)
+        violations = bounded_violations(self.verdict(scope, operation, query, headers, request_body))
+        query, headers = bounded_query(query), bounded_headers(headers)
         entry = runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
             provider=self.provider.name,

@@ -12,7 +12,6 @@ from ...core.fixtures import FixtureError
 from ...core.http import GenericError
 from ...core.provider import Credential, Provider
 from . import e911, errors
-from . import simulate as simulation
 from .fixtures import ALL_SCOPES, InventoryNumber, SignalwireFixture, SignalwireSettings
 from .models import render_number
 from .paging import NumberIndex
@@ -118,6 +117,8 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
 
     async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """An inbound call or message on a number: its handler URLs are requested as SignalWire would."""
+        from . import simulate as simulation  # its HTTP client is only needed when a call is simulated
+
         return await simulation.simulate(self, kind, params)
 
     # --- state helpers used by handlers --------------------------------------------------

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.clock import MICROS
 from ...core.store import copy_plain
-from . import webhook
 from .bodies import AgentConfiguration, agent_fields
 from .models import E164, new_conversation, new_id, normalize_number, render_conversation, render_time
 
@@ -94,6 +93,8 @@ def locate(provider: "VoiceosProvider", to: str, tenant: str | None) -> tuple[st
 
 
 async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> dict[str, Any]:
+    from . import webhook  # imports the HTTP client, needed only when a call is simulated
+
     to, caller, tenant_hint, duration = read_params(params)
     tenant, state = locate(provider, to, tenant_hint)
     number = state["numbers"][to]
@@ -156,6 +157,8 @@ async def call_webhooks(
     provider: "VoiceosProvider", tenant: str, hooks: list[dict[str, Any]], fields: dict[str, str]
 ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
     """Calls the subscribed webhooks in list order: a report per webhook, and (index, agent) of the first choice."""
+    from . import webhook  # imports the HTTP client, needed only when a call is simulated
+
     settings = provider.settings
 
     def is_agent(agent_id: str) -> bool:
@@ -200,6 +203,8 @@ def choose_agent(
     state: dict[str, Any], chosen: tuple[int, str] | None, inbound_agent_id: str | None, *, called: bool
 ) -> dict[str, Any]:
     """The agent of the call and why: a webhook's reply, else `inbound_agent_id`, else none (rejected)."""
+    from . import webhook  # imports the HTTP client, needed only when a call is simulated
+
     if chosen is not None and chosen[1] in state["agents"]:
         return {"agent_id": chosen[1], "source": "webhook", "reason": f"webhook {chosen[0]} replied with its agent_id"}
     why = "no webhook reply chose an agent" if called else f"the number has no webhook for {webhook.EVENT}"

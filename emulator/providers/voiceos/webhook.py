@@ -20,7 +20,8 @@ from typing import Any, Callable
 import httpx
 import orjson
 
-from ...core.destinations import DestinationRefused, Destinations
+from ...core.destinations import Destinations
+from ...core.outgoing import DestinationRefused
 
 EVENT = "phone_call:connection_requested"
 # The emulator keeps at most this much of a reply: enough for any agent choice, bounded for safety.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jwt
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
@@ -55,6 +54,8 @@ def bearer(request: Request) -> str | None:
 
 
 def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
+    import jwt  # loaded on the first login, not at start-up
+
     now = provider.clock.now_us() // MICROS
     claims = {
         "tenant": tenant,
@@ -68,6 +69,8 @@ def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
 
 
 def caller_from_jwt(provider: "VoipbinProvider", request: Request, token: str) -> Caller:
+    import jwt
+
     try:
         claims = jwt.decode(token, JWT_KEY, algorithms=[JWT_ALGORITHM], options={"verify_exp": False})
     except jwt.PyJWTError:
