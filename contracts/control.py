@@ -27,6 +27,7 @@ class Control(Protocol):
     def providers(self) -> list[str]: ...
     def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None: ...
     def clear_overrides(self, provider: str | None = None) -> None: ...
+    def call(self, method: str, path: str, **kwargs: Any) -> Any: ...
     def close(self) -> None: ...
 
 
@@ -80,6 +81,10 @@ class RemoteControl:
 
     def clear_overrides(self, provider: str | None = None) -> None:
         self._ok(self.http.delete("/overrides", params={"provider": provider} if provider else None))
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any control-API route, e.g. call("GET", "/deliveries", params={"wait_for": 1})."""
+        return self._ok(self.http.request(method, path, **kwargs))
 
     def close(self) -> None:
         self.http.close()
@@ -161,6 +166,14 @@ class LocalControl:
 
     def clear_overrides(self, provider: str | None = None) -> None:
         self.runtime.overrides.remove(provider=provider)
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any control-API route, over the loopback socket: deliveries and long-polls need the
+        server's event loop (and its webhook worker), which only the served app has."""
+        response = httpx.request(method, f"{self.base_url}/_telemock{path}", timeout=kwargs.pop("timeout", 130), **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"telemock control API: {method} {path} → {response.status_code} {response.text}")
+        return response.json()
 
     def close(self) -> None:
         if self._server is not None:

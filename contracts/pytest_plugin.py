@@ -116,6 +116,22 @@ class ProviderHandle:
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         return self._telemock.journal(provider=self.name, **filters)
 
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook messages this provider sent, with every attempt; `wait_for=N, timeout=S` long-polls."""
+        return self._telemock.deliveries(provider=self.name, **filters)
+
+    def add_webhook_endpoint(
+        self, url: str, *, tenant: str | None = None, secret: str | None = None, events: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Register a receiver (for providers without a webhook API of their own, e.g. Gigs); returns id and secret."""
+        body: dict[str, Any] = {"provider": self.name, "url": url}
+        body["tenant"] = tenant or next(iter(self.state()), None)
+        if secret is not None:
+            body["secret"] = secret
+        if events is not None:
+            body["events"] = events
+        return self._telemock.control.call("POST", "/webhook-endpoints", json=body)
+
     def set_profile(self, profile: str) -> None:
         self._telemock.control.set_profile(self.name, profile)
 
@@ -234,6 +250,11 @@ class Telemock:
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         """Requests made during this test (oldest first), with their contract verdicts."""
         return [e for e in self.control.journal(**filters) if e["seq"] > self._first_seq]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook deliveries (all providers unless `provider=`); `wait_for=N, timeout=S` long-polls."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self.control.call("GET", "/deliveries", params=params)["deliveries"]
 
     def violations(self) -> list[dict[str, Any]]:
         return [e for e in self.journal(violations=True)]

@@ -106,3 +106,72 @@ def test_remote(telemock):
     result = run(pytester, source, f"--telemock-url={server.url}")
     result.assert_outcomes(passed=1)
     assert server.admin().get("/journal").json()["entries"][-1]["operation"] == "numbers_list"
+
+
+def test_deliveries_and_webhook_endpoints_through_the_fixture(pytester):
+    source = '''
+import threading
+
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+def test_gigs_event_reaches_a_registered_receiver(telemock):
+    received = []
+
+    async def hook(request):
+        received.append(await request.body())
+        return Response(status_code=204)
+
+    import socket, time, uvicorn
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", hook, methods=["POST"])]), log_config=None))
+    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
+    while not server.started:
+        time.sleep(0.01)
+    endpoint = telemock.gigs.add_webhook_endpoint(f"http://127.0.0.1:{sock.getsockname()[1]}/hook")
+    assert endpoint["secret"].startswith("whsec_")
+    gigs = telemock.gigs.client()
+    assert gigs.post("/projects/demo/virtualNumbers", json={"subscription": "sub_0SNlurA049MEWV2gSfSxi00xlPIi"}).status_code == 201
+    delivered = telemock.gigs.deliveries(wait_for=1, timeout=10, status="succeeded")
+    assert delivered and delivered[0]["type"] == "com.gigs.virtualNumber.created"
+    assert received
+    server.should_exit = True
+'''
+    pytester.makepyfile(test_hooks=source)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--telemock-provider", "gigs", timeout=120)
+    result.assert_outcomes(passed=1)
+
+
+def test_each_xdist_worker_has_its_own_emulator(pytester):
+    source = '''
+import pytest
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_buy_the_same_number(telemock, n):
+    client = telemock.voipbin.client()
+    response = client.post("/v1.0/numbers", json={"number": "+899100000777", "type": "virtual"})
+    assert response.status_code == 200, response.text  # no worker sees another's purchase
+'''
+    pytester.makepyfile(test_parallel=source)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--telemock-provider", "voipbin", "-n", "2", timeout=180)
+    result.assert_outcomes(passed=6)
+
+
+def test_a_client_omitting_a_required_field_fails_strict_mode(pytester):
+    source = '''
+import pytest
+
+
+@pytest.mark.telemock(strict=True)
+def test_flow_without_actions(telemock):
+    client = telemock.voipbin.client()
+    assert client.post("/v1.0/flows", json={"name": "n", "detail": "d"}).status_code == 200
+'''
+    pytester.makepyfile(test_required=source)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--telemock-provider", "voipbin", timeout=120)
+    result.assert_outcomes(failed=1)
+    assert "'actions' is a required property" in result.stdout.str() or '"actions" is a required property' in result.stdout.str()

@@ -127,3 +127,22 @@ def test_request_and_event_strategies():
     check()
     with pytest.raises(LookupError):
         responses("voipbin", "no_such_operation")
+
+
+def test_a_client_that_crashes_on_a_null_is_caught():
+    control = LocalControl(create_app(Config(providers=["voiceos"])))
+    headers = {"Authorization": "Bearer voiceos_demo_key"}
+
+    def agent_label() -> str:
+        number = http.get(f"{control.base_url}/voiceos/phone_numbers/%2B14155550100", headers=headers).json()
+        return number.get("inbound_agent_id", "none").upper()  # copes with absence, forgets null
+
+    try:
+        with pytest.raises(ResponseHandlingError) as caught:
+            check_response_handling(control, "voiceos", "phone_numbers_get", lambda r: agent_label(),
+                                    statuses=[200], max_examples=40, seed=2)
+    finally:
+        control.close()
+    assert "inbound_agent_id" in caught.value.response.body
+    assert caught.value.response.body["inbound_agent_id"] is None
+    assert "AttributeError" in str(caught.value)
