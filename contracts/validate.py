@@ -46,7 +46,10 @@ class Violation:
 
 def shown(value: Any) -> str:
     """The value as JSON, so "5" and 5 read differently; long values are cut."""
-    text = orjson.dumps(value, default=str).decode()
+    try:
+        text = orjson.dumps(value, default=str).decode()
+    except TypeError:  # integers past 64 bits: JSON allows them, orjson does not
+        text = json.dumps(value, default=str)
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 

@@ -32,6 +32,7 @@ class Config:
     reload_fixtures: bool = False
     log_requests: bool = True
     state_file: Path | None = None  # SQLite file that keeps state across restarts; None keeps it in memory
+    admin_token: str | None = None  # when set, the control API (but GET /_telemock/health) needs it as a bearer token
 
     def profile_for(self, provider: str) -> str:
         return self.provider_profiles.get(provider, self.profile)

@@ -14,6 +14,7 @@ from . import faults as ft
 from . import handlers as h
 from . import overrides as ov
 from . import webhooks as wh
+from .guard import guard
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -86,5 +87,6 @@ class AdminApp:
             await response(scope, receive, send)
 
 
-def admin_app(runtime: Any) -> AdminApp:
-    return AdminApp(runtime)
+def admin_app(runtime: Any) -> Any:
+    """The control API, behind the admin-token guard when a token is configured."""
+    return guard(AdminApp(runtime), runtime.config.admin_token)

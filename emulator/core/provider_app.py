@@ -16,7 +16,7 @@ from starlette.types import Message, Receive, Scope, Send
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
-from .secrets import MASK, SECRET_HEADERS, SECRET_QUERY_KEYS, mask_json_body
+from .secrets import MASK, SECRET_BODY_KEYS, SECRET_HEADERS, SECRET_QUERY_KEYS, mask_json_body
 
 if TYPE_CHECKING:
     from .provider import Provider
@@ -79,8 +79,13 @@ def mask_violation(item: dict[str, Any]) -> None:
     """
     kind, _, name = item["location"].partition(".")
     name = name.lower()
+    body_key = item["location"].rsplit("/", 1)[-1].lower() if kind.startswith("body/") else ""
     if (kind == "query" and name in SECRET_QUERY_KEYS) or (kind == "header" and name in SECRET_HEADERS) or kind == "cookie":
         item["got"] = f'"{MASK}"'
+    elif body_key in SECRET_BODY_KEYS:  # the value of a secret field, whatever its type
+        item["got"] = f'"{MASK}"'
+        item["message"] = f"the value of {body_key!r} does not match the documented schema ({item['expected']})"
+        return
     else:
         got = mask_json_body(item["got"].encode()).decode()
         unescaped = got.replace('\\"', '"')

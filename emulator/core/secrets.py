@@ -7,8 +7,11 @@ from typing import Iterable
 
 SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
 SECRET_QUERY_KEYS = {"token", "accesskey", "access_key", "api_key", "apikey", "key", "password", "secret"}
+SECRET_BODY_KEYS = ("password", "secret", "token", "auth_token", "api_key", "accesskey", "webhook_secret")
 SECRET_JSON_KEYS = re.compile(
-    rb'("(?:password|secret|token|auth_token|api_key|accesskey|webhook_secret)"\s*:\s*)"(?:[^"\\]|\\.)*"'
+    rb'("(?:' + "|".join(SECRET_BODY_KEYS).encode() + rb')"\s*:\s*)'
+    # a string, or any other scalar or flat array a client may wrongly send in its place
+    rb'(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\]|-?[0-9][0-9.eE+-]*|true|false|null)'
 )
 MASK = "****"
 

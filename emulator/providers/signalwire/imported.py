@@ -58,7 +58,7 @@ async def imported_create(provider: SignalwireProvider, request: Request) -> Res
     number_type = body.get("number_type")
     if number_type is None or number_type == "":
         problems.append("number_type can't be blank")
-    elif number_type not in IMPORT_TYPES:
+    elif not isinstance(number_type, str) or number_type not in IMPORT_TYPES:  # a list or object is no type either
         problems.append(f"number_type '{number_type}' is not included in the list: longcode, tollfree")
     capabilities, capability_problems = capabilities_problems(body.get("capabilities"))
     problems += capability_problems
