@@ -6,30 +6,13 @@ two bisections and a page is a slice, so a page costs O(log N + limit).
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from typing import Iterable
+from bisect import bisect_left
+
+from ...core.ordering import CreationIndex
 
 
-class CreatedOrder:
-    """The ids of one collection of one tenant, ordered by creation time."""
-
-    def __init__(self, items: Iterable[tuple[int, str]] = ()) -> None:
-        self._keys: list[tuple[int, str]] = sorted(items)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def add(self, created_us: int, item_id: str) -> None:
-        key = (created_us, item_id)
-        if not self._keys or key > self._keys[-1]:
-            self._keys.append(key)
-        else:
-            insort(self._keys, key)
-
-    def discard(self, created_us: int, item_id: str) -> None:
-        position = bisect_left(self._keys, (created_us, item_id))
-        if position < len(self._keys) and self._keys[position] == (created_us, item_id):
-            del self._keys[position]
+class CreatedOrder(CreationIndex):
+    """The ids of one collection of one tenant, ordered by creation time, paged by index."""
 
     def page(
         self,
