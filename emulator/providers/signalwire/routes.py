@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from ...core.routing import table_routes
 from . import e911, imported, lookup, numbers, search
 
 if TYPE_CHECKING:
@@ -32,13 +33,5 @@ TABLE: list[tuple[str, str, str, Handler]] = [
 ]
 
 
-def bind(provider: SignalwireProvider, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        return await handler(provider, request)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
-
-
 def build_routes(provider: SignalwireProvider) -> list[BaseRoute]:
-    return [Route(BASE + path, bind(provider, fn), methods=[verb], name=op) for verb, path, op, fn in TABLE]
+    return table_routes(provider, TABLE, BASE)

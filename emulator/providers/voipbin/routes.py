@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from ...core.routing import table_routes
 from . import activeflows, customer, flows, numbers
 from .auth import login
 
@@ -43,14 +44,5 @@ TABLE: list[tuple[str, str, str, Handler]] = [
 ]
 
 
-def bind(provider: "VoipbinProvider", handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        return await handler(provider, request)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
-
-
 def build_routes(provider: "VoipbinProvider") -> list[BaseRoute]:
-    """Same-path routes are merged so a wrong method on a known path is recognised as such."""
-    return [Route(path, bind(provider, fn), methods=[verb], name=op) for verb, path, op, fn in TABLE]
+    return table_routes(provider, TABLE)
