@@ -484,8 +484,10 @@ def state_request(method: str, url: str | None, **kwargs: Any) -> Any:
     import httpx
 
     target = f"{(url or default_server_url()).rstrip('/')}/_telemock/state"
+    token = os.environ.get("TELEMOCK_ADMIN_TOKEN")  # a server started with --admin-token wants it
+    headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
-        with httpx.Client(trust_env=False, timeout=60) as client:
+        with httpx.Client(trust_env=False, timeout=60, headers=headers) as client:
             response = client.request(method, target, **kwargs)
     except httpx.HTTPError as exc:
         raise click.ClickException(f"{target}: {exc or type(exc).__name__}") from None
