@@ -460,10 +460,12 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
     add("```sh")
     add("apt-get install -y wrk                        # Debian's wrk 4.1")
     add("cd /path/to/telemock                          # the repository root, with the project importable")
-    add("python bench/run_all.py                       # full run, ~15 min: writes this README")
-    add("python bench/run_all.py --quick               # ~2-3 min smoke run (fewer operations, one repetition)")
+    add("python bench/run_all.py                       # full run, ~12 min here: writes this README")
+    add("python bench/run_all.py --quick               # ~2 min smoke run (GET and update only, one repetition)")
     add("python bench/http_bench.py --reps 1           # parts on their own: http_bench, startup, inprocess,")
     add("python bench/startup.py --runs 5 --explain    #   scale, profile_ops (each has --help)")
+    add("python bench/run_all.py --only scale          # re-run one section; the others keep the last run's figures")
+    add("python bench/run_all.py --scale-fixture-budget 0   # also load the 1 M-number fixture file (~3 more minutes)")
     add("```")
     add("")
     add("Prism (`@stoplight/prism-cli`) and WireMock (the jar inside the npm package `wiremock`, run with Java 17) are "
@@ -475,6 +477,7 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
         "`create.lua` for creates with a fresh number per request, `ids.lua` for GETs over many ids), `baselines.py` "
         "(ceiling, Prism, WireMock and its stubs), `bare_app.py` (the ceiling), `serve_app.py` (telemock with a Config "
         "the CLI has no flag for: verdicts off, seeded numbers, either serving path), `startup.py`, `inprocess.py`, "
-        "`scale.py`, `profile_ops.py`, `report.py`.")
+        "`scale.py`, `profile_ops.py`, `report.py`. Other scripts in this folder (`kill9_soak.py`, "
+        "`deliveries_and_checks.py`) are separate benchmarks, run on their own.")
     add("")
     return "\n".join(lines)

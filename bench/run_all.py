@@ -1,7 +1,7 @@
 """Runs every telemock benchmark and writes bench/README.md.
 
-    python bench/run_all.py            # full: ~15 minutes on 2 cores
-    python bench/run_all.py --quick    # ~2-3 minutes: one repetition, fewer operations and sizes
+    python bench/run_all.py            # full: ~12 minutes on 2 cores
+    python bench/run_all.py --quick    # ~2 minutes: one repetition, GET and update only, smaller scale
 
 Run it from the repository root with the Python that has the project importable. Sections, in
 order: cold start (nothing else running), in-process costs, HTTP throughput and latency with

@@ -159,8 +159,6 @@ def warn_if_open(host: str, admin_token: str | None) -> None:
 
 
 def run_server(app: Any, host: str, port: int) -> None:
-    import asyncio
-
     import uvicorn
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -175,7 +173,7 @@ def run_server(app: Any, host: str, port: int) -> None:
     config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False)
     server = announcing_server_class()(config, app, host, bound_port)
     try:
-        asyncio.run(server.serve(sockets=[sock]))
+        server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)
     except KeyboardInterrupt:
         pass
 
