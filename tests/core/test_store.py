@@ -61,3 +61,12 @@ def test_creation_index_pages_newest_first_strictly_before():
     assert index.newest_before(30, 10, keep=lambda i: i != "x") == ["b", "a"]
     index.discard(15, "x")
     assert len(index) == 4 and index.newest_before(11, 5) == ["a"]
+
+
+def test_base62_ids_have_the_length_alphabet_and_spread():
+    from emulator.core.ids import BASE62, base62_id
+
+    ids = [base62_id("vnr_", 28) for _ in range(2000)]
+    assert all(len(i) == 32 and i.startswith("vnr_") and set(i[4:]) <= set(BASE62) for i in ids)
+    assert len(set(ids)) == 2000
+    assert set("".join(i[4:] for i in ids)) == set(BASE62)  # every character turns up

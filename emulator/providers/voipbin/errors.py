@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any, NoReturn
 
@@ -45,11 +46,11 @@ MESSAGES = {
 }
 
 REQUEST_ID_STATE = "voipbin.request_id"
-_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def new_request_id() -> str:
-    return "req_" + "".join(secrets.choice(_B32) for _ in range(26))
+    # 17 random bytes in base32 (A-Z, 2-7) give 27 full characters; the service's ids have 26.
+    return "req_" + base64.b32encode(secrets.token_bytes(17)).decode()[:26]
 
 
 def request_id(conn: HTTPConnection) -> str:
