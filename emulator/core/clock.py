@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Callable
 
 MICROS = 1_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def to_datetime(us: int) -> datetime:
@@ -19,8 +21,24 @@ def from_datetime(value: datetime) -> int:
     return round(value.timestamp() * MICROS)
 
 
+@lru_cache(maxsize=4096)
+def _whole_seconds(seconds: int, sep: str) -> str:
+    return (EPOCH + timedelta(seconds=seconds)).isoformat(sep)[:19]
+
+
+def utc_parts(us: int, sep: str = "T") -> tuple[str, int]:
+    """`YYYY-MM-DD<sep>HH:MM:SS` and the microseconds: every rendering of a stamp starts here.
+
+    Responses render several stamps each and neighbouring stamps share their second, so the
+    date and time text is cached per second instead of formatted by strftime every time.
+    """
+    seconds, fraction = divmod(us, MICROS)
+    return _whole_seconds(seconds, sep), fraction
+
+
 def rfc3339(us: int) -> str:
-    return to_datetime(us).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    text, fraction = utc_parts(us)
+    return f"{text}.{fraction:06d}Z"
 
 
 class VirtualClock:

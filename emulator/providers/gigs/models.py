@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.clock import to_datetime
+from ...core.clock import utc_parts
 from ...core.ids import base62_id
 
 ID_LENGTH = 28
@@ -30,7 +30,7 @@ def timestamp(us: int | None, fraction: bool = False) -> str | None:
     """RFC 3339 UTC with `Z`, whole seconds (or with a `.0` fraction, as some documented examples show)."""
     if us is None:
         return None
-    text = to_datetime(us).strftime("%Y-%m-%dT%H:%M:%S")
+    text, _ = utc_parts(us)
     return f"{text}.0Z" if fraction else f"{text}Z"
 
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ...core.clock import from_datetime, to_datetime
+from ...core.clock import from_datetime, to_datetime, utc_parts
 from .profiles import SignalwireProfile
 
 CALL_HANDLERS = (
@@ -114,7 +114,7 @@ def new_number(
 
 def render_time(us: int) -> str:
     """UTC with second precision, `2025-06-03T15:51:29Z`, as the service sends."""
-    return to_datetime(us).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{utc_parts(us)[0]}Z"
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ...core.clock import utc_parts
 from .bodies import AGENT_FIELDS
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -37,11 +38,8 @@ def render_time(us: int | None) -> str | None:
     """How pydantic v2 writes a UTC datetime: `Z`, six fraction digits only when non-zero."""
     if us is None:
         return None
-    moment = EPOCH + timedelta(microseconds=us)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond:06d}"
-    return text + "Z"
+    text, fraction = utc_parts(us)
+    return f"{text}.{fraction:06d}Z" if fraction else f"{text}Z"
 
 
 def normalize_number(value: str) -> str:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ...core.clock import from_datetime, to_datetime
+from ...core.clock import from_datetime, utc_parts
 from .profiles import VoipbinProfile
 
 SENTINEL = "9999-01-01 00:00:00.000000"
 
 
 def legacy(us: int) -> str:
-    return to_datetime(us).strftime("%Y-%m-%d %H:%M:%S.%f")
+    text, fraction = utc_parts(us, " ")
+    return f"{text}.{fraction:06d}"
 
 
 def go_rfc3339(us: int) -> str:
     """How Go's encoding/json writes a UTC time.Time: fraction trimmed of trailing zeros."""
-    moment = to_datetime(us)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    fraction = f"{moment.microsecond:06d}".rstrip("0")
+    text, micros = utc_parts(us)
+    fraction = f"{micros:06d}".rstrip("0")
     return f"{text}.{fraction}Z" if fraction else f"{text}Z"
 
 
@@ -31,7 +31,8 @@ def render_time(us: int | None, profile: VoipbinProfile) -> str | None:
 def page_token(us: int, profile: VoipbinProfile) -> str:
     if profile.page_token_style == "legacy":
         return legacy(us)
-    return to_datetime(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    text, fraction = utc_parts(us)
+    return f"{text}.{fraction:06d}Z"
 
 
 def parse_page_token(token: str) -> int | None:
