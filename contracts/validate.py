@@ -77,6 +77,11 @@ class Operation:
     body_validators: dict[str, Any]
     responses: dict[str, dict[str, Any]]
     security: list[dict[str, list[str]]]
+    # Worked out once at compile time, so judging a request does no spec lookups.
+    security_query: frozenset[str] = frozenset()
+    security_headers: frozenset[str] = frozenset()
+    declared_query: frozenset[str] = frozenset()
+    credential_options: tuple[tuple[tuple[str, str], ...], ...] | None = None  # None: no credentials needed
 
 
 class Contract:
@@ -156,6 +161,7 @@ class Contract:
                         )
                         for media, content in (resolved.get("content") or {}).items()
                     }
+                self._plan_credentials(compiled)
                 self.operations.append(compiled)
                 self.by_id[compiled.operation_id] = compiled
         for name, item in (self.spec.get("webhooks") or {}).items():
@@ -170,6 +176,27 @@ class Contract:
                         break
         # Literal paths first, so /numbers/renew wins over /numbers/{id}.
         self.operations.sort(key=lambda op: op.template.count("{"))
+
+    def _plan_credentials(self, operation: Operation) -> None:
+        operation.security_query = frozenset(self._security_names("query", operation))
+        operation.security_headers = frozenset(self._security_names("header", operation))
+        operation.declared_query = frozenset(p.name for p in operation.parameters if p.location == "query")
+        if not operation.security or any(not requirement for requirement in operation.security):
+            operation.credential_options = None
+            return
+        operation.credential_options = tuple(
+            tuple(self._credential_check(name) for name in requirement) for requirement in operation.security
+        )
+
+    def _credential_check(self, scheme_name: str) -> tuple[str, str]:
+        """Where a scheme's credential must be present: (location, name or auth-scheme prefix)."""
+        scheme = self.schemes.get(scheme_name, {})
+        if scheme.get("type") == "http":
+            return "authorization", scheme.get("scheme", "").lower() + " "
+        if scheme.get("type") == "apiKey" and scheme.get("in") in ("query", "header", "cookie"):
+            name = scheme.get("name", "")
+            return scheme["in"], name.lower() if scheme["in"] == "header" else name
+        return "never", ""
 
     def ref_target(self, node: Any, fallback: str) -> str:
         """The pointer of the object a $ref chain ends at, or where it stands itself."""
@@ -206,8 +233,16 @@ class Contract:
 
     # --- matching ------------------------------------------------------------------------
 
-    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+    def match(self, method: str, path: str, hint: str | None = None) -> tuple[Operation | None, dict[str, str]]:
+        """The documented operation of a request; `hint` (an operationId the caller believes it
+        is) is tried first, so a server that already routed the request skips the scan."""
         method = method.upper()
+        if hint is not None:
+            operation = self.by_id.get(hint)
+            if operation is not None and operation.method == method:
+                found = operation.pattern.match(path)
+                if found:
+                    return operation, found.groupdict()
         for operation in self.operations:
             if operation.method != method:
                 continue
@@ -225,21 +260,22 @@ class Contract:
         query: Mapping[str, list[str]],
         headers: Mapping[str, str],
         body: bytes,
+        operation_hint: str | None = None,
     ) -> tuple[str | None, list[Violation]]:
         """The operation a request was for, and everything it did differently from the docs."""
-        operation, path_params = self.match(method, path)
+        operation, path_params = self.match(method, path, operation_hint)
         if operation is None:
             return None, [
                 Violation(None, "path", "a documented operation", f"{method.upper()} {path}",
                           f"{method.upper()} {path} is not a documented operation of {self.provider}")
             ]
         op = operation.operation_id
-        lower_headers = {k.lower(): v for k, v in headers.items()}
-        cookies = parse_cookies(lower_headers.get("cookie", ""))
-        violations = self._check_security(operation, query, lower_headers, cookies)
-        security_query = self._security_names("query", operation)
-        security_headers = self._security_names("header", operation)
-        declared_query = {p.name for p in operation.parameters if p.location == "query"}
+        headers = {k.lower(): v for k, v in headers.items()}
+        cookie_header = headers.get("cookie")
+        cookies = parse_cookies(cookie_header) if cookie_header else {}
+        violations = self._check_security(operation, query, headers, cookies)
+        declared_query = operation.declared_query
+        security_query = operation.security_query
         for name in query:
             if name not in declared_query and name not in security_query:
                 violations.append(Violation(op, f"query.{name}", "no such parameter", shown(query[name]),
@@ -251,20 +287,21 @@ class Contract:
             elif parameter.location == "query":
                 raw = query.get(parameter.name)
             elif parameter.location == "header":
-                if parameter.name.lower() in security_headers:
+                if parameter.name.lower() in operation.security_headers:
                     continue
-                raw = lower_headers.get(parameter.name.lower())
+                raw = headers.get(parameter.name.lower())
             else:
                 raw = cookies.get(parameter.name)
-            where = f"{parameter.location}.{parameter.name}"
             if raw is None or raw == []:
                 if parameter.required:
+                    where = f"{parameter.location}.{parameter.name}"
                     violations.append(Violation(op, where, "present", "absent", f"required {parameter.location} parameter {parameter.name!r} is missing"))
                 continue
-            value = coerce(raw, parameter.schema)
             if parameter.validator is not None:
-                violations += self._schema_violations(op, parameter.validator, value, where)
-        violations += self._check_body(operation, lower_headers.get("content-type", ""), body)
+                value = coerce(raw, parameter.schema)
+                if not parameter.validator.is_valid(value):
+                    violations += self._schema_violations(op, parameter.validator, value, f"{parameter.location}.{parameter.name}")
+        violations += self._check_body(operation, headers.get("content-type", ""), body)
         return op, violations
 
     def _security_names(self, location: str, operation: Operation) -> set[str]:
@@ -281,30 +318,14 @@ class Contract:
     def _check_security(
         self, operation: Operation, query: Mapping[str, list[str]], headers: Mapping[str, str], cookies: Mapping[str, str]
     ) -> list[Violation]:
-        if not operation.security or any(not requirement for requirement in operation.security):
+        if operation.credential_options is None:
             return []
-        for requirement in operation.security:
-            if all(self._scheme_present(name, query, headers, cookies) for name in requirement):
+        for requirement in operation.credential_options:
+            if all(_credential_present(check, query, headers, cookies) for check in requirement):
                 return []
         accepted = " or ".join(" + ".join(r) for r in operation.security)
         return [Violation(operation.operation_id, "security", accepted, "no credentials",
                           f"{operation.operation_id} needs credentials: {accepted}")]
-
-    def _scheme_present(self, name: str, query: Mapping[str, list[str]], headers: Mapping[str, str], cookies: Mapping[str, str]) -> bool:
-        scheme = self.schemes.get(name, {})
-        if scheme.get("type") == "http":
-            wanted = scheme.get("scheme", "").lower()
-            return headers.get("authorization", "").lower().startswith(wanted + " ")
-        if scheme.get("type") == "apiKey":
-            key = scheme.get("name", "")
-            where = scheme.get("in")
-            if where == "query":
-                return bool(query.get(key))
-            if where == "header":
-                return bool(headers.get(key.lower()))
-            if where == "cookie":
-                return bool(cookies.get(key))
-        return False
 
     def _check_body(self, operation: Operation, content_type: str, body: bytes) -> list[Violation]:
         op = operation.operation_id
@@ -324,7 +345,7 @@ class Contract:
             value = parse_body(media, body)
         except ValueError as exc:
             return [Violation(op, "body", media, shown(body.decode("utf-8", "replace")), f"the body is not valid {media}: {exc}")]
-        if validator is None:
+        if validator is None or validator.is_valid(value):
             return []
         return self._schema_violations(op, validator, value, "body")
 
@@ -374,6 +395,21 @@ class Contract:
             keyword = error.schema_path[-1] if error.schema_path else "schema"
             found.append(Violation(operation, location, str(keyword), shown(error.instance), error.message))
         return found
+
+
+def _credential_present(
+    check: tuple[str, str], query: Mapping[str, list[str]], headers: Mapping[str, str], cookies: Mapping[str, str]
+) -> bool:
+    where, name = check
+    if where == "authorization":
+        return headers.get("authorization", "").lower().startswith(name)
+    if where == "query":
+        return bool(query.get(name))
+    if where == "header":
+        return bool(headers.get(name))
+    if where == "cookie":
+        return bool(cookies.get(name))
+    return False
 
 
 def parse_cookies(header: str) -> dict[str, str]:
