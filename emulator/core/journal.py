@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .secrets import mask_headers, mask_json_body, mask_query
@@ -12,24 +11,95 @@ from .secrets import mask_headers, mask_json_body, mask_query
 MAX_BODY_CHARS = 64 * 1024
 
 
-@dataclass
+RawHeaders = list[tuple[bytes, bytes]]
+
+
 class JournalEntry:
-    seq: int
-    time: str
-    provider: str
-    tenant: str | None
-    operation: str | None
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: str | None
-    status: int
-    response_headers: dict[str, str]
-    response_body: str | None
-    duration_ms: float
-    marks: list[str] = field(default_factory=list)
-    violations: list[dict[str, Any]] = field(default_factory=list)
+    """One exchange. What it carries is kept as it came and masked when first read.
+
+    Recording sits on every request's path, reading the journal is rare: decoding, masking and
+    clipping happen once, on the first read of `query`, `headers`, `body` or the response.
+    Whatever is stored is already bounded (see `provider_app.bounded_*`), so a full journal
+    stays small.
+    """
+
+    __slots__ = (
+        "seq", "time", "provider", "tenant", "operation", "method", "path", "status", "duration_ms",
+        "marks", "violations", "_query", "_headers", "_body", "_response_headers", "_response_body", "_masked",
+    )
+
+    def __init__(
+        self,
+        *,
+        seq: int,
+        time: str,
+        provider: str,
+        tenant: str | None,
+        operation: str | None,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        headers: Iterable[tuple[str, str]] | RawHeaders,
+        body: bytes | str | None,
+        status: int,
+        response_headers: Iterable[tuple[str, str]] | RawHeaders,
+        response_body: bytes | str | None,
+        duration_ms: float,
+        marks: list[str] | None = None,
+        violations: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.seq = seq
+        self.time = time
+        self.provider = provider
+        self.tenant = tenant
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.status = status
+        self.duration_ms = duration_ms
+        self.marks = marks or []
+        self.violations = violations or []
+        self._query: Any = query
+        self._headers: Any = headers
+        self._body: Any = body
+        self._response_headers: Any = response_headers
+        self._response_body: Any = response_body
+        self._masked = False
+
+    def _mask(self) -> None:
+        if self._masked:
+            return
+        self._query = mask_query(self._query)
+        self._headers = mask_headers(_text_pairs(self._headers))
+        self._body = _final_body(self._body)
+        self._response_headers = dict(mask_set_cookies(_text_pairs(self._response_headers)))
+        self._response_body = _final_body(self._response_body)
+        self._masked = True
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        self._mask()
+        return self._query
+
+    @property
+    def headers(self) -> dict[str, str]:
+        self._mask()
+        return self._headers
+
+    @property
+    def body(self) -> str | None:
+        self._mask()
+        return self._body
+
+    @property
+    def response_headers(self) -> dict[str, str]:
+        self._mask()
+        return self._response_headers
+
+    @property
+    def response_body(self) -> str | None:
+        self._mask()
+        return self._response_body
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +119,34 @@ class JournalEntry:
             "marks": self.marks,
             "violations": self.violations,
         }
+
+
+def _text_pairs(pairs: Iterable[tuple[Any, Any]]) -> list[tuple[str, str]]:
+    return [
+        (k.decode("latin-1") if isinstance(k, bytes) else k, v.decode("latin-1") if isinstance(v, bytes) else v)
+        for k, v in pairs
+    ]
+
+
+def mask_set_cookies(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A cookie the provider sets (VoIPBIN's login token) is a credential: keep its name, mask its value."""
+    masked = []
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            pair, sep, attributes = value.partition(";")
+            value = f"{pair.partition('=')[0]}=****{sep}{attributes}"
+        masked.append((name, value))
+    return masked
+
+
+def kept_body(raw: bytes) -> bytes | str | None:
+    """What an entry keeps of a body: small ones as they came (masked on first read), big ones
+    masked and clipped at once, so an entry never holds more than MAX_BODY_CHARS of one."""
+    return raw if len(raw) <= MAX_BODY_CHARS else clip_body(mask_json_body(raw))
+
+
+def _final_body(kept: bytes | str | None) -> str | None:
+    return kept if kept is None or isinstance(kept, str) else clip_body(mask_json_body(kept))
 
 
 def clip_body(raw: bytes) -> str | None:
@@ -78,15 +176,16 @@ class Journal:
         method: str,
         path: str,
         query: dict[str, list[str]],
-        headers: Iterable[tuple[str, str]],
+        headers: Iterable[tuple[str, str]] | RawHeaders,
         body: bytes,
         status: int,
-        response_headers: Iterable[tuple[str, str]],
+        response_headers: Iterable[tuple[str, str]] | RawHeaders,
         response_body: bytes,
         duration_ms: float,
         marks: list[str] | None = None,
         violations: list[dict[str, Any]] | None = None,
     ) -> JournalEntry:
+        """Keeps the exchange; headers and query must already be bounded (bodies are bounded here)."""
         entry = JournalEntry(
             seq=next(self._seq),
             time=time,
@@ -95,15 +194,15 @@ class Journal:
             operation=operation,
             method=method,
             path=path,
-            query=mask_query(query),
-            headers=mask_headers(headers),
-            body=clip_body(mask_json_body(body)),
+            query=query,
+            headers=headers,
+            body=kept_body(body),
             status=status,
-            response_headers=dict(response_headers),
-            response_body=clip_body(mask_json_body(response_body)),
+            response_headers=response_headers,
+            response_body=kept_body(response_body),
             duration_ms=duration_ms,
-            marks=marks or [],
-            violations=violations or [],
+            marks=marks,
+            violations=violations,
         )
         self._entries.append(entry)
         return entry

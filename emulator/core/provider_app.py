@@ -10,29 +10,25 @@ from urllib.parse import parse_qs
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.routing import Match, Route, Router
+from starlette.routing import Match, Route
 from starlette.types import Message, Receive, Scope, Send
 
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
-from .secrets import MASK, SECRET_BODY_KEYS, SECRET_HEADERS, SECRET_QUERY_KEYS, mask_json_body
+from .routing import IndexedRouter
+from .secrets import (
+    MASK,
+    SECRET_BODY_KEYS,
+    SECRET_HEADERS,
+    SECRET_QUERY_KEYS,
+    mask_json_body,
+)
 
 if TYPE_CHECKING:
     from .provider import Provider
 
 log = logging.getLogger("telemock.requests")
-
-
-def mask_set_cookies(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A cookie the provider sets (VoIPBIN's login token) is a credential: keep its name, mask its value."""
-    masked = []
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            pair, sep, attributes = value.partition(";")
-            value = f"{pair.partition('=')[0]}=****{sep}{attributes}"
-        masked.append((name, value))
-    return masked
 
 
 # What one journal entry keeps of a request, whatever the request holds: the journal is bounded in
@@ -59,6 +55,11 @@ def bounded_violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def bounded_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    if len(query) <= MAX_KEPT_PARAMS and all(
+        len(k) <= MAX_KEPT_CHARS and len(values) <= MAX_KEPT_VALUES and all(len(v) <= MAX_KEPT_CHARS for v in values)
+        for k, values in query.items()
+    ):
+        return query
     kept = {clip_text(k): [clip_text(v) for v in values[:MAX_KEPT_VALUES]]
             for k, values in list(query.items())[:MAX_KEPT_PARAMS]}
     if len(query) > MAX_KEPT_PARAMS:
@@ -66,8 +67,15 @@ def bounded_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
     return kept
 
 
-def bounded_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(clip_text(k), clip_text(v)) for k, v in headers[:MAX_KEPT_HEADERS]]
+def bounded_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Headers as they came when they are within bounds (the usual case: no copy), else clipped."""
+    if len(headers) <= MAX_KEPT_HEADERS and all(len(k) + len(v) <= MAX_KEPT_CHARS for k, v in headers):
+        return headers
+    return [(clip_bytes(k), clip_bytes(v)) for k, v in headers[:MAX_KEPT_HEADERS]]
+
+
+def clip_bytes(raw: bytes) -> bytes:
+    return raw if len(raw) <= MAX_KEPT_CHARS else raw[:MAX_KEPT_CHARS] + f"...[{len(raw) - MAX_KEPT_CHARS} more bytes]".encode()
 
 
 def mask_violation(item: dict[str, Any]) -> None:
@@ -124,7 +132,7 @@ class ProviderApp:
         routes = provider.routes() + [
             Route("/openapi.json", self.serve_spec, methods=["GET"], name="openapi")
         ]
-        self.router = Router(routes=routes, redirect_slashes=False)
+        self.router = IndexedRouter(routes=routes, redirect_slashes=False)
         self.app = provider.wrap(self.handle)
         self.recorder = Recorder(provider, self.app)  # built once: it keeps the compiled contract
 
@@ -247,7 +255,7 @@ class Recorder:
         scope: Scope,
         operation: str | None,
         query: dict[str, list[str]],
-        headers: list[tuple[str, str]],
+        headers: list[tuple[bytes, bytes]],
         body: bytes,
     ) -> list[dict[str, Any]]:
         """How the client's request departs from the documented contract (judged, not enforced)."""
@@ -256,11 +264,9 @@ class Recorder:
         path = scope.get("path", "")
         root = scope.get("root_path", "")
         relative = path[len(root):] if root and path.startswith(root) else path
-        header_map: dict[str, str] = {}
-        for name, value in headers:
-            header_map[name.lower()] = value
+        header_map = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
         try:
-            _, found = self.contract.check_request(scope["method"], relative, query, header_map, body)
+            _, found = self.contract.check_request(scope["method"], relative, query, header_map, body, operation)
         except Exception:  # a verdict must never cost the client its answer
             log.exception("could not judge %s %s against the contract", scope["method"], path)
             return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
@@ -275,7 +281,7 @@ class Recorder:
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status = 500
-        response_headers: list[tuple[str, str]] = []
+        response_headers: list[tuple[bytes, bytes]] = []
 
         async def recording_receive() -> Message:
             message = await receive()
@@ -289,7 +295,7 @@ class Recorder:
             nonlocal status, response_headers, recorded
             if message["type"] == "http.response.start":
                 status = message["status"]
-                response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
+                response_headers = list(message.get("headers", ()))
             elif message["type"] == "http.response.body":
                 response_chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and not recorded:
@@ -312,7 +318,7 @@ class Recorder:
         scope: Scope,
         status: int,
         request_chunks: list[bytes],
-        response_headers: list[tuple[str, str]],
+        response_headers: list[tuple[bytes, bytes]],
         response_chunks: list[bytes],
         started_at: float,
     ) -> None:
@@ -320,8 +326,9 @@ class Recorder:
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        headers = list(scope.get("headers", ()))
+        raw_query = scope.get("query_string", b"")
+        query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         path = scope.get("path", "")
         request_body = b"".join(request_chunks)
         violations = bounded_violations(self.verdict(scope, operation, query, headers, request_body))
@@ -337,7 +344,7 @@ class Recorder:
             headers=headers,
             body=request_body,
             status=status,
-            response_headers=mask_set_cookies(response_headers),
+            response_headers=response_headers,
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
             violations=violations,
