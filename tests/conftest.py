@@ -34,8 +34,10 @@ def session_server(server_factory: Callable[..., LiveServer]) -> LiveServer:
 @pytest.fixture
 def server(session_server: LiveServer) -> Iterator[LiveServer]:
     """The shared server, reset before each test: fixtures, real-time clock, default profiles."""
+    opened_before = len(session_server.clients)
     session_server.admin().post("/reset").raise_for_status()
     yield session_server
+    session_server.close_clients(keep=opened_before)
 
 
 @pytest.fixture

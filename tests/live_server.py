@@ -44,6 +44,13 @@ class LiveServer:
     def admin(self) -> httpx.Client:
         return self.client("/_telemock")
 
+    def close_clients(self, keep: int = 0) -> None:
+        """Closes the clients opened after the first `keep`: each holds a connection (two file
+        descriptors, the server being in this process), and a long session would run out."""
+        for client in self.clients[keep:]:
+            client.close()
+        del self.clients[keep:]
+
     def stop(self) -> None:
         for client in self.clients:
             client.close()

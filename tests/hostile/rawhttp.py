@@ -7,7 +7,7 @@ parsed just enough to read status, headers and body.
 
 from __future__ import annotations
 
-import select
+import selectors
 import socket
 import time
 from collections.abc import Iterable
@@ -179,12 +179,16 @@ def stream_body(
     started = time.monotonic()
     sent = 0
     closed_early = False
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+    # epoll (DefaultSelector) has no FD_SETSIZE limit, unlike select() in a long test session.
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock, selectors.DefaultSelector() as watcher:
         sock.sendall(head)
         pending = b""
         body_pieces = pieces()
+        watcher.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
         while True:
-            readable, writable, _ = select.select([sock], [sock], [], timeout)
+            events = watcher.select(timeout)
+            readable = any(mask & selectors.EVENT_READ for _, mask in events)
+            writable = any(mask & selectors.EVENT_WRITE for _, mask in events)
             if readable:
                 break  # an answer (or a close) arrived while the body was still going out
             if not writable:
