@@ -3,7 +3,8 @@
 It runs as a task of the app's lifespan, with one httpx AsyncClient. Each attempt is signed
 afresh by the message's format (the timestamp is the real time of the attempt), sent without
 following redirects (a 3xx is a failure, as with Svix), and reported back to the outbox,
-which decides on the virtual clock when to try again.
+which decides on the virtual clock when to try again. The policy's timeout bounds the whole
+attempt, and only the first 4 KiB of an answer are read, whatever the receiver sends.
 """
 
 from __future__ import annotations
@@ -100,26 +101,37 @@ class DeliveryWorker:
         if refusal is not None:
             return self._record(message, headers, None, None, refusal, started), False
         try:
-            response = await self._client.request(
-                message.method,
-                message.url,
-                content=message.body or None,
-                headers=headers,
-                timeout=message.policy.timeout_s,
-            )
-        except httpx.TimeoutException:
+            # The whole attempt, answer included, must fit in the timeout (httpx's own timeout is
+            # per read, so a receiver dribbling its body would stretch it without end).
+            async with asyncio.timeout(message.policy.timeout_s):
+                status, answer_headers, excerpt = await self._exchange(message, headers)
+        except (TimeoutError, httpx.TimeoutException):
             return self._record(message, headers, None, None, "timeout", started), False
         except httpx.HTTPError as exc:
-            return self._record(message, headers, None, None, f"{type(exc).__name__}: {exc}", started), False
-        succeeded = response.status_code in message.policy.success_statuses
-        return self._record(message, headers, response.status_code, response, None, started), succeeded
+            return self._record(message, headers, None, None, _reason(exc), started), False
+        succeeded = status in message.policy.success_statuses
+        return self._record(message, headers, status, (answer_headers, excerpt), None, started), succeeded
+
+    async def _exchange(self, message: Message, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and the first MAX_RESPONSE_CHARS bytes of the answer; the rest of a
+        big answer is never read, so a receiver answering with megabytes costs nothing."""
+        assert self._client is not None
+        async with self._client.stream(
+            message.method, message.url, content=message.body or None, headers=headers, timeout=message.policy.timeout_s
+        ) as response:
+            excerpt = b""
+            async for chunk in response.aiter_bytes():
+                excerpt += chunk
+                if len(excerpt) >= MAX_RESPONSE_CHARS:
+                    break
+            return response.status_code, dict(response.headers), excerpt[:MAX_RESPONSE_CHARS]
 
     def _record(
         self,
         message: Message,
         headers: dict[str, str],
         status: int | None,
-        response: httpx.Response | None,
+        response: tuple[dict[str, str], bytes] | None,
         error: str | None,
         started: tuple[float, int],
     ) -> dict[str, Any]:
@@ -132,7 +144,14 @@ class DeliveryWorker:
             "error": error,
             "latency_ms": round((time.perf_counter() - started[0]) * 1000, 3),
             "request": {"method": message.method, "url": message.url, "headers": headers},
-            "response": None
-            if response is None
-            else {"headers": dict(response.headers), "body": clip(response.content[:MAX_RESPONSE_CHARS])},
+            "response": None if response is None else {"headers": response[0], "body": clip(response[1])},
         }
+
+
+def _reason(exc: Exception) -> str:
+    """The error and what caused it: httpx's "All connection attempts failed" hides "Connection refused"."""
+    text = f"{type(exc).__name__}: {exc}"
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text += f" ({cause})"
+    return text
