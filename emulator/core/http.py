@@ -77,3 +77,13 @@ async def read_json_or_empty(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     return await read_json(request)
+
+
+async def buffer_body(request: Request) -> None:
+    """Receives the whole body before a handler looks its resource up.
+
+    Receiving is the only point where a handler yields to other requests; done first, the lookup,
+    the checks and the change run as one step, so a concurrent DELETE cannot remove the resource
+    between them. The body is parsed later, from the buffer, keeping the provider's error order.
+    """
+    await request.body()

@@ -49,6 +49,7 @@ async def read_body(request: Request) -> dict[str, Any]:
     return await read_json_or_empty(request)
 
 
+
 def unknown_field_problems(provider: SignalwireProvider, body: dict[str, Any], allowed: set[str]) -> list[str]:
     """Undocumented body fields: refused, unless the `unknown_fields` setting says to ignore them."""
     if provider.settings.unknown_fields == "ignore":

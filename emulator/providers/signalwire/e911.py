@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.clock import MICROS
-from ...core.http import json_response
+from ...core.http import buffer_body, json_response
 from .auth import authenticate
 from .common import owned_number, parse_uuid, read_body, render, unknown_field_problems
 from .errors import invalid
@@ -45,6 +45,7 @@ def schedule(number: dict[str, Any], status: str, outcome: str, delay_seconds: f
 
 
 async def assign(provider: SignalwireProvider, request: Request) -> Response:
+    await buffer_body(request)
     caller = authenticate(provider, request)
     number = owned_number(provider, request, caller)
     body = await read_body(request)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.clock import MICROS, to_datetime
-from ...core.http import empty_response, json_response
+from ...core.http import buffer_body, empty_response, json_response
 from .auth import authenticate
 from .common import owned_number, read_body, render, unknown_field_problems
 from .errors import fail, invalid
@@ -92,6 +92,7 @@ async def numbers_get(provider: SignalwireProvider, request: Request) -> Respons
 
 async def numbers_update(provider: SignalwireProvider, request: Request) -> Response:
     """PUT with merge semantics: only the fields sent change; any broken rule changes nothing."""
+    await buffer_body(request)
     caller = authenticate(provider, request)
     number = owned_number(provider, request, caller)
     body = await read_body(request)

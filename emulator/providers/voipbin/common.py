@@ -26,6 +26,7 @@ async def read_body(request: Request) -> dict[str, Any]:
     return await read_json_body(request)
 
 
+
 def string_field(request: Request, body: dict[str, Any], key: str) -> str:
     """gin binds a missing or null key to "", and a non-string to a bind error."""
     value = body.get(key)

@@ -8,10 +8,23 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.http import json_response
-from .actions import InvalidActionType, InvalidAnonymous, MalformedAction, normalize_actions
+from ...core.http import buffer_body, json_response
+from .actions import (
+    InvalidActionType,
+    InvalidAnonymous,
+    MalformedAction,
+    normalize_actions,
+)
 from .auth import Caller
-from .common import list_page, lookup, manager, owned, read_body, string_field, uuid_field
+from .common import (
+    list_page,
+    lookup,
+    manager,
+    owned,
+    read_body,
+    string_field,
+    uuid_field,
+)
 from .errors import fail, fail_untyped
 from .models import NIL_UUID, new_flow, render_flow
 
@@ -81,6 +94,7 @@ async def flows_get(provider: "VoipbinProvider", request: Request) -> Response:
 
 
 async def flows_update(provider: "VoipbinProvider", request: Request) -> Response:
+    await buffer_body(request)
     caller, flow = owned(provider, request, "flows", "FLOW_NOT_FOUND")
     fields = await flow_fields(provider, request, caller)
     flow.update(fields)

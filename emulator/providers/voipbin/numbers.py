@@ -9,9 +9,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.clock import MICROS
-from ...core.http import json_response
+from ...core.http import buffer_body, json_response
 from .auth import authenticate, require_manager
-from .common import bool_field, list_page, manager, owned, page_size, read_body, string_field, uuid_field
+from .common import (
+    bool_field,
+    list_page,
+    manager,
+    owned,
+    page_size,
+    read_body,
+    string_field,
+    uuid_field,
+)
 from .errors import fail, fail_untyped
 from .events import number_event
 from .fixtures import PLAN_LIMITS
@@ -133,6 +142,7 @@ def touch(provider: "VoipbinProvider", number: dict[str, Any], **changes: Any) -
 
 
 async def numbers_update(provider: "VoipbinProvider", request: Request) -> Response:
+    await buffer_body(request)
     caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     changes = {
@@ -147,6 +157,7 @@ async def numbers_update(provider: "VoipbinProvider", request: Request) -> Respo
 
 
 async def numbers_update_flow_ids(provider: "VoipbinProvider", request: Request) -> Response:
+    await buffer_body(request)
     caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     return touch(
@@ -158,6 +169,7 @@ async def numbers_update_flow_ids(provider: "VoipbinProvider", request: Request)
 
 
 async def numbers_update_metadata(provider: "VoipbinProvider", request: Request) -> Response:
+    await buffer_body(request)
     caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
     body = await read_body(request)
     return touch(provider, number, metadata={"rtp_debug": bool_field(request, body, "rtp_debug")})
