@@ -259,10 +259,13 @@ class Contract:
         path: str,
         query: Mapping[str, list[str]],
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | None,
         operation_hint: str | None = None,
     ) -> tuple[str | None, list[Violation]]:
-        """The operation a request was for, and everything it did differently from the docs."""
+        """The operation a request was for, and everything it did differently from the docs.
+
+        A `body` of None was never received (the server answered first) and is not judged.
+        """
         operation, path_params = self.match(method, path, operation_hint)
         if operation is None:
             return None, [
@@ -301,7 +304,8 @@ class Contract:
                 value = coerce(raw, parameter.schema)
                 if not parameter.validator.is_valid(value):
                     violations += self._schema_violations(op, parameter.validator, value, f"{parameter.location}.{parameter.name}")
-        violations += self._check_body(operation, headers.get("content-type", ""), body)
+        if body is not None:
+            violations += self._check_body(operation, headers.get("content-type", ""), body)
         return op, violations
 
     def _security_names(self, location: str, operation: Operation) -> set[str]:

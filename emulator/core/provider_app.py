@@ -105,6 +105,16 @@ def mask_violation(item: dict[str, Any]) -> None:
     item["message"] = clip_text(mask_json_body(item["message"].encode()).decode())
 
 
+def sends_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the request announced a body (a length above 0, or chunked transfer)."""
+    for name, value in headers:
+        if name == b"content-length":
+            return value.strip() not in (b"", b"0")
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
 def tenant_of(scope: Scope) -> str | None:
     return scope.get("state", {}).get("telemock.tenant")
 
@@ -261,14 +271,16 @@ class Recorder:
         operation: str | None,
         query: dict[str, list[str]],
         headers: list[tuple[bytes, bytes]],
-        body: bytes,
+        body: bytes | None,
     ) -> list[dict[str, Any]]:
-        """How the client's request departs from the documented contract (judged, not enforced)."""
+        """How the client's request departs from the documented contract (judged, not enforced).
+
+        `body` is None when it was not received: the body is then not judged."""
         if self.contract is None or operation == "openapi":
             return []
         path = scope.get("path", "")
         key = None
-        if len(body) <= VERDICT_MEMO_BODY_BYTES:
+        if body is None or len(body) <= VERDICT_MEMO_BODY_BYTES:
             key = (scope["method"], path, scope.get("query_string", b""), tuple(headers), body, operation)
             known = self._verdicts.get(key)
             if known is not None:
@@ -297,11 +309,14 @@ class Recorder:
         response_chunks: list[bytes] = []
         status = 500
         response_headers: list[tuple[bytes, bytes]] = []
+        body_read = False
 
         async def recording_receive() -> Message:
+            nonlocal body_read
             message = await receive()
             if message["type"] == "http.request":
                 request_chunks.append(message.get("body", b""))
+                body_read = not message.get("more_body", False)
             return message
 
         recorded = False
@@ -317,7 +332,7 @@ class Recorder:
                     # Journaled before the last byte leaves, so a client that has its answer
                     # always finds the request (and its verdict) in the journal.
                     recorded = True
-                    self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
+                    self._record(scope, status, request_chunks, body_read, response_headers, response_chunks, started_at)
             await send(message)
 
         try:
@@ -326,17 +341,20 @@ class Recorder:
             if not recorded:
                 if scope.get("state", {}).get(DROPPED_KEY):
                     status = 0  # the connection was dropped without an answer
-                self._record(scope, status, request_chunks, response_headers, response_chunks, started_at)
+                self._record(scope, status, request_chunks, body_read, response_headers, response_chunks, started_at)
 
     def _record(
         self,
         scope: Scope,
         status: int,
         request_chunks: list[bytes],
+        body_read: bool,
         response_headers: list[tuple[bytes, bytes]],
         response_chunks: list[bytes],
         started_at: float,
     ) -> None:
+        """`body_read` is False when the answer came before the body was received (e.g. a 404
+        for an unknown id): the body is then neither judged nor shown as empty."""
         runtime = self.provider.runtime
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
@@ -346,7 +364,8 @@ class Recorder:
         query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         path = scope.get("path", "")
         request_body = b"".join(request_chunks)
-        violations = bounded_violations(self.verdict(scope, operation, query, headers, request_body))
+        judged_body = request_body if body_read or not sends_body(headers) else None
+        violations = bounded_violations(self.verdict(scope, operation, query, headers, judged_body))
         query, headers = bounded_query(query), bounded_headers(headers)
         entry = runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
@@ -363,7 +382,7 @@ class Recorder:
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
             violations=violations,
-            marks=list(scope.get("state", {}).get("telemock.marks", [])),
+            marks=list(scope.get("state", {}).get("telemock.marks", ())),
         )
         if violations:
             log.warning(
