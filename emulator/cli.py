@@ -171,7 +171,8 @@ def run_server(app: Any, host: str, port: int) -> None:
         sock.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False)
+    # No websockets: telemock serves none, and uvicorn would import an implementation for them.
+    config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False, ws="none")
     server = announcing_server_class()(config, app, host, bound_port)
     try:
         server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)
