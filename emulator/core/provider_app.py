@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
@@ -16,6 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
+from .journal import bounded_headers, clip_text, parse_query
 from .routing import IndexedRouter
 from .secrets import (
     MASK,
@@ -31,20 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("telemock.requests")
 
 
-# What one journal entry keeps of a request, whatever the request holds: the journal is bounded in
-# entries, so each entry must be bounded too (a 64 KB URL of 10,000 undocumented parameters would
-# otherwise cost ~6 MB of verdicts, and a full journal gigabytes).
 MAX_KEPT_VIOLATIONS = 50
-MAX_KEPT_PARAMS = 100
-MAX_KEPT_VALUES = 20
-MAX_KEPT_HEADERS = 100
-MAX_KEPT_CHARS = 4096
 VERDICT_MEMO_SIZE = 512
 VERDICT_MEMO_BODY_BYTES = 4096
-
-
-def clip_text(text: str) -> str:
-    return text if len(text) <= MAX_KEPT_CHARS else f"{text[:MAX_KEPT_CHARS]}…[{len(text) - MAX_KEPT_CHARS} more characters]"
 
 
 def bounded_violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -54,30 +43,6 @@ def bounded_violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
                      "expected": f"at most {MAX_KEPT_VIOLATIONS} violations kept per request",
                      "got": str(len(found)), "message": f"{len(found) - MAX_KEPT_VIOLATIONS} more violations not kept"})
     return kept
-
-
-def bounded_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
-    if len(query) <= MAX_KEPT_PARAMS and all(
-        len(k) <= MAX_KEPT_CHARS and len(values) <= MAX_KEPT_VALUES and all(len(v) <= MAX_KEPT_CHARS for v in values)
-        for k, values in query.items()
-    ):
-        return query
-    kept = {clip_text(k): [clip_text(v) for v in values[:MAX_KEPT_VALUES]]
-            for k, values in list(query.items())[:MAX_KEPT_PARAMS]}
-    if len(query) > MAX_KEPT_PARAMS:
-        kept["…"] = [f"{len(query) - MAX_KEPT_PARAMS} more parameters not kept"]
-    return kept
-
-
-def bounded_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Headers as they came when they are within bounds (the usual case: no copy), else clipped."""
-    if len(headers) <= MAX_KEPT_HEADERS and all(len(k) + len(v) <= MAX_KEPT_CHARS for k, v in headers):
-        return headers
-    return [(clip_bytes(k), clip_bytes(v)) for k, v in headers[:MAX_KEPT_HEADERS]]
-
-
-def clip_bytes(raw: bytes) -> bytes:
-    return raw if len(raw) <= MAX_KEPT_CHARS else raw[:MAX_KEPT_CHARS] + f"...[{len(raw) - MAX_KEPT_CHARS} more bytes]".encode()
 
 
 def mask_violation(item: dict[str, Any]) -> None:
@@ -269,7 +234,6 @@ class Recorder:
         self,
         scope: Scope,
         operation: str | None,
-        query: dict[str, list[str]],
         headers: list[tuple[bytes, bytes]],
         body: bytes | None,
     ) -> list[dict[str, Any]]:
@@ -288,6 +252,7 @@ class Recorder:
         root = scope.get("root_path", "")
         relative = path[len(root):] if root and path.startswith(root) else path
         header_map = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
+        query = parse_query(scope.get("query_string", b""))
         try:
             _, found = self.contract.check_request(scope["method"], relative, query, header_map, body, operation)
         except Exception:  # a verdict must never cost the client its answer
@@ -360,13 +325,11 @@ class Recorder:
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
         headers = list(scope.get("headers", ()))
-        raw_query = scope.get("query_string", b"")
-        query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         path = scope.get("path", "")
         request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
-        violations = bounded_violations(self.verdict(scope, operation, query, headers, judged_body))
-        query, headers = bounded_query(query), bounded_headers(headers)
+        violations = bounded_violations(self.verdict(scope, operation, headers, judged_body))
+        headers = bounded_headers(headers)
         entry = runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
             provider=self.provider.name,
@@ -374,7 +337,7 @@ class Recorder:
             operation=operation,
             method=scope["method"],
             path=path,
-            query=query,
+            query=scope.get("query_string", b""),
             headers=headers,
             body=request_body,
             status=status,
