@@ -25,10 +25,15 @@ ANONYMOUS_VALUES = {"", "yes", "no", "auto"}
 WEBHOOK_METHODS = {"POST", "GET", "PUT", "DELETE"}
 
 
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_uuid(value: Any) -> str | None:
     """A canonical UUID string, or None; the nil UUID counts as not a UUID for path ids."""
     if not isinstance(value, str):
         return None
+    if CANONICAL_UUID.fullmatch(value):  # the usual spelling, without building a UUID object
+        return None if value == NIL_UUID else value
     try:
         parsed = uuid.UUID(value)
     except ValueError:
