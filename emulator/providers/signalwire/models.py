@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+import time
 import uuid
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from ...core.clock import from_datetime, to_datetime, utc_parts
+from ...core.clock import MICROS, from_datetime, to_datetime, utc_parts
 from .profiles import SignalwireProfile
 
 CALL_HANDLERS = (
@@ -126,14 +128,23 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def next_billed_us(created_us: int, now_us: int) -> int:
     """The first monthly anniversary of the purchase after now (one month after a fresh purchase)."""
-    created = to_datetime(created_us)
-    now = to_datetime(now_us)
-    months = max(1, (now.year - created.year) * 12 + now.month - created.month)
-    candidate = add_months(created, months)
-    while from_datetime(candidate) <= now_us:
+    created, now = time.gmtime(created_us // MICROS), time.gmtime(now_us // MICROS)
+    months = max(1, (now.tm_year - created.tm_year) * 12 + now.tm_mon - created.tm_mon)
+    for candidate in _anniversaries(created_us, months):
+        if candidate > now_us:
+            return candidate
+    while True:  # not reached with a month count taken from the calendar; kept as the definition
         months += 1
-        candidate = add_months(created, months)
-    return from_datetime(candidate)
+        candidate = from_datetime(add_months(to_datetime(created_us), months))
+        if candidate > now_us:
+            return candidate
+
+
+@lru_cache(maxsize=8192)
+def _anniversaries(created_us: int, months: int) -> tuple[int, int]:
+    """The purchase's anniversaries `months` and `months + 1` months on; every render needs one."""
+    created = to_datetime(created_us)
+    return from_datetime(add_months(created, months)), from_datetime(add_months(created, months + 1))
 
 
 def unset_value(key: str, profile: SignalwireProfile) -> str | None:
