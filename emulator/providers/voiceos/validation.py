@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.message
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any, Optional, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -48,7 +49,9 @@ def int64(text: str) -> int:
     return value
 
 
+@lru_cache(maxsize=256)
 def is_json_type(content_type: str) -> bool:
+    """Read as FastAPI reads it (the email module's parser); clients repeat the same few values."""
     message = email.message.Message()
     message["content-type"] = content_type
     if message.get_content_maintype() != "application":
