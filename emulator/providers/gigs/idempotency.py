@@ -1,9 +1,11 @@
-"""Idempotency-Key on POST and DELETE: the first successful response is replayed for 24 h of virtual time."""
+"""Idempotency-Key on POST and DELETE: the first successful response is replayed for 24 h of virtual time,
+for the same key on the same method and path."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -35,7 +37,9 @@ def requested_key(request: Request, caller: Caller) -> str | None:
     if not caller.state["project"]["idempotency_keys"]:
         fail("invalid", "Idempotency keys are not enabled for this project.",
              hint="Send the request without the Idempotency-Key header.")
-    return key
+    # Scoped to the request target: a key reused on another endpoint or resource is a new key, so a
+    # create never replays a cancel's 200 (nor a cancel a create's 201).
+    return f"{request.method} {get_route_path(request.scope)} {key}"
 
 
 def replay(provider: "GigsProvider", caller: Caller, key: str | None) -> Response | None:
