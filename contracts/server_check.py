@@ -6,11 +6,21 @@ operation, with valid (positive) and invalid (negative) data. A case fails when 
 with a 5xx, an undocumented status, an undocumented content type or a body that does not match
 the documented schema. Every failure is shrunk to a minimal case and reported with a curl command
 that reproduces it.
+
+Two optional extras:
+
+- a stateful phase (`stateful_examples`): schemathesis' state machine built from the spec's
+  OpenAPI `links` (create → get/update/delete), with valid and invalid data, and its two stateful
+  checks (a created resource can be fetched, a deleted one cannot);
+- `allowed` departures: known, named ways in which a server departs from the documentation (e.g.
+  the emulator's `observed` profile, or the real service). A response whose every failed check is
+  covered by a departure does not fail the run; each use of a departure is counted and reported.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -40,22 +50,61 @@ class Failure:
     reproduction: str  # a curl command for the shrunk case
 
 
+@dataclass(frozen=True)
+class Departure:
+    """A known, named way a server departs from the documented contract, which a run accepts.
+
+    `kind="status"`: the listed operations may answer `statuses` although the spec does not
+    document them, 5xx included (e.g. a backend's 500 for errors its documentation types).
+    `kind="field"`: a response body may break the schema, but only where every violation's
+    location (a JSON pointer under `body`, as `contracts.validate` writes it) matches `location`
+    and, when given, its message matches `message` (both regular expressions, searched).
+    `operations` and `statuses` left empty mean every operation and every status.
+    """
+
+    name: str
+    description: str
+    kind: Literal["status", "field"]
+    operations: frozenset[str] = frozenset()
+    statuses: frozenset[int] = frozenset()
+    location: str = ""
+    message: str = ""
+
+    def applies(self, operation: str, status: int) -> bool:
+        return (not self.operations or operation in self.operations) and (not self.statuses or status in self.statuses)
+
+    def covers(self, violation: Any) -> bool:
+        """Whether a schema violation (anything with `location` and `message`, as
+        `contracts.validate.Violation`) is this departure; field departures only."""
+        return (
+            self.kind == "field"
+            and re.search(self.location, violation.location) is not None
+            and (not self.message or re.search(self.message, violation.message) is not None)
+        )
+
+
 @dataclass
 class OperationResult:
-    """What one operation did in one generation mode."""
+    """What one operation did in one generation mode (or the stateful phase, mode `stateful`)."""
 
-    operation: str  # operationId (or "METHOD /path" when the spec names none)
+    operation: str  # operationId (or "METHOD /path" when the spec names none); `links` for the stateful phase
     method: str
     path: str
-    mode: str  # positive | negative
+    mode: str  # positive | negative | stateful
     cases: int = 0  # requests sent, shrinking included
     outcome: Outcome = "passed"
     failures: list[Failure] = field(default_factory=list)
     reason: str | None = None  # why it was skipped, or the error that stopped it
+    server_errors: int = 0  # 5xx answers no departure allows
+    nonconforming: int = 0  # answers that failed a check no departure allows
+    departures: dict[str, int] = field(default_factory=dict)  # allowed departure -> answers that used it
+    scenarios: int = 0  # stateful phase: sequences run
+    steps: dict[str, dict[int, int]] = field(default_factory=dict)  # stateful phase: step -> status -> count
 
     def describe(self) -> str:
         """A readable block: the operation, then each failure with its reproduction."""
-        head = f"{self.operation} [{self.mode}] {self.method} {self.path}: {self.outcome}, {self.cases} cases"
+        where = f" {self.method} {self.path}" if self.method else ""
+        head = f"{self.operation} [{self.mode}]{where}: {self.outcome}, {self.cases} cases"
         lines = [head]
         if self.reason:
             lines.append(f"  {self.reason}")
@@ -91,6 +140,23 @@ class ServerReport:
     def cases(self) -> int:
         return sum(r.cases for r in self.results)
 
+    @property
+    def server_errors(self) -> int:
+        return sum(r.server_errors for r in self.results)
+
+    @property
+    def nonconforming(self) -> int:
+        return sum(r.nonconforming for r in self.results)
+
+    @property
+    def departures(self) -> dict[str, int]:
+        """Every allowed departure that was used, with the number of answers that used it."""
+        total: dict[str, int] = {}
+        for r in self.results:
+            for name, count in r.departures.items():
+                total[name] = total.get(name, 0) + count
+        return dict(sorted(total.items()))
+
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
 
@@ -107,7 +173,12 @@ class ServerReport:
             note = f"  ({r.reason})" if r.outcome == "skipped" and r.reason else ""
             if r.outcome == "failed":
                 note = f"  ({len(r.failures)} failed check{'s' if len(r.failures) != 1 else ''})"
+            if r.mode == "stateful" and r.outcome != "skipped":
+                note = f"  ({r.scenarios} sequences){note}"
             lines.append(f"  {mark:<5} {r.operation:<{width}}  {r.mode:<8} {r.cases:>4} cases{note}")
+        if self.departures:
+            lines += ["", "allowed departures (answers):"]
+            lines += [f"  {count:>6}  {name}" for name, count in self.departures.items()]
         for r in self.problems if not verbose else [r for r in self.results if r.failures or r.reason]:
             lines += ["", r.describe()]
         operations = len({r.operation for r in self.results})
@@ -133,6 +204,11 @@ def check_server(
     modes: Collection[str] = MODES,
     operations: Collection[str] | None = None,
     exclude_operations: Collection[str] = (),
+    allowed: Collection[Departure] = (),
+    stateful_examples: int = 0,
+    stateful_steps: int = 10,
+    stateful_bodies: Mapping[str, Mapping[str, Any]] | None = None,
+    skip_checks: Collection[str] = (),
 ) -> ServerReport:
     """Run the provider's documented checks against the server at `base_url`.
 
@@ -141,6 +217,15 @@ def check_server(
     past authentication. `path_parameters` pins a path parameter, e.g. `{"project": "demo"}`:
     valid cases use that value, invalid ones may still try others. `operations` limits the run to
     those operationIds. Raises `ServerUnreachable` when nothing answers at `base_url`.
+
+    `allowed` lists departures the server is known to make (see `Departure`); answers they cover
+    do not fail the run and are counted in `ServerReport.departures`. `stateful_examples` > 0 adds
+    a stateful phase of that many sequences of up to `stateful_steps` calls, following the spec's
+    links; `stateful_bodies` (operationId → body property → JSON schema) narrows request bodies
+    in that phase only, e.g. to ids that exist, so that creates succeed and their links are
+    followed. The phase is reported as operation `links`, mode `stateful`. `skip_checks` names
+    schemathesis checks not to run (e.g. `use_after_free` where a deleted resource's key can be
+    created again by another operation).
     """
     import httpx
 
@@ -154,9 +239,16 @@ def check_server(
     for name in [*(operations or ()), *exclude_operations]:
         if name not in known:
             raise LookupError(f"{provider} documents no operation {name!r} (known: {', '.join(sorted(filter(None, known)))})")
+    for name in (stateful_bodies or {}):
+        if name not in known:
+            raise LookupError(f"{provider} documents no operation {name!r}")
     sent_headers = dict(headers or {})
     if auth is not None:
         sent_headers["Authorization"] = httpx.BasicAuth(*auth)._auth_header
+    unknown_checks = set(skip_checks) - {c.__name__ for c in _stateful_checks()}
+    if unknown_checks:
+        raise ValueError(f"unknown check(s) {', '.join(sorted(unknown_checks))}")
+    judge = Judge(provider, target, sent_headers, dict(query or {}), tuple(allowed), frozenset(skip_checks))
     schema = _schemathesis().openapi.from_dict(spec)
     report = ServerReport(provider=provider, base_url=target)
     for result in schema.get_all_operations():
@@ -167,8 +259,20 @@ def check_server(
             continue
         for mode in (m for m in MODES if m in modes):
             outcome = OperationResult(operation_id, operation.method.upper(), operation.path, mode)
-            _run_operation(operation, outcome, target, sent_headers, dict(query or {}), max_examples, seed)
+            if mode == "negative" and nothing_to_negate(spec, operation.path, operation.method):
+                outcome.outcome, outcome.reason = "skipped", "nothing to negate"
+            else:
+                _run_operation(operation, outcome, judge, max_examples, seed)
             report.results.append(outcome)
+    if stateful_examples > 0:
+        stateful_spec = copy.deepcopy(spec)
+        pin_body_properties(stateful_spec, stateful_bodies or {})
+        excluded = set(exclude_operations)
+        if operations is not None:
+            excluded |= {op for op in known if op and op not in operations}
+        outcome = OperationResult("links", "", "", "stateful")
+        _run_stateful(stateful_spec, outcome, judge, stateful_examples, stateful_steps, seed, excluded)
+        report.results.append(outcome)
     return report
 
 
@@ -239,7 +343,60 @@ def _spec_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [op for item in spec.get("paths", {}).values() for op in _operations_of(item)]
 
 
-# --- running one operation ---------------------------------------------------------------------
+def pin_body_properties(spec: dict[str, Any], pins: Mapping[str, Mapping[str, Any]]) -> None:
+    """Replace the schema of JSON body properties, per operationId (in place).
+
+    `pins` maps an operationId to `{property: schema}`. The operation gets its own copy of its
+    body schema, so a shared component elsewhere in the spec is left as documented.
+    """
+    for path_item in spec.get("paths", {}).values():
+        for operation in _operations_of(path_item):
+            wanted = pins.get(operation.get("operationId", ""))
+            if not wanted:
+                continue
+            body = copy.deepcopy(_resolve(spec, operation.get("requestBody")))
+            content = (body or {}).get("content", {}).get("application/json")
+            if content is None or "schema" not in content:
+                raise LookupError(f"{operation['operationId']} has no JSON request body to pin")
+            schema = copy.deepcopy(_resolve(spec, content["schema"]))
+            properties = schema.setdefault("properties", {})
+            unknown = set(wanted) - set(properties)
+            if unknown:
+                raise LookupError(f"{operation['operationId']} documents no body property {', '.join(sorted(unknown))}")
+            properties.update(copy.deepcopy(dict(wanted)))
+            content["schema"] = schema
+            operation["requestBody"] = body
+
+
+# Schema keywords that say nothing about which values are valid.
+ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "default", "readOnly", "writeOnly"})
+
+
+def nothing_to_negate(spec: dict[str, Any], path: str, method: str) -> bool:
+    """True when no request of the operation can be invalid: no body, and only optional or path
+    parameters whose schema accepts any string.
+
+    Generating invalid cases for such an operation can only end in hypothesis giving up after
+    hundreds of attempts, so the negative run is skipped up front.
+    """
+    item = spec.get("paths", {}).get(path, {})
+    operation = item.get(method.lower(), {})
+    if operation.get("requestBody"):
+        return False
+    for entry in [*item.get("parameters", []), *operation.get("parameters", [])]:
+        parameter = _resolve(spec, entry)
+        if parameter.get("in") != "path" and parameter.get("required"):
+            return False
+        schema = _resolve(spec, parameter.get("schema") or {})
+        if set(schema) - ANNOTATIONS - {"type"} or schema.get("type", "string") != "string":
+            return False
+    return True
+
+
+# --- judging answers ---------------------------------------------------------------------------
+
+SERVER_ERROR, UNDOCUMENTED_STATUS, SCHEMA_VIOLATION = "ST101", "ST103", "ST108"
+STATUS_CODES = frozenset({SERVER_ERROR, "ST102", UNDOCUMENTED_STATUS})
 
 
 @lru_cache(maxsize=1)
@@ -262,6 +419,13 @@ def _checks() -> list[Any]:
     return [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@lru_cache(maxsize=1)
+def _stateful_checks() -> list[Any]:
+    from schemathesis.specs.openapi.checks import ensure_resource_availability, use_after_free
+
+    return [*_checks(), use_after_free, ensure_resource_availability]
+
+
 class CaseFailed(AssertionError):
     """Raised inside the hypothesis test so that hypothesis shrinks the case and hands it back."""
 
@@ -276,19 +440,102 @@ def _failure_kind(codes: tuple[str, ...]) -> type[CaseFailed]:
     return type(f"CaseFailed_{'_'.join(codes) or 'none'}", (CaseFailed,), {})
 
 
+@dataclass
+class Judge:
+    """Sends nothing: judges one answer, counts it on a result, raises what no departure allows."""
+
+    provider: str
+    target: str
+    headers: dict[str, str]
+    query: dict[str, str]
+    allowed: tuple[Departure, ...] = ()
+    skipped: frozenset[str] = frozenset()  # names of checks not to run
+
+    def prepare(self, case: Any) -> None:
+        if self.query:  # on the case itself, so the reproduction carries it too
+            case.query = {**(case.query or {}), **self.query}
+
+    def __call__(self, case: Any, response: Any, result: OperationResult, *, recorder: Any = None) -> None:
+        from schemathesis.core.failures import FailureGroup
+
+        result.cases += 1
+        checks = [c for c in (_stateful_checks() if recorder is not None else _checks()) if c.__name__ not in self.skipped]
+        try:
+            case.validate_response(response, checks=checks, headers=self.headers, recorder=recorder)
+            return
+        except FailureGroup as group:
+            found = sorted(group.exceptions, key=lambda f: f.code)
+        operation_id = case.operation.definition.raw.get("operationId") or case.operation.label
+        used, left = self.permitted(operation_id, response, found)
+        for name in used:
+            result.departures[name] = result.departures.get(name, 0) + 1
+        if not left:
+            return
+        if response.status_code >= 500:
+            result.server_errors += 1
+        if any(f.code != SERVER_ERROR for f in left):
+            result.nonconforming += 1
+        curl = case.as_curl_command(headers=dict(response.request.headers), base_url=self.target)
+        excerpt = _excerpt(response.content)
+        failures = [Failure(f.title, f.message, response.status_code, excerpt, curl) for f in left]
+        raise _failure_kind(tuple(f.code for f in left))(failures) from None
+
+    def permitted(self, operation_id: str, response: Any, found: list[Any]) -> tuple[set[str], list[Any]]:
+        """The departures that cover failed checks, and the failed checks none covers.
+
+        A status check (5xx, undocumented status) is covered by a status departure for the
+        operation and status; a schema violation by a field departure whose location and message
+        patterns match where and how the body breaks the schema. Any other check is never covered.
+        """
+        applicable = [d for d in self.allowed if d.applies(operation_id, response.status_code)]
+        used: set[str] = set()
+        left = []
+        for failure in found:
+            names: set[str] = set()
+            if failure.code in STATUS_CODES:
+                names = {d.name for d in applicable if d.kind == "status"}
+            elif failure.code == SCHEMA_VIOLATION and getattr(failure, "schema_path", None) is not None:
+                spot = Spot(_body_location(failure.instance_path), _raw_message(failure))
+                names = {d.name for d in applicable if d.covers(spot)}
+            if names:
+                used |= names
+            else:
+                left.append(failure)
+        return used, left
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where and how a body breaks its schema, in `contracts.validate.Violation`'s terms."""
+
+    location: str  # `body/result/0/tm_create`
+    message: str  # jsonschema's own message
+
+
+def _raw_message(failure: Any) -> str:
+    """jsonschema's one-line message (`"x" is not of type "integer"`), without schemathesis' framing."""
+    raw = getattr(failure, "_raw_message", None)
+    return raw if isinstance(raw, str) else failure.validation_message
+
+
+def _body_location(instance_path: Any) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in instance_path]
+    return "/".join(["body", *parts])
+
+
+# --- running one operation ---------------------------------------------------------------------
+
+
 def _run_operation(
     operation: Any,
     result: OperationResult,
-    target: str,
-    headers: dict[str, str],
-    query: dict[str, str],
+    judge: Judge,
     max_examples: int,
     seed: int,
 ) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
-    from hypothesis.errors import FlakyFailure, Unsatisfiable
-    from schemathesis.core.failures import FailureGroup
+    from hypothesis.errors import Unsatisfiable
     from schemathesis.generation.modes import GenerationMode
 
     mode = GenerationMode.POSITIVE if result.mode == "positive" else GenerationMode.NEGATIVE
@@ -313,18 +560,9 @@ def _run_operation(
     @hypothesis_seed(seed)
     @given(case=strategy)
     def check(case: Any) -> None:
-        result.cases += 1
-        if query:  # on the case itself, so the reproduction carries it too
-            case.query = {**(case.query or {}), **query}
-        response = case.call(base_url=target, headers=headers, timeout=REQUEST_TIMEOUT)
-        try:
-            case.validate_response(response, checks=_checks(), headers=headers)
-        except FailureGroup as group:
-            found = sorted(group.exceptions, key=lambda f: f.code)
-            curl = case.as_curl_command(headers=dict(response.request.headers), base_url=target)
-            excerpt = _excerpt(response.content)
-            failures = [Failure(f.title, f.message, response.status_code, excerpt, curl) for f in found]
-            raise _failure_kind(tuple(f.code for f in found))(failures) from None
+        judge.prepare(case)
+        response = case.call(base_url=judge.target, headers=judge.headers, timeout=REQUEST_TIMEOUT)
+        judge(case, response, result)
 
     try:
         check()
@@ -335,19 +573,146 @@ def _run_operation(
         else:
             result.outcome, result.reason = "error", f"cannot generate valid cases: {_one_line(str(exc))}"
     except BaseException as exc:  # hypothesis may group several distinct failures
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        failed = [e for e in _flatten(exc) if isinstance(e, CaseFailed)]
-        others = [e for e in _flatten(exc) if not isinstance(e, CaseFailed)]
-        for failure in failed:
-            result.failures += failure.failures
-        if others:
-            result.outcome = "error"
-            result.reason = "; ".join(f"{type(e).__name__}: {_one_line(str(e))}" for e in others)
-        elif failed:
-            result.outcome = "failed"
-            if isinstance(exc, FlakyFailure):
-                result.reason = "flaky: the same request was answered differently when it was sent again"
+        _record_exception(exc, result)
+
+
+def _record_exception(exc: BaseException, result: OperationResult) -> None:
+    from hypothesis.errors import FlakyFailure
+
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        raise exc
+    failed = [e for e in _flatten(exc) if isinstance(e, CaseFailed)]
+    others = [e for e in _flatten(exc) if not isinstance(e, CaseFailed)]
+    for failure in failed:
+        result.failures += failure.failures
+    if others:
+        result.outcome = "error"
+        result.reason = "; ".join(f"{type(e).__name__}: {_one_line(str(e))}" for e in others)
+    elif failed:
+        result.outcome = "failed"
+        if isinstance(exc, FlakyFailure):
+            result.reason = "flaky: the same request was answered differently when it was sent again"
+
+
+# --- the stateful phase --------------------------------------------------------------------------
+
+
+def _run_stateful(
+    spec: dict[str, Any],
+    result: OperationResult,
+    judge: Judge,
+    examples: int,
+    steps: int,
+    seed: int,
+    excluded: set[str],
+) -> None:
+    """schemathesis' state machine over the spec's own links (none inferred), both kinds of data."""
+    from hypothesis import HealthCheck, Phase, settings
+    from hypothesis import seed as hypothesis_seed
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.core.errors import NoLinksFound
+    from schemathesis.generation.stateful import run_state_machine_as_test
+
+    config = SchemathesisConfig.from_dict({"phases": {"stateful": {"inference": {"algorithms": []}}}, "generation": {"mode": "all"}})
+    schema = _schemathesis().openapi.from_dict(spec, config=config)
+    if excluded:
+        schema = schema.exclude(operation_id=sorted(excluded))
+    labels = {op.ok().label: op.ok().definition.raw.get("operationId") or op.ok().label for op in schema.get_all_operations()}
+    try:
+        base = schema.as_state_machine()
+    except NoLinksFound:
+        result.outcome, result.reason = "skipped", "the spec defines no links"
+        return
+
+    class Checked(base):  # type: ignore[misc, valid-type]
+        def setup(self) -> None:
+            result.scenarios += 1
+
+        def step(self, input: Any) -> Any:
+            self._label = _step_label(input, labels)
+            return super().step(input)
+
+        def before_call(self, case: Any) -> None:
+            judge.prepare(case)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": judge.target, "headers": judge.headers, "timeout": REQUEST_TIMEOUT}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            counts = result.steps.setdefault(self._label, {})
+            counts[response.status_code] = counts.get(response.status_code, 0) + 1
+            try:
+                judge(case, response, result, recorder=self.recorder)
+            except CaseFailed as failed:
+                seen.append(failed)
+                raise
+
+    # Kept as they happen: a sequence replayed against a server whose state has moved on may not
+    # fail again, and hypothesis then reports the replay instead of the failure.
+    seen: list[CaseFailed] = []
+    restarts = 0
+    while result.scenarios < examples and restarts <= MAX_RESTARTS:
+        machine = hypothesis_seed(seed + 1000 * restarts)(type("Checked", (Checked,), {}))
+        try:
+            run_state_machine_as_test(
+                machine,
+                settings=settings(
+                    max_examples=examples - result.scenarios,
+                    stateful_step_count=steps,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.generate],  # no shrinking: a server that moved on cannot replay a sequence
+                    suppress_health_check=list(HealthCheck),
+                    print_blob=False,
+                    report_multiple_bugs=True,
+                ),
+            )
+        except NoLinksFound as exc:
+            result.outcome = "skipped"
+            result.reason = "the spec defines no links" if "no link definitions" in str(exc) else "no links between the operations run"
+            return
+        except BaseException as exc:
+            if seen and not isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                result.outcome = "failed"
+                result.failures += seen[0].failures
+                return
+            if not _replay_diverged(exc):
+                _record_exception(exc, result)
+                return
+            # Hypothesis re-ran a prefix and the server, whose state has moved on, answered
+            # differently (other links became available): not a failure; go on with a new seed.
+            restarts += 1
+            result.reason = f"hypothesis restarted {restarts} time(s): replays met a server whose state had moved on"
+            continue
+        break
+
+
+MAX_RESTARTS = 20
+
+
+def _replay_diverged(exc: BaseException) -> bool:
+    from hypothesis.errors import Flaky
+
+    if isinstance(exc, Flaky):
+        return True
+    if not isinstance(exc, AssertionError):  # hypothesis asserts when a replay draws past a rejected value
+        return False
+    traceback = exc.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    return traceback is not None and traceback.tb_frame.f_globals.get("__name__") == "hypothesis.internal.conjecture.datatree"
+
+
+def _step_label(step_input: Any, labels: Mapping[str, str]) -> str:
+    """`numbers_create -[200]-> numbers_get` for a followed link, `numbers_create` for a fresh call."""
+    operation = step_input.case.operation
+    name = labels.get(operation.label, operation.label)
+    transition = step_input.transition
+    if transition is None or not step_input.is_applied:
+        return name
+    source, _, rest = transition.id.partition(" -> ")
+    status = rest.split("]", 1)[0].lstrip("[")
+    return f"{labels.get(source, source)} -[{status}]-> {name}"
 
 
 def _flatten(exc: BaseException) -> list[BaseException]:
