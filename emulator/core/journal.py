@@ -126,30 +126,15 @@ class JournalEntry:
         self._response_body = _final_body(self._response_body)
         self._masked = True
 
-    @property
-    def query(self) -> dict[str, list[str]]:
-        self._mask()
-        return self._query
+    query = property(lambda self: self._read("_query"), doc="dict[str, list[str]], credentials masked")
+    headers = property(lambda self: self._read("_headers"), doc="dict[str, str], credentials masked")
+    body = property(lambda self: self._read("_body"), doc="str | None, secret values masked, clipped")
+    response_headers = property(lambda self: self._read("_response_headers"), doc="dict[str, str]")
+    response_body = property(lambda self: self._read("_response_body"), doc="str | None, masked, clipped")
 
-    @property
-    def headers(self) -> dict[str, str]:
+    def _read(self, slot: str) -> Any:
         self._mask()
-        return self._headers
-
-    @property
-    def body(self) -> str | None:
-        self._mask()
-        return self._body
-
-    @property
-    def response_headers(self) -> dict[str, str]:
-        self._mask()
-        return self._response_headers
-
-    @property
-    def response_body(self) -> str | None:
-        self._mask()
-        return self._response_body
+        return getattr(self, slot)
 
     def to_dict(self) -> dict[str, Any]:
         return {
