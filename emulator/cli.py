@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import socket
@@ -206,11 +205,6 @@ def announcing_server_class() -> type:
                     lines.append(f"      {credential.label}: {credential.value}")
             click.echo("\n".join(lines))
             sys.stdout.flush()
-            # Everything built so far (modules, compiled schemas, the seeded state) lives as long
-            # as the process: moved out of the collector's reach, full collections stay short
-            # and do not show up as latency spikes under load.
-            gc.collect()
-            gc.freeze()
 
         async def shutdown(self, sockets: Any = None) -> None:
             await super().shutdown(sockets=sockets)
