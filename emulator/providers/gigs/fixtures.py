@@ -11,7 +11,7 @@ PROJECT_SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class GigsSettings(Strict):

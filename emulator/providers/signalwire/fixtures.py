@@ -16,7 +16,7 @@ ALL_SCOPES = ["calling", "chat", "fax", "management", "messaging", "numbers", "p
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def canonical_uuid(value: str) -> str:
@@ -148,7 +148,7 @@ class E911AddressFixture(Strict):
 class NumberFixture(BaseModel):
     """A number the project already holds; any update field may be given too (validated as a PUT)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     id: str | None = None
     number: str = Field(pattern=r"^\+[1-9][0-9]{1,14}$")

@@ -56,7 +56,13 @@ class ElevenLabsModel(str, enum.Enum):
 # --- phone numbers ------------------------------------------------------------------------
 
 
-class PhoneNumberWebhook(BaseModel):
+class Body(BaseModel):
+    """Request bodies: each model is built on first use, so start-up pays only for what it uses."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class PhoneNumberWebhook(Body):
     """A phone-number webhook; only `phone_call:connection_requested` can be subscribed to."""
 
     events: list[PhoneNumberEvents] = Field(min_length=1)
@@ -66,14 +72,14 @@ class PhoneNumberWebhook(BaseModel):
     filter: Optional[str] = None
 
 
-class UpdatePhoneNumber(BaseModel):
+class UpdatePhoneNumber(Body):
     """PATCH body: which keys were sent (`model_fields_set`) decides what changes."""
 
     inbound_agent_id: Optional[str] = None
     webhooks: Optional[list[PhoneNumberWebhook]] = None
 
 
-class BuyPhoneNumber(BaseModel):
+class BuyPhoneNumber(Body):
     provider: PhoneNumberProvider = PhoneNumberProvider.twilio
     phone_number: Optional[str] = None
 
@@ -81,7 +87,7 @@ class BuyPhoneNumber(BaseModel):
 # --- agents -------------------------------------------------------------------------------
 
 
-class Open(BaseModel):
+class Open(Body):
     """Provider sub-objects keep keys they do not know (newer docs add `credential_id`…)."""
 
     model_config = ConfigDict(extra="allow")
@@ -146,7 +152,7 @@ Voice = Union[PlayhtVoice, ElevenlabsVoice, AzureVoice, DeepgramVoice, RimeVoice
 Transcriber = Union[DeepgramTranscriber, AzureTranscriber]
 
 
-class Webhook(BaseModel):
+class Webhook(Body):
     """An agent webhook: the same fields as a phone-number webhook, with every event name."""
 
     events: list[EventName] = Field(min_length=1)
@@ -156,7 +162,7 @@ class Webhook(BaseModel):
     filter: Optional[str] = None
 
 
-class AgentConfiguration(BaseModel):
+class AgentConfiguration(Body):
     """POST /agents: every field optional; left-out fields take the defaults below."""
 
     initial_message: Optional[str] = None
@@ -169,7 +175,7 @@ class AgentConfiguration(BaseModel):
     metadata: Optional[dict[str, str]] = None
 
 
-class UpdateAgent(BaseModel):
+class UpdateAgent(Body):
     """PATCH /agents/{id}: only the keys sent change, each replacing the stored value."""
 
     initial_message: Optional[str] = None

@@ -13,7 +13,7 @@ TIME_HELP = "RFC 3339; the current virtual time when left out."
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class InventoryNumber(Strict):
@@ -102,7 +102,7 @@ class VoiceosSettings(Strict):
 class AgentFixture(AgentConfiguration):
     """An agent: the POST /agents fields plus a fixed id and creation time."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: Optional[str] = Field(None, pattern=r"^agt_[0-9a-f]{24}$")
     created_at: Optional[str] = Field(None, description=TIME_HELP)

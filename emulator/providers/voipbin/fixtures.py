@@ -11,7 +11,7 @@ FEATURES = ("emergency", "fax", "mms", "sms", "voice")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class AvailableNumberFixture(Strict):
@@ -57,7 +57,7 @@ class AccessKeyFixture(Strict):
 
 
 class ActionFixture(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     id: str | None = None
     next_id: str | None = None
     type: str
