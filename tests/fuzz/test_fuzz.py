@@ -46,14 +46,38 @@ ALWAYS_USED = {
 }
 
 
+EXTRA_ROUNDS = 2  # more stateful rounds, other seeds, only while some link has not been followed yet
+
+
+def followed_links(run: FuzzRun) -> set[str]:
+    return {label for label in run.steps if "-[" in label}
+
+
+def follow_every_link(url: str, run: FuzzRun, settings: FuzzSettings) -> FuzzRun:
+    """Adds stateful rounds until every link was followed (random walks may miss a rare one).
+
+    Each extra round is held to the same standard as the first; the walks are seeded, so this
+    only matters when a library update changes what a seed generates.
+    """
+    for extra in range(1, EXTRA_ROUNDS + 1):
+        if followed_links(run) >= spec_links(run.provider):
+            break
+        more = fuzz(url, TARGETS[run.provider], run.profile,
+                    FuzzSettings(examples=0, stateful_examples=settings.stateful_examples, steps=settings.steps,
+                                 seed=settings.seed + 100 * extra))
+        run.reports += more.reports
+        run.checks += more.checks
+    return run
+
+
 def assert_clean(run: FuzzRun) -> None:
     problems = run.problems()
     assert problems == [], "\n\n".join(problems)
     assert run.server_errors == 0 and run.nonconforming == 0
-    assert run.consistent and len(run.checks) == 2 and all(c.health == 200 for c in run.checks)
+    assert run.consistent and len(run.checks) >= 2 and all(c.health == 200 for c in run.checks)
     # Both phases reached past authentication and read real objects back.
     assert all(c.objects > 0 and c.listed > 0 for c in run.checks)
-    followed = {label for label in run.steps if "-[" in label}
+    followed = followed_links(run)
     assert followed == spec_links(run.provider), "links never followed: " + ", ".join(sorted(spec_links(run.provider) - followed))
     fetched = {label: counts for label, counts in run.steps.items() if "-[" in label and "_get" in label.split("]-> ")[1]}
     assert any(200 in counts for counts in fetched.values()), f"no created object was fetched: {fetched}"
@@ -61,7 +85,7 @@ def assert_clean(run: FuzzRun) -> None:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_documented_profile_fuzzes_clean(server, provider):
-    run = fuzz(server.url, TARGETS[provider], "documented", DOCUMENTED)
+    run = follow_every_link(server.url, fuzz(server.url, TARGETS[provider], "documented", DOCUMENTED), DOCUMENTED)
     assert_clean(run)
     assert run.departures == {}  # nothing is allowed in the documented profile
     assert run.operations == len({op["operationId"] for item in load_spec(provider)["paths"].values()
@@ -70,7 +94,7 @@ def test_documented_profile_fuzzes_clean(server, provider):
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_observed_profile_departs_only_where_a_switch_says(observed, provider):
-    run = fuzz(observed.url, TARGETS[provider], "observed", OBSERVED)
+    run = follow_every_link(observed.url, fuzz(observed.url, TARGETS[provider], "observed", OBSERVED), OBSERVED)
     assert_clean(run)
     declared = {d.name for a in allowances(provider, "observed") for d in a.departures}
     assert set(run.departures) <= declared
