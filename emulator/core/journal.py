@@ -67,8 +67,8 @@ class JournalEntry:
 
     Recording sits on every request's path, reading the journal is rare: decoding, masking and
     clipping happen once, on the first read of `query`, `headers`, `body` or the response.
-    Whatever is stored is already bounded (see `provider_app.bounded_*`), so a full journal
-    stays small.
+    What an entry stores is bounded when it is made (long query strings, many or long headers,
+    big bodies are clipped at once), so a full journal stays small.
     """
 
     __slots__ = (
@@ -107,11 +107,11 @@ class JournalEntry:
         self.duration_ms = duration_ms
         self.marks = marks or []
         self.violations = violations or []
-        self._query: Any = query
-        self._headers: Any = headers
-        self._body: Any = body
+        self._query: Any = kept_query(query) if isinstance(query, bytes) else query
+        self._headers: Any = bounded_headers(headers) if isinstance(headers, list) else headers
+        self._body: Any = kept_body(body) if isinstance(body, bytes) else body
         self._response_headers: Any = response_headers
-        self._response_body: Any = response_body
+        self._response_body: Any = kept_body(response_body) if isinstance(response_body, bytes) else response_body
         self._masked = False
 
     def _mask(self) -> None:
@@ -201,44 +201,9 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)
         self._seq = itertools.count(1)
 
-    def record(
-        self,
-        *,
-        time: str,
-        provider: str,
-        tenant: str | None,
-        operation: str | None,
-        method: str,
-        path: str,
-        query: bytes | dict[str, list[str]],
-        headers: Iterable[tuple[str, str]] | RawHeaders,
-        body: bytes,
-        status: int,
-        response_headers: Iterable[tuple[str, str]] | RawHeaders,
-        response_body: bytes,
-        duration_ms: float,
-        marks: list[str] | None = None,
-        violations: list[dict[str, Any]] | None = None,
-    ) -> JournalEntry:
-        """Keeps the exchange; headers and query must already be bounded (bodies are bounded here)."""
-        entry = JournalEntry(
-            seq=next(self._seq),
-            time=time,
-            provider=provider,
-            tenant=tenant,
-            operation=operation,
-            method=method,
-            path=path,
-            query=kept_query(query) if isinstance(query, bytes) else query,
-            headers=headers,
-            body=kept_body(body),
-            status=status,
-            response_headers=response_headers,
-            response_body=kept_body(response_body),
-            duration_ms=duration_ms,
-            marks=marks,
-            violations=violations,
-        )
+    def record(self, **fields: Any) -> JournalEntry:
+        """Keeps one exchange; `fields` are `JournalEntry`'s, without `seq`."""
+        entry = JournalEntry(seq=next(self._seq), **fields)
         self._entries.append(entry)
         return entry
 

@@ -15,7 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
 from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
-from .journal import bounded_headers, clip_text, parse_query
+from .journal import clip_text, parse_query
 from .routing import IndexedRouter
 from .secrets import (
     MASK,
@@ -329,7 +329,6 @@ class Recorder:
         request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
         violations = bounded_violations(self.verdict(scope, operation, headers, judged_body))
-        headers = bounded_headers(headers)
         entry = runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
             provider=self.provider.name,
