@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, Iterable
 
 from starlette._utils import get_route_path
+from starlette.convertors import PathConvertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, Router
@@ -84,12 +85,8 @@ class IndexedRouter(Router):
 
 def _shape(route: BaseRoute) -> tuple[int, str | None] | None:
     """(number of `/`, first segment or None when it is a parameter), or None: try it always."""
-    if not isinstance(route, Route) or any(name == "path" for name in _convertor_names(route)):
+    if not isinstance(route, Route) or any(isinstance(c, PathConvertor) for c in route.param_convertors.values()):
         return None
     path = route.path
     first = path.split("/", 2)[1] if path.count("/") else ""
     return path.count("/"), (None if "{" in first else first)
-
-
-def _convertor_names(route: Route) -> list[str]:
-    return [type(c).__name__.removesuffix("Convertor").lower() for c in route.param_convertors.values()]
