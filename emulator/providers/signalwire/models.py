@@ -127,17 +127,15 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def next_billed_us(created_us: int, now_us: int) -> int:
-    """The first monthly anniversary of the purchase after now (one month after a fresh purchase)."""
+    """The first monthly anniversary of the purchase after now (one month after a fresh purchase).
+
+    Counting months by the calendar puts the anniversary `months` on in now's month (or the
+    first one, when now is in the purchase's month or before it), so it or the next is the one.
+    """
     created, now = time.gmtime(created_us // MICROS), time.gmtime(now_us // MICROS)
     months = max(1, (now.tm_year - created.tm_year) * 12 + now.tm_mon - created.tm_mon)
-    for candidate in _anniversaries(created_us, months):
-        if candidate > now_us:
-            return candidate
-    while True:  # not reached with a month count taken from the calendar; kept as the definition
-        months += 1
-        candidate = from_datetime(add_months(to_datetime(created_us), months))
-        if candidate > now_us:
-            return candidate
+    this_month, next_month = _anniversaries(created_us, months)
+    return this_month if this_month > now_us else next_month
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ...core.clock import from_datetime, utc_parts
+from ...core.clock import from_datetime, rfc3339, utc_parts
 from .profiles import VoipbinProfile
 
 SENTINEL = "9999-01-01 00:00:00.000000"
@@ -31,8 +31,7 @@ def render_time(us: int | None, profile: VoipbinProfile) -> str | None:
 def page_token(us: int, profile: VoipbinProfile) -> str:
     if profile.page_token_style == "legacy":
         return legacy(us)
-    text, fraction = utc_parts(us)
-    return f"{text}.{fraction:06d}Z"
+    return rfc3339(us)
 
 
 def parse_page_token(token: str) -> int | None:
