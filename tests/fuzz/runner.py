@@ -16,6 +16,7 @@ consistency checks.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,9 +56,14 @@ class FuzzRun:
         return len({r.operation for r in self.results if r.mode != "stateful"})
 
     @property
+    def combined(self) -> ServerReport:
+        """Every phase's results as one report, so its totals serve the whole run."""
+        return ServerReport(self.provider, "", self.results)
+
+    @property
     def examples(self) -> int:
         """Generated cases: per-operation cases and stateful steps (replays of a failure included)."""
-        return sum(r.cases for r in self.results)
+        return self.combined.cases
 
     @property
     def requests(self) -> int:
@@ -65,19 +71,18 @@ class FuzzRun:
 
     @property
     def server_errors(self) -> int:
-        return sum(r.server_errors for r in self.results)
+        return self.combined.server_errors
 
     @property
     def nonconforming(self) -> int:
         """Fuzzed answers that failed a check no departure allows (the state checks report their own)."""
-        return sum(r.nonconforming for r in self.results)
+        return self.combined.nonconforming
 
     @property
     def departures(self) -> dict[str, int]:
-        total: dict[str, int] = {}
-        for counts in [r.departures for r in self.results] + [c.departures for c in self.checks]:
-            for name, count in counts.items():
-                total[name] = total.get(name, 0) + count
+        total = Counter(self.combined.departures)
+        for check in self.checks:
+            total.update(check.departures)
         return dict(sorted(total.items()))
 
     @property
