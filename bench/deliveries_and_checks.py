@@ -68,7 +68,7 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
 
 
 def bench_deliveries(events: int) -> dict[str, float]:
-    from emulator import Config, create_app
+    from telemock.emulator import Config, create_app
 
     receiver = Receiver()
     receiver_url, receiver_server, receiver_thread = serve(receiver.app)
@@ -120,10 +120,10 @@ def bench_deliveries(events: int) -> dict[str, float]:
 def bench_response_check(examples: int) -> dict[str, float]:
     from hypothesis import HealthCheck, Phase, given, settings
 
-    from contracts.checks import check_response_handling
-    from contracts.control import LocalControl
-    from contracts.strategies import responses
-    from emulator import Config, create_app
+    from telemock.contracts.kit.checks import check_response_handling
+    from telemock.contracts.kit.control import LocalControl
+    from telemock.contracts.kit.strategies import responses
+    from telemock.emulator import Config, create_app
 
     strategy = responses("voipbin", "numbers_list")
 
@@ -153,7 +153,7 @@ def bench_response_check(examples: int) -> dict[str, float]:
 
 
 def bench_receiver_check(examples: int) -> dict[str, float]:
-    from contracts.receivers import check_receiver
+    from telemock.contracts.kit.receivers import check_receiver
 
     app = Starlette(routes=[Route("/hook", lambda request: Response(status_code=204), methods=["POST"])])
     begin = time.monotonic()

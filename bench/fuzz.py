@@ -2,12 +2,12 @@
 
 Run from the repository root:  python bench/fuzz.py [--examples 1000] [--sequences 200] [--rounds 1]
 
-The same run as tests/fuzz (tests/fuzz/runner.py), with larger settings and against `telemock
+The same run as tests/test_fuzz (tests/test_fuzz/runner.py), with larger settings and against `telemock
 serve` in its own process (pinned to one core, the fuzzer on the other), once per profile. Per
 provider and profile:
 
 1. every documented operation: `--examples` valid and `--examples` invalid cases (fixed seed),
-   judged against the spec, with the observed profile's allowed departures (tests/fuzz/departures.py);
+   judged against the spec, with the observed profile's allowed departures (tests/test_fuzz/departures.py);
 2. the state read back through the API (consistency check);
 3. `--rounds` times, from fresh fixtures: `--sequences` stateful sequences of up to `--steps`
    calls following the spec's links, then the consistency check again.
@@ -42,9 +42,9 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from common import LOAD_CPU, PY, Server, can_pin, free_port, log  # noqa: E402
 
-from fuzz.departures import PROVIDERS, allowances  # noqa: E402
-from fuzz.runner import FuzzRun, FuzzSettings, fuzz, spec_links  # noqa: E402
-from fuzz.targets import TARGETS  # noqa: E402
+from test_fuzz.departures import PROVIDERS, allowances  # noqa: E402
+from test_fuzz.runner import FuzzRun, FuzzSettings, fuzz, spec_links  # noqa: E402
+from test_fuzz.targets import TARGETS  # noqa: E402
 
 PROFILES = ("documented", "observed")
 LOOPBACK = "127.0.0.1,localhost,::1"  # fuzzed callback URLs never leave this machine
@@ -54,7 +54,7 @@ def serve(profile: str) -> tuple[Server, str]:
     port = free_port()
     server = Server(
         f"telemock serve ({profile})",
-        [PY, "-m", "emulator", "serve", "--port", str(port), "--profile", profile, "--log-level", "error",
+        [PY, "-m", "telemock", "serve", "--port", str(port), "--profile", profile, "--log-level", "error",
          "--webhook-host", LOOPBACK],
     )
     server.start()

@@ -41,7 +41,7 @@ def stats_us(samples_s: list[float]) -> dict[str, float]:
 
 
 def serve_in_thread(app: Any) -> tuple[Any, str]:
-    """uvicorn on a free loopback port in a daemon thread, as contracts/control.py's LocalControl does."""
+    """uvicorn on a free loopback port in a daemon thread, as contracts/kit/control.py's LocalControl does."""
     import socket
 
     import uvicorn
@@ -65,8 +65,8 @@ def run(resets: int = 1000, requests: int = 1000, create_calls: int = 20) -> dic
     import httpx
 
     started = time.perf_counter()
-    from emulator.app import create_app
-    from emulator.config import Config
+    from telemock.emulator.app import create_app
+    from telemock.emulator.config import Config
 
     imported = time.perf_counter()
     first = time.perf_counter()

@@ -1,7 +1,7 @@
 """The kill -9 loop of the test suite, longer: 20 rounds by default, each ending in SIGKILL mid-burst.
 
 Run from the repository root:  python bench/kill9_soak.py [--rounds 20] [--seed N]
-It runs tests/persistence/test_crash.py (burst and pending-delivery checks) with more rounds and
+It runs tests/test_persistence/test_crash.py (burst and pending-delivery checks) with more rounds and
 prints the figures: writes acknowledged, acknowledged states checked, found after the restarts.
 A different seed gives different kill moments; a failing seed reproduces the run.
 """
@@ -25,7 +25,7 @@ def main() -> int:
     args = parser.parse_args()
     env = {**os.environ, "TELEMOCK_CRASH_ROUNDS": str(args.rounds), "TELEMOCK_CRASH_SEED": str(args.seed)}
     print(f"kill -9 soak: {args.rounds} rounds, seed {args.seed}", flush=True)
-    command = [sys.executable, "-m", "pytest", "tests/persistence/test_crash.py", "-q", "-s", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "tests/test_persistence/test_crash.py", "-q", "-s", "-p", "no:cacheprovider"]
     return subprocess.call(command, cwd=ROOT, env=env)
 
 

@@ -268,7 +268,7 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
         if bare:
             add("### Diagnosis: the CLI's serving path")
             add("")
-            add("The ceiling app itself, served through `emulator.cli.run_server` (the code path of `telemock serve`) "
+            add("The ceiling app itself, served through `telemock.cli.run_server` (the code path of `telemock serve`) "
                 "instead of the uvicorn command, answering the same request. Tens of requests/s with a p50 near 40 ms at "
                 "c=1 would mean the CLI's connections lack TCP_NODELAY (each response then waits for the client's delayed "
                 "ACK); a smaller gap is the event loop (`run_server` uses asyncio's, the uvicorn command uvloop).")
@@ -359,7 +359,7 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
         add("")
         add("| what | median | p99 | n |")
         add("|---|---:|---:|---:|")
-        add(f"| import emulator.app | {inproc['import_s'] * 1000:,.0f} ms | | 1 |")
+        add(f"| import telemock.emulator.app | {inproc['import_s'] * 1000:,.0f} ms | | 1 |")
         add(f"| first create_app(Config()) (lazy set-up included) | {inproc['create_app_first_s'] * 1000:,.1f} ms | | 1 |")
         c = inproc["create_app"]
         add(f"| later create_app(Config()) | {c['median_us'] / 1000:,.2f} ms | {c['p99_us'] / 1000:,.2f} ms | {c['n']} |")

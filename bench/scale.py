@@ -40,9 +40,9 @@ import gc, json, os, sys, time
 sys.path.insert(0, {bench!r})
 from common import rss_bytes
 from pathlib import Path
-from emulator.app import create_app
-from emulator.config import Config
-from emulator.core.fixtures import read_fixture_file
+from telemock.emulator.app import create_app
+from telemock.emulator.config import Config
+from telemock.emulator.core.fixtures import read_fixture_file
 create_app(Config(providers=["voipbin"]))  # imports and lazy set-up out of the way
 gc.collect()
 before = rss_bytes(os.getpid(), tree=False)

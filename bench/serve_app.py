@@ -5,7 +5,7 @@
 
 --serving uvicorn (default) runs uvicorn.Server.run() with uvicorn binding the port itself: uvloop,
 httptools, no access log, the way the uvicorn command and the pytest plugin's real socket serve.
---serving cli goes through emulator.cli.run_server, the `telemock serve` code path.
+--serving cli goes through telemock.cli.run_server, the `telemock serve` code path.
 --gc-freeze (an experiment, not telemock behaviour) calls gc.freeze() once the state is loaded.
 --seed-voipbin N puts N numbers straight into the demo VoIPBIN tenant's plain-data state (copies
 of a demo number with fresh ids, numbers and creation times), commits them as the baseline like
@@ -79,7 +79,7 @@ def serve_bare(args: argparse.Namespace) -> None:
     app.state.runtime = SimpleNamespace(providers={})
     if args.serving != "cli":
         raise SystemExit("--bare is for --serving cli; the ceiling itself runs under the uvicorn command")
-    from emulator.cli import run_server
+    from telemock.cli import run_server
 
     run_server(app, "127.0.0.1", args.port)
 
@@ -101,11 +101,11 @@ def main() -> None:
         serve_bare(args)
         return
 
-    from emulator.app import create_app
-    from emulator.config import Config
+    from telemock.emulator.app import create_app
+    from telemock.emulator.config import Config
 
     try:
-        from emulator.core.logs import configure_logging
+        from telemock.emulator.core.logs import configure_logging
 
         configure_logging("text", "warning")
     except Exception:  # the logging helper moved: the server still runs, with Python's defaults
@@ -124,7 +124,7 @@ def main() -> None:
         gc.freeze()
 
     if args.serving == "cli":
-        from emulator.cli import run_server
+        from telemock.cli import run_server
 
         print(f"BENCH_SERVING cli port={args.port}", flush=True)
         run_server(app, "127.0.0.1", args.port)

@@ -6,7 +6,7 @@ noisy shared machine. Processes are not pinned: a cold start is measured as a us
 `explain()` says where telemock's time goes: interpreter, imports and create_app phases, the
 slowest imports (python -X importtime) and the first create_app call's costliest calls (cProfile).
 
-  telemock serve        python -m emulator serve --port 0 (bundled default fixtures) → /_telemock/health
+  telemock serve        python -m telemock serve --port 0 (bundled default fixtures) → /_telemock/health
   bare uvicorn          python -m uvicorn bare_app:app (bench/bare_app.py)           → /health
   Prism                 prism mock contracts/specs/voiceos.yaml (one spec)          → GET / (health_get)
   WireMock              java -jar wiremock-standalone.jar (no stubs)                → /__admin/health
@@ -30,7 +30,7 @@ from common import BENCH, CACHE, HOST, PY, ROOT, Server, ServerError, free_port,
 def candidates(tools: dict[str, Any]) -> dict[str, tuple[list[str], str]]:
     """name → (command with {port}, health path)."""
     found = {
-        "telemock serve": ([PY, "-m", "emulator", "serve", "--port", "{port}", "--log-level", "warning"], "/_telemock/health"),
+        "telemock serve": ([PY, "-m", "telemock", "serve", "--port", "{port}", "--log-level", "warning"], "/_telemock/health"),
         "bare uvicorn": ([PY, "-m", "uvicorn", "bare_app:app", "--app-dir", str(BENCH), "--port", "{port}",
                           "--log-level", "warning", "--no-access-log"], "/health"),
     }
@@ -63,7 +63,7 @@ def byte_compile() -> None:
     """
     import compileall
 
-    for package in ("emulator", "contracts"):
+    for package in ("telemock", "emulator", "contracts"):
         compileall.compile_dir(str(ROOT / package), quiet=1)
     compileall.compile_dir(str(BENCH), quiet=1, maxlevels=0)
 
@@ -96,19 +96,19 @@ def measure(runs: int = 5, tools: dict[str, Any] | None = None) -> dict[str, Any
 
 PHASES = (
     "import time, sys; t0 = time.time()\n"
-    "import emulator.app, emulator.cli, uvicorn\n"
+    "import telemock.emulator.app, telemock.cli, uvicorn\n"
     "t1 = time.time()\n"
-    "from emulator.config import Config\n"
-    "app = emulator.app.create_app(Config())\n"
+    "from telemock.emulator.config import Config\n"
+    "app = telemock.emulator.app.create_app(Config())\n"
     "t2 = time.time()\n"
     "print('PHASES', t0, t1, t2)\n"
 )
 
 CREATE_APP_PROFILE = (
     "import cProfile, pstats, io, time\n"
-    "import emulator.app, emulator.cli, uvicorn\n"
-    "from emulator.config import Config\n"
-    "p = cProfile.Profile(); t = time.perf_counter(); p.enable(); emulator.app.create_app(Config()); p.disable()\n"
+    "import telemock.emulator.app, telemock.cli, uvicorn\n"
+    "from telemock.emulator.config import Config\n"
+    "p = cProfile.Profile(); t = time.perf_counter(); p.enable(); telemock.emulator.app.create_app(Config()); p.disable()\n"
     "print('TOTAL', time.perf_counter() - t)\n"
     "s = io.StringIO(); pstats.Stats(p, stream=s).sort_stats('cumulative').print_stats(60); print(s.getvalue())\n"
 )
@@ -130,7 +130,7 @@ def explain(top: int = 15) -> dict[str, Any]:
     phase_medians = {key: round(median([p[key] for p in phases]) or 0, 1) for key in (phases[0] if phases else {})}
 
     done = subprocess.run(
-        [PY, "-X", "importtime", "-c", "import emulator.app, emulator.cli, uvicorn"],
+        [PY, "-X", "importtime", "-c", "import telemock.emulator.app, telemock.cli, uvicorn"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     imports: list[tuple[float, str]] = []

@@ -1,1 +1,2 @@
-"""The contract kit: documented specs per provider and the checks built on them."""
+"""The documented contracts: one OpenAPI spec per provider (`specs`), their validation
+(`validate`), and the kit that checks clients and receivers against them (`kit`)."""

@@ -1,11 +1,10 @@
-"""telemock's emulator: `create_app(config)` returns the Starlette app every shape runs."""
+"""The server: `create_app(config)` returns the Starlette app every shape runs."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-__all__ = ["Config", "create_app", "__version__"]
+__all__ = ["Config", "create_app"]
 
 if TYPE_CHECKING:
     from .app import create_app

@@ -12,7 +12,9 @@ from .admin import admin_app
 from .config import Config
 from .core.http import json_response
 from .core.provider_app import ProviderApp
+from .core.fixtures import FixtureError
 from .core.runtime import Runtime
+from .registry import provider_classes, provider_names
 
 ADMIN_PREFIX = "/_telemock"
 
@@ -101,7 +103,12 @@ async def unknown_path(request: Request, exc: Exception) -> Response:
 
 def create_app(config: Config | None = None) -> Starlette:
     """The emulator as an ASGI app. Raises FixtureError when the fixtures are unusable."""
-    runtime = Runtime(config or Config())
+    config = config or Config()
+    try:
+        plugins = provider_classes(config.providers)
+    except LookupError as exc:
+        raise FixtureError(str(exc)) from None
+    runtime = Runtime(config, plugins, provider_names())
     mounts: dict[str, ASGIApp] = {ADMIN_PREFIX.strip("/"): admin_app(runtime)}
     mounts.update({name: ProviderApp(provider) for name, provider in runtime.providers.items()})
     if runtime.persistence is not None:  # changes reach the state file before each answer ends

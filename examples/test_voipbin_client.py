@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from emulator import Config, create_app
+from telemock import Config, create_app
 
 
 async def buy_virtual_number(client: httpx.AsyncClient, number: str) -> dict:

@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from emulator import Config
+from telemock.emulator import Config
 from live_server import LiveServer, start_server
 
 

@@ -1,13 +1,13 @@
 """Runs schemathesis with a provider's documented spec against a live emulator.
 
-A thin wrapper over `contracts.server_check.check_server`, kept for the provider contract tests.
+A thin wrapper over `telemock.contracts.kit.server_check.check_server`, kept for the provider contract tests.
 """
 
 from __future__ import annotations
 
 from schemathesis.generation.modes import GenerationMode
 
-from contracts.server_check import check_server, strip_security
+from telemock.contracts.kit.server_check import check_server, strip_security
 
 __all__ = ["run_schemathesis", "strip_security"]
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from emulator import Config, create_app
+from telemock.emulator import Config, create_app
 
 LOOPBACK = ["127.0.0.1", "localhost", "::1"]
 

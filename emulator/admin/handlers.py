@@ -12,7 +12,7 @@ import yaml
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import __version__
+from telemock._version import __version__
 from ..core.fixtures import FixtureError
 from ..core.http import json_response
 from ..core.runtime import Runtime

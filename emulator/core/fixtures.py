@@ -17,11 +17,14 @@ class FixtureError(Exception):
 
 
 def bundled_fixtures_dir() -> Path:
-    """Where the fixtures shipped with telemock live, in a wheel or in a source checkout."""
-    package_dir = Path(__file__).resolve().parent.parent
-    for candidate in (package_dir / "_bundled_fixtures", package_dir.parent / "fixtures"):
-        if (candidate / "default.yaml").is_file():
-            return candidate
+    """Where the fixtures shipped with telemock live.
+
+    Beside the server's folder in both layouts: `telemock/fixtures` next to `telemock/emulator`
+    in a wheel, `fixtures/` next to `emulator/` in a source checkout (an editable install).
+    """
+    candidate = Path(__file__).resolve().parent.parent.parent / "fixtures"
+    if (candidate / "default.yaml").is_file():
+        return candidate
     raise FixtureError("the bundled fixtures (default.yaml) are missing from this installation")
 
 

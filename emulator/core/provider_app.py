@@ -114,7 +114,7 @@ class ProviderApp:
         self.recorder = Recorder(provider, self.app)  # built once: it keeps the compiled contract
 
     async def serve_spec(self, request: Any) -> Response:
-        from contracts.specs import served_spec
+        from telemock.contracts.specs import served_spec
 
         base = f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
         return json_response(served_spec(self.provider.name, base))
@@ -223,8 +223,8 @@ class Recorder:
     def contract(self) -> Any:
         """Compiled on the first judged request, so start-up does not pay for it."""
         if not self._contract_loaded:
-            from contracts.specs import available_specs
-            from contracts.validate import contract_for
+            from telemock.contracts.specs import available_specs
+            from telemock.contracts.validate import contract_for
 
             self._contract = contract_for(self.provider.name) if self.provider.name in available_specs() else None
             self._contract_loaded = True

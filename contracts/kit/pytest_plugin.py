@@ -1,0 +1,334 @@
+"""telemock's pytest plugin: a `telemock` fixture, reset per test, and a strict contract marker.
+
+Active once telemock is installed (entry point `pytest11`). The emulator runs in this process by
+default (a loopback socket opens only when a test asks for a URL); `--telemock-url` or
+TELEMOCK_URL points the fixture at a running server instead, e.g. a CI service container.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from .control import Control, LocalControl, RemoteControl
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("telemock", "telemock emulator and contract checks")
+    group.addoption("--telemock-url", default=os.environ.get("TELEMOCK_URL"),
+                    help="Use the telemock server at this URL instead of one in this process (env TELEMOCK_URL).")
+    group.addoption("--telemock-admin-token", default=os.environ.get("TELEMOCK_ADMIN_TOKEN"), metavar="TOKEN",
+                    help="Bearer token for the control API of the server at --telemock-url (env TELEMOCK_ADMIN_TOKEN).")
+    group.addoption("--telemock-strict", action="store_true", default=False,
+                    help="Fail every test whose client sent a request that breaks a documented contract.")
+    group.addoption("--telemock-fixtures", action="append", default=[], metavar="PATH",
+                    help="Fixture file for the in-process emulator (repeatable; default: the bundled set).")
+    group.addoption("--telemock-profile", action="append", default=[], metavar="PROFILE",
+                    help="documented|observed, or PROVIDER=PROFILE (repeatable).")
+    group.addoption("--telemock-provider", action="append", default=[], metavar="NAME",
+                    help="Run only these providers in the in-process emulator (repeatable; env TELEMOCK_PROVIDERS, comma-separated).")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "telemock(strict=True): fail the test if the client sent any request that violates a provider's documented contract",
+    )
+
+
+class ProviderHandle:
+    """One provider of the emulator as a test sees it."""
+
+    def __init__(self, telemock: "Telemock", name: str, info: dict[str, Any]) -> None:
+        self._telemock = telemock
+        self.name = name
+        self.title = info.get("title", name)
+        self.auth: dict[str, Any] = info.get("demo_auth") or {}
+
+    @property
+    def base_url(self) -> str:
+        """The provider's base URL on a real socket, for clients that need one."""
+        return f"{self._telemock.url}/{self.name}"
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """The demo tenant's credentials as `headers`, `params`, `cookies` and/or `basic` (user, password)."""
+        return dict(self.auth)
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "headers": self.auth.get("headers", {}),
+            "params": self.auth.get("params", {}),
+            "cookies": self.auth.get("cookies", {}),
+            "timeout": 30,
+        }
+        if self.auth.get("basic"):
+            kwargs["auth"] = tuple(self.auth["basic"])
+        return kwargs
+
+    def client(self, **overrides: Any) -> Any:
+        """An httpx.Client on a real socket with the demo credentials already set."""
+        import httpx
+
+        client = httpx.Client(base_url=self.base_url, **(self._client_kwargs() | overrides))
+        self._telemock._closers.append(client.close)
+        return client
+
+    def async_client(self, **overrides: Any) -> Any:
+        """An httpx.AsyncClient; in-process (no socket) when the emulator runs in this process."""
+        import httpx
+
+        kwargs = self._client_kwargs() | overrides
+        if isinstance(self._telemock.control, LocalControl):
+            return httpx.AsyncClient(transport=httpx.ASGITransport(app=self._telemock.control.app),
+                                     base_url=f"http://telemock/{self.name}", **kwargs)
+        return httpx.AsyncClient(base_url=self.base_url, **kwargs)
+
+    def check_receiver(
+        self,
+        target: Any,
+        *,
+        secret: str | None,
+        url: str | None = None,
+        events: list[str] | None = None,
+        effects: Any = None,
+        examples: int = 20,
+        seed: int | None = None,
+    ) -> Any:
+        """Deliver generated, signed and forged events to a receiver (a URL or an ASGI app); fail on misbehaviour."""
+        from .receivers import check_receiver
+
+        report = check_receiver(
+            self.name, target, secret=secret, url=url, event_names=events,
+            effects=effects, examples=examples, seed=seed,
+        )
+        if not report.ok:
+            raise AssertionError(report.render())
+        return report
+
+    def state(self, tenant: str | None = None) -> dict[str, Any]:
+        tenants = self._telemock.control.state()["providers"][self.name]["tenants"]
+        return tenants[tenant] if tenant is not None else tenants
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        return self._telemock.journal(provider=self.name, **filters)
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook messages this provider sent, with every attempt; `wait_for=N, timeout=S` long-polls."""
+        return self._telemock.deliveries(provider=self.name, **filters)
+
+    def add_webhook_endpoint(
+        self, url: str, *, tenant: str | None = None, secret: str | None = None, events: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Register a receiver (for providers without a webhook API of their own, e.g. Gigs); returns id and secret."""
+        body: dict[str, Any] = {"provider": self.name, "url": url}
+        body["tenant"] = tenant or next(iter(self.state()), None)
+        if secret is not None:
+            body["secret"] = secret
+        if events is not None:
+            body["events"] = events
+        return self._telemock.control.call("POST", "/webhook-endpoints", json=body)
+
+    def set_profile(self, profile: str) -> None:
+        self._telemock.control.set_profile(self.name, profile)
+
+    def check_responses(
+        self,
+        operation: str,
+        scenario: Any,
+        *,
+        statuses: list[int] | None = None,
+        max_examples: int = 50,
+        seed: int | None = None,
+    ) -> None:
+        """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures."""
+        from .checks import check_response_handling
+
+        check_response_handling(
+            self._telemock.control, self.name, operation, scenario,
+            statuses=statuses, max_examples=max_examples, seed=seed,
+        )
+
+    def state_machine(self, adapter_factory: Any, *, tenant: str | None = None, rules: Any = None) -> Any:
+        """A hypothesis state machine driving your client (through a `ResourceAdapter`) against this provider."""
+        from .stateful import client_state_machine
+
+        return client_state_machine(self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules)
+
+    def check_client_state(
+        self,
+        adapter_factory: Any,
+        *,
+        tenant: str | None = None,
+        rules: Any = None,
+        max_examples: int = 25,
+        steps: int = 10,
+        seed: int | None = None,
+    ) -> None:
+        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised."""
+        from .stateful import check_client_state
+
+        check_client_state(
+            self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules,
+            max_examples=max_examples, steps=steps, seed=seed,
+        )
+
+    def reset(self, tenant: str | None = None) -> None:
+        self._telemock.control.reset(self.name, tenant)
+
+
+class Clock:
+    """The emulator's virtual clock."""
+
+    def __init__(self, control: Control) -> None:
+        self._control = control
+
+    def now(self) -> str:
+        return self._control.clock("get")["now"]
+
+    def freeze(self) -> dict[str, Any]:
+        return self._control.clock("freeze")
+
+    def resume(self) -> dict[str, Any]:
+        return self._control.clock("resume")
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        return self._control.clock("advance", seconds=seconds)
+
+    def set(self, time: str) -> dict[str, Any]:
+        return self._control.clock("set", time=time)
+
+
+class Telemock:
+    """What the `telemock` fixture gives a test: per-provider handles, seeding, journal, clock."""
+
+    def __init__(self, control: Control, provider_info: dict[str, dict[str, Any]]) -> None:
+        self.control = control
+        self.clock = Clock(control)
+        self._closers: list[Any] = []
+        self._providers = {name: ProviderHandle(self, name, info) for name, info in provider_info.items()}
+        self._first_seq = self._last_seq()
+
+    def _last_seq(self) -> int:
+        entries = self.control.journal(limit=1)
+        return entries[-1]["seq"] if entries else 0
+
+    @property
+    def url(self) -> str:
+        return self.control.base_url
+
+    @property
+    def app(self) -> Any:
+        """The in-process ASGI app, or None when the emulator runs elsewhere."""
+        return self.control.app if isinstance(self.control, LocalControl) else None
+
+    def provider(self, name: str) -> ProviderHandle:
+        try:
+            return self._providers[name]
+        except KeyError:
+            raise LookupError(f"telemock runs no provider {name!r} (it runs {', '.join(self._providers)})") from None
+
+    def __getattr__(self, name: str) -> ProviderHandle:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.provider(name)
+
+    def seed(self, fixtures: dict[str, Any] | str | Path) -> None:
+        """Add tenants and objects for this test only: a dict shaped like a fixture file, or a YAML path."""
+        if not isinstance(fixtures, dict):
+            import yaml
+
+            fixtures = yaml.safe_load(Path(fixtures).read_text(encoding="utf-8")) or {}
+        self.control.seed(fixtures)
+
+    def state(self) -> dict[str, Any]:
+        return self.control.state()
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Requests made during this test (oldest first), with their contract verdicts."""
+        return [e for e in self.control.journal(**filters) if e["seq"] > self._first_seq]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook deliveries (all providers unless `provider=`); `wait_for=N, timeout=S` long-polls."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self.control.call("GET", "/deliveries", params=params)["deliveries"]
+
+    def violations(self) -> list[dict[str, Any]]:
+        return [e for e in self.journal(violations=True)]
+
+    def close(self) -> None:
+        for close in self._closers:
+            close()
+
+
+def provider_info(control: Control) -> dict[str, dict[str, Any]]:
+    if isinstance(control, LocalControl):
+        return {name: p.describe() for name, p in control.runtime.providers.items()}
+    return control.http.get("/providers").json()["providers"]  # type: ignore[attr-defined]
+
+
+def parse_profiles(values: list[str]) -> tuple[str, dict[str, str]]:
+    default, per_provider = "documented", {}
+    for value in values:
+        name, sep, profile = value.partition("=")
+        if sep:
+            per_provider[name] = profile
+        else:
+            default = value
+    return default, per_provider
+
+
+@pytest.fixture(scope="session")
+def telemock_control(pytestconfig: pytest.Config) -> Iterator[Control]:
+    """The emulator for the whole session: in this process, or the server at --telemock-url."""
+    url = pytestconfig.getoption("telemock_url")
+    if url:
+        control: Control = RemoteControl(url, pytestconfig.getoption("telemock_admin_token"))
+    else:
+        from telemock.emulator import Config, create_app
+
+        profile, per_provider = parse_profiles(pytestconfig.getoption("telemock_profile"))
+        fixtures = [Path(p) for p in pytestconfig.getoption("telemock_fixtures")]
+        only = pytestconfig.getoption("telemock_provider") or [
+            n.strip() for n in os.environ.get("TELEMOCK_PROVIDERS", "").split(",") if n.strip()
+        ]
+        control = LocalControl(
+            create_app(Config(providers=only or None, fixtures=fixtures, profile=profile, provider_profiles=per_provider))
+        )
+    yield control
+    control.close()
+
+
+@pytest.fixture
+def telemock(telemock_control: Control) -> Iterator[Telemock]:
+    """The emulator, reset to its fixtures before this test."""
+    telemock_control.reset()
+    handle = Telemock(telemock_control, provider_info(telemock_control))
+    yield handle
+    handle.close()
+
+
+def format_violations(entries: list[dict[str, Any]]) -> str:
+    lines = ["the client broke the documented contract:"]
+    for entry in entries:
+        lines.append(f"  {entry['method']} {entry['path']} → {entry['status']}  [{entry['provider']} {entry.get('operation') or '?'}]")
+        for violation in entry["violations"]:
+            lines.append(f"    - {violation['location']}: {violation['message']}")
+            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+    return "\n".join(lines)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    marker = item.get_closest_marker("telemock")
+    strict = item.config.getoption("telemock_strict") or bool(marker and marker.kwargs.get("strict", True))
+    handle = getattr(item, "funcargs", {}).get("telemock")
+    if strict and isinstance(handle, Telemock):
+        offending = handle.violations()
+        if offending:
+            raise AssertionError(format_violations(offending))
+    return result

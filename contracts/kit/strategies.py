@@ -1,0 +1,124 @@
+"""Hypothesis strategies from the documented specs: responses, request bodies and webhook events.
+
+For users who build their own clients, servers or proxies of these APIs, and for the kit's own
+property checks. Everything a strategy draws validates against the documented schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jsonschema_rs
+from hypothesis import strategies as st
+
+from ..validate import contract_for
+
+
+@dataclass(frozen=True)
+class GeneratedResponse:
+    """A documented-valid answer of one operation."""
+
+    operation: str
+    status: int
+    content_type: str | None
+    body: Any
+
+    def describe(self) -> str:
+        import json
+
+        # The standard library, not orjson: generated extra fields may hold integers past 64 bits.
+        shown = json.dumps(self.body, indent=2, sort_keys=True) if self.content_type else "(no body)"
+        return f"{self.operation} → {self.status} {self.content_type or ''}\n{shown}"
+
+
+@lru_cache(maxsize=1)
+def _formats() -> dict[str, st.SearchStrategy[Any]]:
+    from schemathesis.specs.openapi.formats import STRING_FORMATS, get_default_format_strategies
+
+    formats: dict[str, st.SearchStrategy[Any]] = {**get_default_format_strategies(), **STRING_FORMATS}
+    formats.setdefault("uuid", st.uuids().map(str))
+    formats.setdefault("uri", st.sampled_from(["https://example.com/hooks", "http://127.0.0.1:9/receiver"]))
+    return formats
+
+
+def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
+    """Values of the schema at `json_pointer` in the provider's spec (refs inlined)."""
+    from schemathesis.generation.jsonschema.builder import build
+
+    contract = contract_for(provider)
+    schema = jsonschema_rs.dereference(contract.ref(json_pointer), registry=contract.registry)
+    return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+
+
+def _media_pointer(base: str, media: str) -> str:
+    return f"{base}/content/{media.replace('/', '~1')}/schema"
+
+
+def responses(provider: str, operation: str, statuses: list[int] | None = None) -> st.SearchStrategy[GeneratedResponse]:
+    """Every documented status of the operation (or those given), each with a schema-valid body."""
+    contract = contract_for(provider)
+    compiled = contract.by_id.get(operation)
+    if compiled is None:
+        raise LookupError(f"{provider} documents no operation {operation!r} (known: {', '.join(sorted(contract.by_id))})")
+    raw = _operation_node(contract, compiled)
+    options = []
+    for status_key, response in raw.get("responses", {}).items():
+        if not str(status_key).isdigit():
+            continue
+        status = int(status_key)
+        if statuses is not None and status not in statuses:
+            continue
+        base, resolved = _resolved_response(contract, compiled, status_key, response)
+        content = resolved.get("content") or {}
+        if not content:
+            options.append(st.just(GeneratedResponse(operation, status, None, None)))
+            continue
+        for media, entry in content.items():
+            if "schema" not in entry:
+                continue
+            bodies = schema_values(provider, _media_pointer(base, media))
+            options.append(bodies.map(lambda body, s=status, m=media: GeneratedResponse(operation, s, m, body)))
+    if not options:
+        raise LookupError(f"{provider} {operation}: no documented response matches {statuses}")
+    return st.one_of(options)
+
+
+def request_bodies(provider: str, operation: str, media: str = "application/json") -> st.SearchStrategy[Any]:
+    """Schema-valid request bodies of the operation."""
+    contract = contract_for(provider)
+    compiled = contract.by_id[operation]
+    raw = _operation_node(contract, compiled)
+    if "requestBody" not in raw:
+        raise LookupError(f"{provider} {operation} takes no request body")
+    base = contract.ref_target(raw["requestBody"], f"/paths/{_escape(compiled.template)}/{compiled.method.lower()}/requestBody")
+    return schema_values(provider, _media_pointer(base, media))
+
+
+def events(provider: str, name: str) -> st.SearchStrategy[Any]:
+    """Documented outgoing webhook messages of that name (the spec's `webhooks:` entry)."""
+    contract = contract_for(provider)
+    webhooks = contract.spec.get("webhooks") or {}
+    if name not in webhooks:
+        raise LookupError(f"{provider} documents no webhook {name!r} (known: {', '.join(sorted(webhooks))})")
+    for method, operation in webhooks[name].items():
+        if isinstance(operation, dict) and "requestBody" in operation:
+            base = contract.ref_target(operation["requestBody"], f"/webhooks/{_escape(name)}/{method}/requestBody")
+            body = contract.resolve(operation["requestBody"])
+            media = next(iter(body.get("content", {})), "application/json")
+            return schema_values(provider, _media_pointer(base, media))
+    raise LookupError(f"{provider} webhook {name!r} documents no body")
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _operation_node(contract: Any, compiled: Any) -> dict[str, Any]:
+    return contract.spec["paths"][compiled.template][compiled.method.lower()]
+
+
+def _resolved_response(contract: Any, compiled: Any, status_key: Any, response: Any) -> tuple[str, dict[str, Any]]:
+    base = contract.ref_target(response, f"/paths/{_escape(compiled.template)}/{compiled.method.lower()}/responses/{status_key}")
+    return base, contract.resolve(response)

@@ -1,0 +1,5 @@
+"""`python -m telemock` runs the `telemock` command."""
+
+from .cli import main
+
+main()

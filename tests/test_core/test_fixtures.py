@@ -1,0 +1,61 @@
+"""Fixture files: malformed ones fail start-up with the file, the place inside it and the problem."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from telemock.emulator import Config, create_app
+from telemock.emulator.core.fixtures import FixtureError
+
+
+def build(tmp_path, text: str):
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    return create_app(Config(fixtures=[path], providers=["voipbin"])), path
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("voipbin: [unclosed\n", "line 2, column 1: invalid YAML"),
+        ("- just a list\n", "top level must be a mapping"),
+        ("nosuch:\n  a: 1\n", "nosuch: no such provider"),
+        ("voipbin:\n  customers:\n    - {tenant: t, plan: gold}\n", "voipbin.customers[0].plan"),
+        ("voipbin:\n  customers:\n    - {tenant: t, colour: red}\n", "voipbin.customers[0].colour: Extra inputs"),
+        ("voipbin:\n  customers:\n    - tenant: t\n      numbers: [{number: '12'}]\n", "voipbin.customers[0].numbers[0].number"),
+        ("voipbin:\n  customers:\n    - {tenant: t}\n    - {tenant: t}\n", "declared twice"),
+        ("voipbin:\n  customers:\n    - tenant: t\n      numbers: [{number: '+15550001111', call_flow: nope}]\n", "no flow named"),
+        ("voipbin:\n  settings: {inventory: {usa: []}}\n", "not an ISO 3166"),
+    ],
+)
+def test_errors_name_file_place_and_problem(tmp_path, text, expected):
+    with pytest.raises(FixtureError) as caught:
+        build(tmp_path, text)
+    message = str(caught.value)
+    assert expected in message
+    assert str(tmp_path / "f.yaml") in message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FixtureError, match="no such fixture file"):
+        create_app(Config(fixtures=[tmp_path / "absent.yaml"], providers=["voipbin"]))
+
+
+def test_a_valid_file_replaces_the_defaults(tmp_path):
+    app, _ = build(tmp_path, "voipbin:\n  customers:\n    - {tenant: only, accesskeys: [{key: k}]}\n")
+    assert list(app.state.runtime.providers["voipbin"].store.tenants) == ["only"]
+
+
+def test_cli_reports_one_clear_line_and_exits_non_zero(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("voipbin:\n  customers:\n    - {tenant: t, plan: gold}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "telemock", "serve", "--provider", "voipbin", "--fixtures", str(path), "--port", "0"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "voipbin.customers[0].plan" in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stderr
