@@ -38,7 +38,7 @@ from starlette.types import Receive, Scope, Send
 
 from .clock import VirtualClock, rfc3339
 from .delivery import DeliveryWorker
-from .http import ApiError
+from .errors import ApiError
 from .outbox import PENDING, Message, Outbox
 
 if TYPE_CHECKING:

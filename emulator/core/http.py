@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by providers: fast JSON responses, body parsing, error signalling."""
+"""HTTP plumbing shared by providers: fast JSON responses, body parsing, the core's generic failures."""
 
 from __future__ import annotations
 
@@ -18,14 +18,6 @@ class GenericError(enum.Enum):
     BODY_TOO_LARGE = "body_too_large"
     MALFORMED_BODY = "malformed_body"
     INTERNAL = "internal"
-
-
-class ApiError(Exception):
-    """Raised anywhere in a handler to answer with a provider-formatted error response."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
 
 
 class BodyTooLarge(Exception):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -11,8 +13,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
+from .backend import Backend
 from .fixtures import FixtureError, parse_section
 from .http import GenericError
+from .routing import table_routes
 from .store import TenantStore
 
 if TYPE_CHECKING:
@@ -21,6 +25,15 @@ if TYPE_CHECKING:
 
 ProfileT = TypeVar("ProfileT")
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+@dataclass
+class Caller:
+    """Who a request authenticated as: the tenant and its state. A provider subclasses it with what
+    its handlers read of the caller (the customer id, the acting API key, a permission)."""
+
+    tenant: str
+    state: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -34,8 +47,9 @@ class Credential:
 class Provider(Generic[ProfileT, SettingsT]):
     """Base of every provider plugin.
 
-    A subclass names itself, lists its real hosts, its routes and its profiles, parses its
-    fixture section and renders the core's generic errors in the provider's own format.
+    A subclass names itself, lists its real hosts and its profiles, names its backend class and
+    parses its fixture section. Its folder's `routes.py` (`TABLE`) and `errors.py`
+    (`generic_error(kind, detail)`) are found by convention.
     """
 
     name: ClassVar[str]
@@ -44,6 +58,7 @@ class Provider(Generic[ProfileT, SettingsT]):
     profiles: ClassVar[dict[str, Any]]
     settings_model: ClassVar[type[BaseModel]]
     fixture_model: ClassVar[type[BaseModel]]
+    backend_class: ClassVar[type[Backend[Any]]] = Backend
 
     def __init__(self, runtime: "Runtime") -> None:
         self.runtime = runtime
@@ -56,6 +71,7 @@ class Provider(Generic[ProfileT, SettingsT]):
                 f"unknown profile {self.profile_name!r} for {self.name} "
                 f"(choose from {', '.join(self.profiles)})"
             )
+        self.backend = self.backend_class(self)
 
     # --- profile -------------------------------------------------------------------------
 
@@ -70,11 +86,17 @@ class Provider(Generic[ProfileT, SettingsT]):
 
     # --- what subclasses provide ---------------------------------------------------------
 
+    def module(self, name: str) -> ModuleType:
+        """A module of this provider's folder (`routes`, `errors`…)."""
+        return importlib.import_module(f"{type(self).__module__.rpartition('.')[0]}.{name}")
+
     def routes(self) -> list[BaseRoute]:
-        raise NotImplementedError
+        """The route table, `TABLE` in the provider's `routes.py`."""
+        return table_routes(self, self.module("routes").TABLE)
 
     def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
-        raise NotImplementedError
+        """The provider's answer to a failure the core detected, from `generic_error` in its `errors.py`."""
+        return self.module("errors").generic_error(kind, detail).response(conn)
 
     def load_tenants(self, fixture: BaseModel, source: str) -> None:
         """Add the tenants one parsed fixture section declares."""
@@ -104,7 +126,8 @@ class Provider(Generic[ProfileT, SettingsT]):
         return app
 
     def on_state_loaded(self) -> None:
-        """Rebuild derived indexes after a reset or a snapshot restore."""
+        """Rebuild derived indexes after a reset or a snapshot restore (the backend owns them)."""
+        self.backend.rebuild()
 
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
         raise LookupError(f"{self.name} has no lifecycle transitions")

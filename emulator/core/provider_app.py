@@ -14,7 +14,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .clock import rfc3339
 from .faults import DROPPED_KEY, GATE_KEY
-from .http import ApiError, BodyTooLarge, GenericError, MalformedBody, json_response
+from .errors import ProviderError
+from .http import BodyTooLarge, GenericError, MalformedBody, json_response
 from .journal import clip_text, parse_query
 from .routing import IndexedRouter
 from .secrets import (
@@ -87,7 +88,7 @@ def tenant_of(scope: Scope) -> str | None:
 def set_tenant(conn: HTTPConnection, tenant: str) -> None:
     """Handlers call this once auth has resolved the caller, so the journal can say whose it was.
 
-    Fault rules that name a tenant are decided here; one that answers raises ApiError.
+    Fault rules that name a tenant are decided here; one that answers raises a ProviderError.
     """
     state = conn.scope.setdefault("state", {})
     state["telemock.tenant"] = tenant
@@ -160,9 +161,9 @@ class ProviderApp:
             return
         try:
             await self.router(scope, limited_receive, tracking_send)
-        except ApiError as exc:
+        except ProviderError as exc:
             if not started:
-                await exc.response(scope, receive, send)
+                await exc.response(conn)(scope, receive, send)
         except BodyTooLarge:
             if not started:
                 await self._generic(conn, GenericError.BODY_TOO_LARGE, f"body over {limit} bytes", send)

@@ -12,6 +12,8 @@ from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
 Handler = Callable[[Any, Request], Awaitable[Response]]
+# A provider's route table: (verb, real path, operationId as in the spec, handler), in match order.
+Table = list[tuple[str, str, str, Handler]]
 
 
 def bind(provider: Any, handler: Handler) -> Callable[[Request], Awaitable[Response]]:

@@ -17,11 +17,30 @@ class TenantStore:
 
     The baseline is what the fixtures declared; resetting decodes it again instead of
     rebuilding models, which keeps a per-test reset well under a millisecond.
+
+    The store also knows which tenants changed since it was last asked (`take_touched`): adding,
+    dropping, resetting and restoring tenants mark them here, and a provider's backend marks a
+    tenant (`mark`) before it changes anything in it. Persistence writes exactly those tenants.
     """
 
     def __init__(self) -> None:
         self.tenants: dict[str, dict[str, Any]] = {}
         self._baseline: dict[str, bytes] = {}
+        self._touched: set[str] = set()
+
+    def mark(self, tenant_id: str) -> None:
+        """`tenant_id`'s state is about to change (or just did): persistence must write it."""
+        self._touched.add(tenant_id)
+
+    def changing(self, tenant_id: str) -> dict[str, Any]:
+        """The tenant's state, to be changed: marked for persistence first."""
+        self._touched.add(tenant_id)
+        return self.tenants[tenant_id]
+
+    def take_touched(self) -> set[str]:
+        """The tenants marked since the last call (added, changed or dropped), and forget them."""
+        touched, self._touched = self._touched, set()
+        return touched
 
     def __contains__(self, tenant_id: str) -> bool:
         return tenant_id in self.tenants
@@ -34,6 +53,7 @@ class TenantStore:
 
     def add(self, tenant_id: str, state: dict[str, Any]) -> None:
         self.tenants[tenant_id] = state
+        self._touched.add(tenant_id)
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
         return iter(self.tenants.items())
@@ -44,8 +64,11 @@ class TenantStore:
     def reset(self, tenant_id: str | None = None) -> None:
         """Back to the baseline: all tenants, or one (a tenant not in the baseline is dropped)."""
         if tenant_id is None:
+            self._touched.update(self.tenants)
             self.tenants = {tid: orjson.loads(raw) for tid, raw in self._baseline.items()}
+            self._touched.update(self.tenants)
             return
+        self._touched.add(tenant_id)
         raw = self._baseline.get(tenant_id)
         if raw is None:
             self.tenants.pop(tenant_id, None)
@@ -56,4 +79,6 @@ class TenantStore:
         return copy_plain(self.tenants)
 
     def restore(self, data: dict[str, Any]) -> None:
+        self._touched.update(self.tenants)
         self.tenants = copy_plain(data)
+        self._touched.update(self.tenants)

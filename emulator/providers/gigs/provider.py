@@ -17,7 +17,7 @@ from ...core.webhooks import DeliveryPolicy, StandardWebhooksFormat
 from . import errors, lifecycle
 from .fixtures import PROJECT_SLUG, GigsFixture, GigsSettings
 from .models import new_id, render_virtual_number
-from .paging import CursorIndex
+from ...core.ordering import CreationIndex
 from .profiles import PROFILES, GigsProfile
 from .seed import empty_project, project_state
 
@@ -36,7 +36,7 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
     def __init__(self, runtime: Any) -> None:
         super().__init__(runtime)
         self.key_projects: dict[str, str] = {}
-        self.indexes: dict[tuple[str, str], CursorIndex] = {}
+        self.indexes: dict[tuple[str, str], CreationIndex] = {}
         self.phone_numbers: set[str] = set()
         runtime.endpoints.enable(self.name, self.webhook_format())
 
@@ -99,7 +99,7 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
                 self.key_projects[key] = project
             for collection in COLLECTIONS:
                 items = state[collection]
-                self.indexes[(project, collection)] = CursorIndex((i["created_us"], i["id"]) for i in items.values())
+                self.indexes[(project, collection)] = CreationIndex((i["created_us"], i["id"]) for i in items.values())
             for number in state["virtual_numbers"].values():
                 if number["phoneNumber"]:
                     self.phone_numbers.add(number["phoneNumber"])
@@ -145,7 +145,7 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
         """Applies every lifecycle step that virtual time has reached (reads see the current state)."""
         self.runtime.timers.run_due()
 
-    def index(self, project: str, collection: str) -> CursorIndex:
+    def index(self, project: str, collection: str) -> CreationIndex:
         return self.indexes[(project, collection)]
 
     def add_item(self, project: str, collection: str, item: dict[str, Any]) -> None:
@@ -183,5 +183,5 @@ class GigsProvider(Provider[GigsProfile, GigsSettings]):
         self.key_projects[key] = project
         for collection in COLLECTIONS:
             items = state[collection]
-            self.indexes[(project, collection)] = CursorIndex((i["created_us"], i["id"]) for i in items.values())
+            self.indexes[(project, collection)] = CreationIndex((i["created_us"], i["id"]) for i in items.values())
         return project

@@ -50,7 +50,7 @@ async def subscriptions_list(provider: "GigsProvider", request: Request) -> Resp
         invalid("Parameter 'user' must be a user id.", prop="user")
     items = caller.state["subscriptions"]
     users = caller.state["users"]
-    page = provider.index(caller.project, "subscriptions").page(
+    page = provider.index(caller.project, "subscriptions").cursor_page(
         page_args.limit, lambda i: user is None or items[i]["user"] == user, page_args.after, page_args.before
     )
     return json_response(list_body([render_subscription(items[i], users, provider.fraction) for i in page.ids], page))
@@ -67,7 +67,7 @@ async def users_list(provider: "GigsProvider", request: Request) -> Response:
     caller = caller_for(provider, request)
     page_args = paging(query(request, PAGING))
     items = caller.state["users"]
-    page = provider.index(caller.project, "users").page(page_args.limit, after=page_args.after, before=page_args.before)
+    page = provider.index(caller.project, "users").cursor_page(page_args.limit, after=page_args.after, before=page_args.before)
     return json_response(list_body([render_user(items[i], provider.fraction) for i in page.ids], page))
 
 

@@ -26,7 +26,7 @@ from .models import (
     render_virtual_number,
     well_formed,
 )
-from .paging import Page
+from ...core.ordering import CursorPage
 from .params import PAGING, id_list, paging, query, string_list
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 CREATE_FIELDS = ("subscription",)
 
 
-def list_body(items: list[dict[str, Any]], page: Page) -> dict[str, Any]:
+def list_body(items: list[dict[str, Any]], page: CursorPage) -> dict[str, Any]:
     return {"object": "list", "items": items, "moreItemsAfter": page.more_after, "moreItemsBefore": page.more_before}
 
 
@@ -66,7 +66,7 @@ async def virtual_numbers_list(provider: "GigsProvider", request: Request) -> Re
             and (statuses is None or number["status"] in statuses)
         )
 
-    page = provider.index(caller.project, "virtual_numbers").page(page_args.limit, keep, page_args.after, page_args.before)
+    page = provider.index(caller.project, "virtual_numbers").cursor_page(page_args.limit, keep, page_args.after, page_args.before)
     return json_response(list_body([render_virtual_number(numbers[i], provider.fraction) for i in page.ids], page))
 
 

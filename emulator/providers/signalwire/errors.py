@@ -7,7 +7,8 @@ from typing import NoReturn
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from ...core.http import ApiError, GenericError, json_response
+from ...core.errors import ApiError
+from ...core.http import GenericError, json_response
 
 REASONS = {
     400: "Bad Request",

@@ -8,15 +8,12 @@ included since redirects are not followed) moves on to the fallback URL.
 from __future__ import annotations
 
 import asyncio
-import ssl
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import httpx
 
-from ...core.destinations import Destinations
 
 MAX_REPLY_BYTES = 1024 * 1024
 
@@ -48,19 +45,6 @@ class Exchange:
             "error": self.error,
             "latency_ms": self.latency_ms,
         }
-
-
-@lru_cache(maxsize=1)
-def tls_context() -> ssl.SSLContext:
-    """One context for every simulation: building one costs tens of milliseconds."""
-    return ssl.create_default_context()
-
-
-def new_client(destinations: Destinations) -> httpx.AsyncClient:
-    """A client that refuses the hosts the emulator is configured not to call."""
-    return httpx.AsyncClient(
-        follow_redirects=False, trust_env=False, verify=tls_context(), event_hooks=destinations.client_hooks()
-    )
 
 
 async def fetch(

@@ -25,7 +25,8 @@ from .callbacks import (
     status_callback_params,
     with_query,
 )
-from .exchange import Exchange, fetch, new_client
+from ...core.outgoing import new_client
+from .exchange import Exchange, fetch
 from .replies import Verdict, check_cxml, check_swml
 from .signing import FORM_FORMAT, form_headers, json_headers
 

@@ -7,14 +7,13 @@ stays meaningful across resets and snapshots and costs no server-side memory.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from ...core.ordering import CreationIndex
+from ...core.ordering import CreationIndex, Key
 from .errors import fail
 
 LIST_PATH = "/api/relay/rest/phone_numbers"
@@ -24,33 +23,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 MAX_PAGE_NUMBER = 2**31 - 1
 
-Key = tuple[int, str]
 
-
-class NumberIndex(CreationIndex):
-    """The core's creation index, walked from any (created, id) key in both directions."""
-
-    def older_than(self, key: Key | None, limit: int, keep: Callable[[str], bool]) -> list[str]:
-        """Up to `limit` ids strictly older than `key` (or from the newest), newest first."""
-        keys = self._keys
-        position = len(keys) if key is None else bisect_left(keys, key)
-        found: list[str] = []
-        while position > 0 and len(found) < limit:
-            position -= 1
-            if keep(keys[position][1]):
-                found.append(keys[position][1])
-        return found
-
-    def newer_than(self, key: Key, limit: int, keep: Callable[[str], bool]) -> list[str]:
-        """Up to `limit` ids strictly newer than `key`, oldest first."""
-        keys = self._keys
-        position = bisect_right(keys, key)
-        found: list[str] = []
-        while position < len(keys) and len(found) < limit:
-            if keep(keys[position][1]):
-                found.append(keys[position][1])
-            position += 1
-        return found
 
 
 @dataclass(frozen=True)
@@ -107,7 +80,7 @@ def link(page: PageRequest, number: int | None, token_id: str | None) -> str:
 
 def links(
     page: PageRequest,
-    index: NumberIndex,
+    index: CreationIndex,
     cursor: Key | None,
     last_id: str | None,
     has_next: bool,
@@ -124,7 +97,7 @@ def links(
     return result
 
 
-def previous_link(page: PageRequest, index: NumberIndex, cursor: Key | None, keep: Callable[[str], bool]) -> str:
+def previous_link(page: PageRequest, index: CreationIndex, cursor: Key | None, keep: Callable[[str], bool]) -> str:
     """The page before: it ends with the cursor's number, so its own token lies `size` numbers newer."""
     if page.number == 1 or cursor is None:
         return link(page, 0, None)

@@ -14,7 +14,7 @@ from ...core.provider import Credential, Provider
 from . import e911, errors
 from .fixtures import ALL_SCOPES, InventoryNumber, SignalwireFixture, SignalwireSettings
 from .models import render_number
-from .paging import NumberIndex
+from ...core.ordering import CreationIndex
 from .phonefmt import parse
 from .profiles import PROFILES, SignalwireProfile
 from .seeding import empty_project_state, project_state
@@ -34,7 +34,7 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
     def __init__(self, runtime: Any) -> None:
         super().__init__(runtime)
         self.project_tenants: dict[str, str] = {}
-        self.indexes: dict[str, NumberIndex] = {}
+        self.indexes: dict[str, CreationIndex] = {}
         self.holders: dict[str, set[str]] = {}  # number -> tenants holding it
         self._inventory: dict[str, InventoryNumber] = {}
         self._inventory_source: SignalwireSettings | None = None
@@ -84,7 +84,7 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
         for tenant, state in self.store.items():
             self.project_tenants[state["project"]["id"]] = tenant
             live = [n for n in state["numbers"].values() if n["released_us"] is None]
-            self.indexes[tenant] = NumberIndex((n["created_us"], n["id"]) for n in live)
+            self.indexes[tenant] = CreationIndex((n["created_us"], n["id"]) for n in live)
             for number in live:
                 self.holders.setdefault(number["number"], set()).add(tenant)
 
@@ -131,7 +131,7 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
             self._inventory_source = self.settings
         return self._inventory
 
-    def index(self, tenant: str) -> NumberIndex:
+    def index(self, tenant: str) -> CreationIndex:
         return self.indexes[tenant]
 
     def is_held(self, number: str) -> bool:
@@ -170,5 +170,5 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
         state["tokens"][token] = {"scopes": list(ALL_SCOPES)}
         self.store.add(tenant, state)
         self.project_tenants[project_id] = tenant
-        self.indexes[tenant] = NumberIndex()
+        self.indexes[tenant] = CreationIndex()
         return tenant

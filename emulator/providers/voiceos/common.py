@@ -40,12 +40,12 @@ def list_page(
     before_us = to_us(before) if before else None
     newest_first = provider.settings.list_order == "newest_first"
     if keep is None:
-        ids, has_more = order.page(
+        ids, has_more = order.numbered_page(
             index=index, limit=limit, after_us=after_us, before_us=before_us, newest_first=newest_first
         )
     else:
         # A field filter pages over the matching ids: the whole window is read once.
-        every, _ = order.page(
+        every, _ = order.numbered_page(
             index=1, limit=max(len(order), 1), after_us=after_us, before_us=before_us, newest_first=newest_first
         )
         matching = [item_id for item_id in every if keep(items[item_id])]

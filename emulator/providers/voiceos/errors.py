@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
 
-from ...core.http import ApiError, GenericError
+from ...core.errors import ApiError
+from ...core.http import GenericError
 
 PHONE_NUMBER_NOT_FOUND = "Phone number not found"
 AGENT_NOT_FOUND = "Agent not found"

@@ -17,7 +17,7 @@ from . import simulate as calls
 from .bodies import AgentConfiguration, agent_fields, dump_webhook
 from .fixtures import AccountFixture, ConversationFixture, VoiceosFixture, VoiceosSettings
 from .models import new_agent, new_conversation, new_id, new_number, to_us
-from .paging import CreatedOrder
+from ...core.ordering import CreationIndex
 from .profiles import PROFILES, VoiceosProfile
 
 COLLECTIONS = ("numbers", "agents", "conversations")
@@ -39,7 +39,7 @@ class VoiceosProvider(Provider[VoiceosProfile, VoiceosSettings]):
         self.key_tenants: dict[str, str] = {}
         self.number_owner: dict[str, str] = {}
         self.retained_owner: dict[str, str] = {}
-        self.orders: dict[tuple[str, str], CreatedOrder] = {}
+        self.orders: dict[tuple[str, str], CreationIndex] = {}
 
     # --- plugin contract -----------------------------------------------------------------
 
@@ -92,12 +92,12 @@ class VoiceosProvider(Provider[VoiceosProfile, VoiceosSettings]):
                 self.retained_owner[number] = tenant
             for collection in COLLECTIONS:
                 records = state[collection].items()
-                self.orders[(tenant, collection)] = CreatedOrder((r["created_us"], k) for k, r in records)
+                self.orders[(tenant, collection)] = CreationIndex((r["created_us"], k) for k, r in records)
         calls.reschedule(self)
 
     # --- state helpers used by handlers --------------------------------------------------
 
-    def order(self, tenant: str, collection: str) -> CreatedOrder:
+    def order(self, tenant: str, collection: str) -> CreationIndex:
         return self.orders[(tenant, collection)]
 
     def add_item(self, tenant: str, collection: str, item: dict[str, Any], key: str | None = None) -> None:
@@ -153,7 +153,7 @@ class VoiceosProvider(Provider[VoiceosProfile, VoiceosSettings]):
         self.store.add(key, state)
         self.key_tenants[key] = key
         for collection in COLLECTIONS:
-            self.orders[(key, collection)] = CreatedOrder()
+            self.orders[(key, collection)] = CreationIndex()
         return key
 
     # --- fixtures ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ...core.clock import MICROS
+from ...core.outgoing import new_client
 from ...core.store import copy_plain
 from .bodies import AgentConfiguration, agent_fields
 from .models import E164, new_conversation, new_id, normalize_number, render_conversation, render_time
@@ -167,7 +168,7 @@ async def call_webhooks(
 
     reports: list[dict[str, Any]] = []
     chosen: tuple[int, str] | None = None
-    async with webhook.new_client(provider.runtime.destinations) as client:
+    async with new_client(provider.runtime.destinations) as client:
         for index, hook in enumerate(hooks):
             report: dict[str, Any] = {
                 "index": index,

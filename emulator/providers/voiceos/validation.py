@@ -17,7 +17,7 @@ from typing import Annotated, Any, Optional, TypeVar
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.requests import Request
 
-from ...core.http import ApiError
+from ...core.errors import ApiError
 from .bodies import ConversationStatus
 from .errors import error_items, json_invalid, respond, validation_failed
 

@@ -12,33 +12,17 @@ without retries: the reply may choose the agent with `{"agent_id": "<an agent of
 from __future__ import annotations
 
 import asyncio
-import ssl
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable
 
 import httpx
 import orjson
 
-from ...core.destinations import Destinations
 from ...core.outgoing import DestinationRefused
 
 EVENT = "phone_call:connection_requested"
 # The emulator keeps at most this much of a reply: enough for any agent choice, bounded for safety.
 REPLY_LIMIT = 64 * 1024
-
-
-@lru_cache(maxsize=1)
-def tls_context() -> ssl.SSLContext:
-    """One verifying TLS context for every call: building one costs tens of milliseconds."""
-    return ssl.create_default_context()
-
-
-def new_client(destinations: Destinations) -> httpx.AsyncClient:
-    """No proxies from the environment and no redirects: a 3xx is a reply like any other non-2xx."""
-    return httpx.AsyncClient(
-        follow_redirects=False, trust_env=False, verify=tls_context(), event_hooks=destinations.client_hooks()
-    )
 
 
 def subscribed(webhook: dict[str, Any]) -> bool:

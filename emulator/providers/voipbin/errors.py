@@ -9,7 +9,8 @@ from typing import Any, NoReturn
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from ...core.http import ApiError, GenericError, json_response
+from ...core.errors import ApiError
+from ...core.http import GenericError, json_response
 
 HTTP_STATUS = {
     "INVALID_ARGUMENT": 400,
