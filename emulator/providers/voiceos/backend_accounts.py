@@ -15,6 +15,7 @@ from .models import new_account_state
 from .state import COLLECTIONS, Agent, Collection, Conversation, PhoneNumber, TenantState
 
 if TYPE_CHECKING:
+    from ...core.provider import Provider
     from .fixtures import VoiceosSettings
 
 RecordT = TypeVar("RecordT", PhoneNumber, Agent, Conversation)
@@ -24,7 +25,7 @@ class AccountBackend(Backend[TenantState]):
     """Owns the accounts' state and what is derived from it: which account a key opens, who holds
     or keeps each number, and each collection's creation order (for pages)."""
 
-    def __init__(self, provider: Any) -> None:
+    def __init__(self, provider: "Provider[Any, Any]") -> None:
         super().__init__(provider)
         self.key_tenants: dict[str, str] = {}
         self.number_owner: dict[str, str] = {}
@@ -73,9 +74,6 @@ class AccountBackend(Backend[TenantState]):
         state["api_keys"].append(key)
         self.add_account(key, state)
         return key
-
-    def account_id(self, tenant: str) -> str:
-        return self.tenant(tenant)["account"]["id"]
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -139,8 +137,7 @@ class AccountBackend(Backend[TenantState]):
         state[collection][key] = record
         self.orders[(tenant, collection)].add(record["created_us"], key)
 
-    def _remove(self, tenant: str, collection: Collection, key: str) -> Any:
-        state = self.changing(tenant)
-        record = state[collection].pop(key)
+    def _remove(self, tenant: str, collection: Collection, key: str) -> None:
+        """A record out of the account's collection, and out of its creation order."""
+        record = self.changing(tenant)[collection].pop(key)
         self.orders[(tenant, collection)].discard(record["created_us"], key)
-        return record

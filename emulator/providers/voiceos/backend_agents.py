@@ -25,8 +25,8 @@ class AgentBackend(AccountBackend):
 
     def delete_agent(self, tenant: str, agent_id: str) -> Agent:
         """Numbers that use the agent are detached or left dangling (setting on_agent_delete)."""
-        self.agent(tenant, agent_id)
-        agent: Agent = self._remove(tenant, "agents", agent_id)
+        agent = self.agent(tenant, agent_id)
+        self._remove(tenant, "agents", agent_id)
         if self.settings.on_agent_delete == "detach":
             for number in self.changing(tenant)["numbers"].values():
                 if number["inbound_agent_id"] == agent_id:

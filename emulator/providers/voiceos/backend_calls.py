@@ -23,12 +23,12 @@ class CallBackend(AccountBackend):
     def call_target(self, to: str, tenant: str | None) -> tuple[str, TenantState]:
         """The account that holds the number (or `tenant`, checked), and its state; LookupError when none does."""
         if tenant is not None:
-            state = self.store.get(tenant)
-            if state is None:
+            if tenant not in self.store:
                 raise LookupError(f"voiceos has no account {tenant!r}")
+            state = self.tenant(tenant)
             if to not in state["numbers"]:
                 raise LookupError(f"account {tenant!r} has no phone number {to}")
-            return tenant, state  # type: ignore[return-value]
+            return tenant, state
         owner = self.number_owner.get(to)
         if owner is None:
             raise LookupError(f"no voiceos account has the phone number {to}")

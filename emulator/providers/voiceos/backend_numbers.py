@@ -73,9 +73,9 @@ class NumberBackend(AccountBackend):
 
     def delete_number(self, tenant: str, e164: str, *, release: bool) -> PhoneNumber:
         """Without release the account keeps the number at Twilio: nobody else can buy it."""
-        self.number(tenant, e164)
+        number = self.number(tenant, e164)
         state = self.changing(tenant)
-        number: PhoneNumber = self._remove(tenant, "numbers", e164)
+        self._remove(tenant, "numbers", e164)
         self.number_owner.pop(e164, None)
         if not release:
             state["retained"].append(e164)
