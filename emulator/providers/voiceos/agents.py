@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .auth import authenticate
-from .bodies import AgentConfiguration, UpdateAgent, agent_fields
-from .common import begin, find, list_page
-from .errors import AGENT_NOT_FOUND, respond
-from .models import new_agent, render_agent
+from .bodies import AgentConfiguration, UpdateAgent, stored_changes, stored_config
+from .common import begin, list_page
+from .models import render_agent
+from .responses import respond
 from .validation import read_body
 
 if TYPE_CHECKING:
@@ -22,8 +22,7 @@ async def agents_create(provider: "VoiceosProvider", request: Request) -> Respon
     raw = await read_body(request)
     caller, check = begin(provider, request)
     body = check.last_body(AgentConfiguration, raw)
-    agent = new_agent(agent_fields(body, only_set=False), provider.clock.stamp_us())
-    provider.add_item(caller.tenant, "agents", agent)
+    agent = provider.backend.create_agent(caller.tenant, stored_config(body))
     return respond(render_agent(agent, caller.account_id))
 
 
@@ -33,7 +32,7 @@ async def agents_list(provider: "VoiceosProvider", request: Request) -> Response
 
 async def agents_get(provider: "VoiceosProvider", request: Request) -> Response:
     caller = authenticate(provider, request)
-    agent = find(caller, "agents", request.path_params["id"], AGENT_NOT_FOUND)
+    agent = provider.backend.agent(caller.tenant, request.path_params["id"])
     return respond(render_agent(agent, caller.account_id))
 
 
@@ -42,14 +41,11 @@ async def agents_update(provider: "VoiceosProvider", request: Request) -> Respon
     raw = await read_body(request)
     caller, check = begin(provider, request)
     body = check.last_body(UpdateAgent, raw)
-    agent = find(caller, "agents", request.path_params["id"], AGENT_NOT_FOUND)
-    agent.update(agent_fields(body, only_set=True))
-    agent["updated_us"] = provider.clock.stamp_us()
+    agent = provider.backend.update_agent(caller.tenant, request.path_params["id"], stored_changes(body))
     return respond(render_agent(agent, caller.account_id))
 
 
 async def agents_delete(provider: "VoiceosProvider", request: Request) -> Response:
     caller = authenticate(provider, request)
-    agent = find(caller, "agents", request.path_params["id"], AGENT_NOT_FOUND)
-    provider.remove_agent(caller.tenant, agent)
+    agent = provider.backend.delete_agent(caller.tenant, request.path_params["id"])
     return respond(render_agent(agent, caller.account_id))

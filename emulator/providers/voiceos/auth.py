@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from ...core.provider import Caller as BaseCaller
 from ...core.provider_app import set_tenant
-from .errors import fail
+from .errors import InvalidApiKey, NotAuthenticated, NotAuthenticatedLegacy
+from .state import TenantState
 
 if TYPE_CHECKING:
     from .provider import VoiceosProvider
 
 
 @dataclass
-class Caller:
-    tenant: str
-    state: dict[str, Any]
+class Caller(BaseCaller):
+    state: TenantState  # type: ignore[assignment]
 
     @property
     def account_id(self) -> str:
@@ -37,15 +38,15 @@ def presented_key(provider: "VoiceosProvider", request: Request) -> str | None:
 
 
 def authenticate(provider: "VoiceosProvider", request: Request) -> Caller:
-    """The caller's account, or 401 `Not authenticated` / `Invalid API key`."""
+    """The caller's account, or 401 `Not authenticated` (403 by setting) / `Invalid API key`."""
     key = presented_key(provider, request)
     if key is None:
-        status = provider.settings.missing_auth_status
-        fail(status, "Not authenticated", {"WWW-Authenticate": "Bearer"} if status == 401 else None)
-    tenant = provider.key_tenants.get(key)
+        raise NotAuthenticated() if provider.settings.missing_auth_status == 401 else NotAuthenticatedLegacy()
+    backend = provider.backend
+    tenant = backend.tenant_of_key(key)
     if tenant is None and provider.runtime.config.auto_tenants:
-        tenant = provider.create_auto_tenant(key)
+        tenant = backend.create_auto_tenant(key)
     if tenant is None:
-        fail(401, "Invalid API key", {"WWW-Authenticate": "Bearer"})
+        raise InvalidApiKey()
     set_tenant(request, tenant)
-    return Caller(tenant, provider.store.tenants[tenant])
+    return Caller(tenant, backend.tenant(tenant))

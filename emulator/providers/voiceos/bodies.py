@@ -9,9 +9,11 @@ union errors, as the service does (`["body", "voice", "PlayhtVoice", "speed"]`).
 from __future__ import annotations
 
 import enum
-from typing import Any, Literal, Optional, Union
+from typing import Any, Generic, Literal, Optional, TypeVar, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .state import AgentConfig, StoredWebhook
 
 
 class MethodEnum(str, enum.Enum):
@@ -47,6 +49,9 @@ class ConversationStatus(str, enum.Enum):
     queued = "queued"
 
 
+EventT = TypeVar("EventT", bound=enum.Enum)
+
+
 class ElevenLabsModel(str, enum.Enum):
     eleven_multilingual_v2 = "eleven_multilingual_v2"
     eleven_monolingual_v1 = "eleven_monolingual_v1"
@@ -62,14 +67,18 @@ class Body(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-class PhoneNumberWebhook(Body):
-    """A phone-number webhook; only `phone_call:connection_requested` can be subscribed to."""
+class WebhookFields(Body, Generic[EventT]):
+    """A webhook, of a phone number or of an agent: they differ in the events they may subscribe to."""
 
-    events: list[PhoneNumberEvents] = Field(min_length=1)
+    events: list[EventT] = Field(min_length=1)
     url: str
     method: MethodEnum
     headers: Optional[dict[str, str]] = None
     filter: Optional[str] = None
+
+
+class PhoneNumberWebhook(WebhookFields[PhoneNumberEvents]):
+    """A phone-number webhook; only `phone_call:connection_requested` can be subscribed to."""
 
 
 class UpdatePhoneNumber(Body):
@@ -152,14 +161,8 @@ Voice = Union[PlayhtVoice, ElevenlabsVoice, AzureVoice, DeepgramVoice, RimeVoice
 Transcriber = Union[DeepgramTranscriber, AzureTranscriber]
 
 
-class Webhook(Body):
+class Webhook(WebhookFields[EventName]):
     """An agent webhook: the same fields as a phone-number webhook, with every event name."""
-
-    events: list[EventName] = Field(min_length=1)
-    url: str
-    method: MethodEnum
-    headers: Optional[dict[str, str]] = None
-    filter: Optional[str] = None
 
 
 class AgentConfiguration(Body):
@@ -191,7 +194,7 @@ class UpdateAgent(Body):
 AGENT_FIELDS = tuple(AgentConfiguration.model_fields)
 
 
-def dump_webhook(webhook: PhoneNumberWebhook | Webhook) -> dict[str, Any]:
+def dump_webhook(webhook: WebhookFields[Any]) -> StoredWebhook:
     """As stored and returned: every key present, `headers` `{}` when none were given."""
     return {
         "events": [event.value for event in webhook.events],
@@ -209,18 +212,22 @@ def dump_part(value: BaseModel | None) -> dict[str, Any] | None:
     return value.model_dump(mode="json", exclude_none=True)
 
 
-def agent_fields(config: AgentConfiguration | UpdateAgent, only_set: bool) -> dict[str, Any]:
-    """The stored form of the given agent fields (all of them, or only those sent)."""
-    names = [n for n in AGENT_FIELDS if not only_set or n in config.model_fields_set]
-    stored: dict[str, Any] = {}
-    for name in names:
-        value = getattr(config, name)
-        if name in ("voice", "language_model", "transcriber"):
-            stored[name] = dump_part(value)
-        elif name == "webhooks":
-            stored[name] = [dump_webhook(w) for w in value or []]
-        elif name == "metadata":
-            stored[name] = dict(value or {})
-        else:
-            stored[name] = value
-    return stored
+def stored_field(name: str, value: Any) -> Any:
+    """One agent configuration field as stored."""
+    if name in ("voice", "language_model", "transcriber"):
+        return dump_part(value)
+    if name == "webhooks":
+        return [dump_webhook(w) for w in value or []]
+    if name == "metadata":
+        return dict(value or {})
+    return value
+
+
+def stored_config(config: AgentConfiguration) -> AgentConfig:
+    """Every agent configuration field as stored, the defaults for those left out."""
+    return cast(AgentConfig, {name: stored_field(name, getattr(config, name)) for name in AGENT_FIELDS})
+
+
+def stored_changes(update: UpdateAgent) -> dict[str, Any]:
+    """The fields a PATCH of an agent sent, as stored: each replaces the stored value whole."""
+    return {name: stored_field(name, getattr(update, name)) for name in AGENT_FIELDS if name in update.model_fields_set}

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .auth import authenticate
-from .common import find, list_page
-from .errors import CONVERSATION_NOT_FOUND, respond
+from .common import list_page
 from .models import render_conversation
+from .responses import respond
+from .state import Conversation
 from .validation import STATUS, Checker
 
 if TYPE_CHECKING:
     from .provider import VoiceosProvider
 
 
-def status_filter(check: Checker) -> Callable[[dict[str, Any]], bool] | None:
+def status_filter(check: Checker) -> Callable[[Conversation], bool] | None:
     """`status` comes first among the service's declared parameters, so its error does too."""
     status = check.query("status", STATUS, None)
     if status is None:
@@ -38,5 +39,5 @@ async def conversations_list(provider: "VoiceosProvider", request: Request) -> R
 
 async def conversations_get(provider: "VoiceosProvider", request: Request) -> Response:
     caller = authenticate(provider, request)
-    conversation = find(caller, "conversations", request.path_params["id"], CONVERSATION_NOT_FOUND)
+    conversation = provider.backend.conversation(caller.tenant, request.path_params["id"])
     return respond(render_conversation(conversation, caller.account_id))

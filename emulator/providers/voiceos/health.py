@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .errors import respond
+from .responses import respond
 
 if TYPE_CHECKING:
     from .provider import VoiceosProvider

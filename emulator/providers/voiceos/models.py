@@ -9,10 +9,21 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from ...core.clock import utc_parts
 from .bodies import AGENT_FIELDS
+from .fixtures import InventoryNumber
+from .state import (
+    Agent,
+    AgentConfig,
+    Conversation,
+    Message,
+    PhoneCall,
+    PhoneNumber,
+    StoredWebhook,
+    TenantState,
+)
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -48,6 +59,18 @@ def normalize_number(value: str) -> str:
     return text if text.startswith("+") else f"+{text}"
 
 
+def new_account_state(account_id: str | None = None) -> TenantState:
+    """An account without keys or resources (fixtures and auto tenants fill it)."""
+    return {
+        "account": {"id": account_id or new_id("acc")},
+        "api_keys": [],
+        "numbers": {},
+        "agents": {},
+        "conversations": {},
+        "retained": [],
+    }
+
+
 # --- phone numbers ------------------------------------------------------------------------
 
 
@@ -57,12 +80,12 @@ def new_number(
     now_us: int,
     number_id: str | None = None,
     inbound_agent_id: str | None = None,
-    webhooks: list[dict[str, Any]] | None = None,
+    webhooks: list[StoredWebhook] | None = None,
     phone_number_sid: str | None = None,
     account_sid: str | None = None,
     auth_token: str | None = None,
     updated_us: int | None = None,
-) -> dict[str, Any]:
+) -> PhoneNumber:
     return {
         "id": number_id or new_id("pn"),
         "phone_number": phone_number,
@@ -79,7 +102,7 @@ def new_number(
     }
 
 
-def render_number(number: dict[str, Any], account_id: str, with_id: bool = True) -> dict[str, Any]:
+def render_number(number: PhoneNumber, account_id: str, with_id: bool = True) -> dict[str, Any]:
     """PhoneNumberResponse; without `id` it is the `PhoneNumber` that DELETE returns."""
     rendered: dict[str, Any] = {
         "uri": f"/phone_numbers/{number['phone_number']}",
@@ -96,7 +119,7 @@ def render_number(number: dict[str, Any], account_id: str, with_id: bool = True)
     return rendered
 
 
-def render_webhook(webhook: dict[str, Any]) -> dict[str, Any]:
+def render_webhook(webhook: StoredWebhook) -> dict[str, Any]:
     return {
         "events": list(webhook["events"]),
         "url": webhook["url"],
@@ -106,28 +129,37 @@ def render_webhook(webhook: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_to_buy(item: dict[str, Any]) -> dict[str, Any]:
+def render_to_buy(item: InventoryNumber) -> dict[str, Any]:
     return {
         "provider": "twilio",
-        "phone_number": item["phone_number"],
-        "postal_code": item.get("postal_code"),
-        "iso_country": item.get("iso_country"),
+        "phone_number": item.phone_number,
+        "postal_code": item.postal_code,
+        "iso_country": item.iso_country,
     }
 
 
 # --- agents -------------------------------------------------------------------------------
 
 
-def new_agent(config: dict[str, Any], now_us: int, agent_id: str | None = None) -> dict[str, Any]:
-    """`config` is the stored form of every AgentConfiguration field (bodies.agent_fields)."""
+AGENT_META = ("id", "created_us", "updated_us")
+
+
+def new_agent(config: AgentConfig, now_us: int, agent_id: str | None = None) -> Agent:
+    """`config` is the stored form of every AgentConfiguration field (bodies.stored_config)."""
     return {**config, "id": agent_id or new_id("agt"), "created_us": now_us, "updated_us": now_us}
 
 
-def agent_config(agent: dict[str, Any]) -> dict[str, Any]:
+def config_of(agent: Agent) -> AgentConfig:
+    """The agent's configuration without its id and stamps, as a conversation keeps a copy of it."""
+    return {k: v for k, v in agent.items() if k not in AGENT_META}  # type: ignore[return-value]
+
+
+def agent_config(agent: AgentConfig) -> dict[str, Any]:
     """AgentConfigurationResponse: every configuration key, in the service's order."""
+    stored: Mapping[str, Any] = agent
     rendered: dict[str, Any] = {}
     for name in AGENT_FIELDS:
-        value = agent.get(name)
+        value = stored.get(name)
         if name == "webhooks":
             value = [render_webhook(w) for w in value or []]
         elif name == "metadata":
@@ -136,7 +168,7 @@ def agent_config(agent: dict[str, Any]) -> dict[str, Any]:
     return rendered
 
 
-def render_agent(agent: dict[str, Any], account_id: str) -> dict[str, Any]:
+def render_agent(agent: Agent, account_id: str) -> dict[str, Any]:
     return {
         **agent_config(agent),
         "uri": f"/agents/{agent['id']}",
@@ -154,17 +186,17 @@ def new_conversation(
     *,
     kind: str,
     status: str,
-    agent_config: dict[str, Any],
+    agent_config: AgentConfig,
     created_us: int,
     agent_id: str | None = None,
     started_us: int | None = None,
     ended_us: int | None = None,
-    messages: list[dict[str, str]] | None = None,
-    phone_call: dict[str, str] | None = None,
+    messages: list[Message] | None = None,
+    phone_call: PhoneCall | None = None,
     ended_reason: str | None = None,
     cost_breakdown: dict[str, Any] | None = None,
     conversation_id: str | None = None,
-) -> dict[str, Any]:
+) -> Conversation:
     """A conversation record, as fixtures seed them and simulated calls create them."""
     return {
         "id": conversation_id or new_id("conv"),
@@ -182,7 +214,7 @@ def new_conversation(
     }
 
 
-def render_conversation(conversation: dict[str, Any], account_id: str) -> dict[str, Any]:
+def render_conversation(conversation: Conversation, account_id: str) -> dict[str, Any]:
     return {
         "uri": f"/conversations/{conversation['id']}",
         "type": conversation["type"],

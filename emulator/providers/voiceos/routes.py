@@ -7,21 +7,10 @@ number called "buy"), as in the service's router.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
-
-from ...core.routing import table_routes
+from ...core.routing import Table
 from . import agents, conversations, health, numbers
 
-if TYPE_CHECKING:
-    from .provider import VoiceosProvider
-
-Handler = Callable[["VoiceosProvider", Request], Awaitable[Response]]
-
-TABLE: list[tuple[str, str, str, Handler]] = [
+TABLE: Table = [
     ("GET", "/", "health_get", health.health_get),
     ("GET", "/phone_numbers", "phone_numbers_list", numbers.phone_numbers_list),
     ("GET", "/phone_numbers/buy", "phone_numbers_available", numbers.phone_numbers_available),
@@ -37,7 +26,3 @@ TABLE: list[tuple[str, str, str, Handler]] = [
     ("GET", "/conversations", "conversations_list", conversations.conversations_list),
     ("GET", "/conversations/{id}", "conversations_get", conversations.conversations_get),
 ]
-
-
-def build_routes(provider: "VoiceosProvider") -> list[BaseRoute]:
-    return table_routes(provider, TABLE)

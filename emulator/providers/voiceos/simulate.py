@@ -11,7 +11,8 @@ What happens (Inferred where the facts are silent; each choice is a setting in f
    number's `inbound_agent_id` (when it still names an agent of the account); otherwise the call
    is rejected (the facts: a null `inbound_agent_id` means the number receives no calls).
 4. The conversation (`inbound_phone_call`, `phone_call {provider, to_number, from_number}`, the
-   agent's id and a copy of its configuration) is recorded once the agent is known, `started`,
+   agent's id and a copy of its configuration) is recorded by the backend (backend_calls.py)
+   once the agent is known, `started`,
    and ends on the virtual clock after `call_duration_seconds` (0 ends it at once) with
    `call_ended_reason`; an agent's `max_duration_seconds` cuts it short with `agent_ended`.
    A rejected call is recorded as `ended` with `ended_reason: unknown`, `started_at` and
@@ -26,17 +27,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ...core.clock import MICROS
 from ...core.outgoing import new_client
 from ...core.store import copy_plain
-from .bodies import AgentConfiguration, agent_fields
-from .models import E164, new_conversation, new_id, normalize_number, render_conversation, render_time
+from .models import E164, new_id, normalize_number, render_conversation, render_time
+from .state import Conversation, PhoneCall, StoredWebhook, TenantState
 
 if TYPE_CHECKING:
     from .provider import VoiceosProvider
 
-TIMER_PREFIX = "voiceos:call:"
-AGENT_META = ("id", "created_us", "updated_us")
 FILTER_NOTE = "filter is stored but not evaluated: every webhook whose events include the event is called"
 
 
@@ -75,32 +73,17 @@ def read_params(params: dict[str, Any]) -> tuple[str, str, str | None, float | N
     return normalize_number(to), caller, tenant, duration
 
 
-def locate(provider: "VoiceosProvider", to: str, tenant: str | None) -> tuple[str, dict[str, Any]]:
-    """The tenant that holds the number, and its state; LookupError when nobody does."""
-    if tenant is not None:
-        state = provider.store.get(tenant)
-        if state is None:
-            raise LookupError(f"voiceos has no account {tenant!r}")
-        if to not in state["numbers"]:
-            raise LookupError(f"account {tenant!r} has no phone number {to}")
-        return tenant, state
-    owner = provider.number_owner.get(to)
-    if owner is None:
-        raise LookupError(f"no voiceos account has the phone number {to}")
-    return owner, provider.store.tenants[owner]
-
-
 # --- the call ------------------------------------------------------------------------------------
 
 
 async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> dict[str, Any]:
     from . import webhook  # imports the HTTP client, needed only when a call is simulated
 
+    backend = provider.backend
     to, caller, tenant_hint, duration = read_params(params)
-    tenant, state = locate(provider, to, tenant_hint)
+    tenant, state = backend.call_target(to, tenant_hint)
     number = state["numbers"][to]
     account_id = state["account"]["id"]
-    settings = provider.settings
     created_us = provider.clock.stamp_us()  # a write stamp: it orders the conversation lists
     arrived_us = provider.clock.now_us()
     conversation_id = new_id("conv")
@@ -140,22 +123,18 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
     agent = choose_agent(state, chosen, inbound_agent_id, called=any("request" in r for r in reports))
     answer["agent"] = agent
     answer["accepted"] = agent["agent_id"] is not None
-    call = {"provider": "twilio", "to_number": to, "from_number": caller}
+    call: PhoneCall = {"provider": "twilio", "to_number": to, "from_number": caller}
+    conversation: Conversation | None
     if agent["agent_id"] is not None:
-        conversation = start_conversation(
-            provider, tenant, state, conversation_id, created_us, call, agent["agent_id"], duration
-        )
-    elif settings.rejected_calls == "record":
-        conversation = rejected_conversation(provider, conversation_id, created_us, call)
-        provider.add_conversation(tenant, conversation)
+        conversation = backend.start_call(tenant, conversation_id, created_us, call, agent["agent_id"], duration)
     else:
-        conversation = None
+        conversation = backend.reject_call(tenant, conversation_id, created_us, call)
     answer["conversation"] = render_conversation(conversation, account_id) if conversation else None
     return answer
 
 
 async def call_webhooks(
-    provider: "VoiceosProvider", tenant: str, hooks: list[dict[str, Any]], fields: dict[str, str]
+    provider: "VoiceosProvider", tenant: str, hooks: list[StoredWebhook], fields: dict[str, str]
 ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
     """Calls the subscribed webhooks in list order: a report per webhook, and (index, agent) of the first choice."""
     from . import webhook  # imports the HTTP client, needed only when a call is simulated
@@ -201,7 +180,7 @@ async def call_webhooks(
 
 
 def choose_agent(
-    state: dict[str, Any], chosen: tuple[int, str] | None, inbound_agent_id: str | None, *, called: bool
+    state: TenantState, chosen: tuple[int, str] | None, inbound_agent_id: str | None, *, called: bool
 ) -> dict[str, Any]:
     """The agent of the call and why: a webhook's reply, else `inbound_agent_id`, else none (rejected)."""
     from . import webhook  # imports the HTTP client, needed only when a call is simulated
@@ -223,101 +202,3 @@ def choose_agent(
         "source": "inbound_agent_id",
         "reason": f"{why}, so the number's inbound_agent_id is used",
     }
-
-
-# --- conversations and their end on the virtual clock ---------------------------------------------
-
-
-def start_conversation(
-    provider: "VoiceosProvider",
-    tenant: str,
-    state: dict[str, Any],
-    conversation_id: str,
-    created_us: int,
-    call: dict[str, str],
-    agent_id: str,
-    duration_s: float | None,
-) -> dict[str, Any]:
-    """`started` now, with a copy of the agent's configuration; it ends at once or on a timer."""
-    agent = state["agents"][agent_id]
-    config = copy_plain({k: v for k, v in agent.items() if k not in AGENT_META})
-    started_us = provider.clock.now_us()
-    seconds = provider.settings.call_duration_seconds if duration_s is None else duration_s
-    reason = provider.settings.call_ended_reason
-    limit = agent.get("max_duration_seconds")
-    if limit is not None and limit < seconds:
-        seconds, reason = float(max(limit, 0)), "agent_ended"
-    conversation = new_conversation(
-        kind="inbound_phone_call",
-        status="started",
-        agent_config=config,
-        created_us=created_us,
-        agent_id=agent_id,
-        started_us=started_us,
-        phone_call=call,
-        conversation_id=conversation_id,
-    )
-    ends_us = started_us + round(seconds * MICROS)
-    if ends_us <= started_us:
-        finish(conversation, started_us, reason)
-    else:
-        conversation["ends_us"] = ends_us
-        conversation["ends_reason"] = reason
-    provider.add_conversation(tenant, conversation)
-    schedule_end(provider, tenant, conversation)
-    return conversation
-
-
-def rejected_conversation(
-    provider: "VoiceosProvider", conversation_id: str, created_us: int, call: dict[str, str]
-) -> dict[str, Any]:
-    """Never started: no agent, a default configuration (the field is required), ended at once."""
-    return new_conversation(
-        kind="inbound_phone_call",
-        status="ended",
-        agent_config=agent_fields(AgentConfiguration(), only_set=False),
-        created_us=created_us,
-        ended_us=provider.clock.now_us(),
-        phone_call=call,
-        ended_reason="unknown",
-        conversation_id=conversation_id,
-    )
-
-
-def finish(conversation: dict[str, Any], at_us: int, reason: str) -> None:
-    conversation["status"] = "ended"
-    conversation["ended_us"] = at_us
-    conversation["ended_reason"] = reason
-    conversation.pop("ends_us", None)
-    conversation.pop("ends_reason", None)
-
-
-def timer_key(tenant: str, conversation_id: str) -> str:
-    return f"{TIMER_PREFIX}{tenant}:{conversation_id}"
-
-
-def schedule_end(provider: "VoiceosProvider", tenant: str, conversation: dict[str, Any]) -> None:
-    if conversation.get("status") != "started" or "ends_us" not in conversation:
-        return
-    conversation_id = conversation["id"]
-    provider.runtime.timers.schedule(
-        timer_key(tenant, conversation_id),
-        conversation["ends_us"],
-        lambda at: end_call(provider, tenant, conversation_id, at),
-    )
-
-
-def end_call(provider: "VoiceosProvider", tenant: str, conversation_id: str, at_us: int) -> None:
-    state = provider.store.get(tenant)
-    conversation = state["conversations"].get(conversation_id) if state else None
-    if conversation is None or conversation["status"] != "started" or conversation.get("ends_us") != at_us:
-        return  # reset, restored or replaced since the timer was set
-    finish(conversation, at_us, conversation["ends_reason"])
-
-
-def reschedule(provider: "VoiceosProvider") -> None:
-    """After a reset or a restored snapshot: the timers of the calls still in progress."""
-    provider.runtime.timers.cancel_prefix(TIMER_PREFIX)
-    for tenant, state in provider.store.items():
-        for conversation in state["conversations"].values():
-            schedule_end(provider, tenant, conversation)

@@ -17,9 +17,8 @@ from typing import Annotated, Any, Optional, TypeVar
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.requests import Request
 
-from ...core.errors import ApiError
 from .bodies import ConversationStatus
-from .errors import error_items, json_invalid, respond, validation_failed
+from .errors import BodyNotParsed, ValidationFailed, error_items, json_invalid
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -30,12 +29,12 @@ class Missing:
 
 MISSING = Missing()
 
-PAGE_INDEX = TypeAdapter(Annotated[int, Field(ge=1)])
-PAGE_LIMIT = TypeAdapter(Annotated[int, Field(ge=1)])
-OPTIONAL_TIME = TypeAdapter(Optional[datetime])
+PAGE_INDEX: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1)])
+PAGE_LIMIT: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1)])
+OPTIONAL_TIME: TypeAdapter[Optional[datetime]] = TypeAdapter(Optional[datetime])
 BOOLEAN = TypeAdapter(bool)
-TEXT = TypeAdapter(Optional[str])
-STATUS = TypeAdapter(Optional[ConversationStatus])
+TEXT: TypeAdapter[Optional[str]] = TypeAdapter(Optional[str])
+STATUS: TypeAdapter[Optional[ConversationStatus]] = TypeAdapter(Optional[ConversationStatus])
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -71,11 +70,11 @@ async def read_body(request: Request) -> Any:
     try:
         return json.loads(raw, parse_int=int64)
     except json.JSONDecodeError as exc:
-        validation_failed([json_invalid(exc.msg, exc.pos)])
+        raise ValidationFailed([json_invalid(exc.msg, exc.pos)]) from None
     except (ValueError, RecursionError):
         # Not UTF-8/16/32, nested past the interpreter's recursion limit, or an integer beyond
         # 64 bits: FastAPI answers every parse failure outside json's own errors this way.
-        raise ApiError(respond({"detail": "There was an error parsing the body"}, 400)) from None
+        raise BodyNotParsed() from None
 
 
 class Checker:
@@ -109,7 +108,7 @@ class Checker:
 
     def done(self) -> None:
         if self.errors:
-            validation_failed(self.errors)
+            raise ValidationFailed(self.errors)
 
     def last_body(self, model: type[ModelT], value: Any) -> ModelT:
         """Validates the body after everything else and answers 422 if anything failed."""

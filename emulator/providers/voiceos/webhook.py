@@ -19,13 +19,14 @@ import httpx
 import orjson
 
 from ...core.outgoing import DestinationRefused
+from .state import StoredWebhook
 
 EVENT = "phone_call:connection_requested"
 # The emulator keeps at most this much of a reply: enough for any agent choice, bounded for safety.
 REPLY_LIMIT = 64 * 1024
 
 
-def subscribed(webhook: dict[str, Any]) -> bool:
+def subscribed(webhook: StoredWebhook) -> bool:
     return EVENT in webhook["events"]
 
 
@@ -56,7 +57,7 @@ class Exchange:
     outcome: str = ""
 
 
-def build_request(client: httpx.AsyncClient, webhook: dict[str, Any], fields: dict[str, str]) -> httpx.Request:
+def build_request(client: httpx.AsyncClient, webhook: StoredWebhook, fields: dict[str, str]) -> httpx.Request:
     """POST carries the fields as JSON, GET as query parameters after the URL's own; configured headers win."""
     headers = httpx.Headers()
     if webhook["method"] == "POST":
@@ -70,7 +71,7 @@ def build_request(client: httpx.AsyncClient, webhook: dict[str, Any], fields: di
     return request
 
 
-def describe_request(request: httpx.Request, webhook: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+def describe_request(request: httpx.Request, webhook: StoredWebhook, fields: dict[str, str]) -> dict[str, Any]:
     return {
         "method": request.method,
         "url": str(request.url),
@@ -114,7 +115,7 @@ async def read_limited(response: httpx.Response) -> bytes:
 
 async def request_agent(
     client: httpx.AsyncClient,
-    webhook: dict[str, Any],
+    webhook: StoredWebhook,
     fields: dict[str, str],
     timeout_s: float,
     is_agent: Callable[[str], bool],
