@@ -13,7 +13,7 @@ import orjson
 from .models import new_id, timestamp
 
 if TYPE_CHECKING:
-    from .provider import GigsProvider
+    from .backend import GigsBackend
 
 SOURCE = "https://api.gigs.com"
 PREFIX = "com.gigs.virtualNumber."
@@ -54,7 +54,7 @@ def envelope(
 
 
 def publish(
-    provider: "GigsProvider",
+    backend: "GigsBackend",
     project: str,
     name: str,
     data: dict[str, Any],
@@ -64,15 +64,15 @@ def publish(
     previous: dict[str, Any] | None = None,
 ) -> None:
     """Sends `com.gigs.virtualNumber.<name>` to the project's endpoints, in order per virtual number."""
-    state = provider.store.tenants[project]
+    provider = backend.provider
     event = envelope(
         event_type=PREFIX + name,
         actor=actor,
         data=data,
         previous=previous,
         project=project,
-        time=timestamp(at_us, provider.fraction) or "",
-        version=state["project"]["api_version"],
+        time=timestamp(at_us, backend.fraction) or "",
+        version=backend.tenant(project)["project"]["api_version"],
     )
     provider.runtime.outbox.publish(
         provider=provider.name,
