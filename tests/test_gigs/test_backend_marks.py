@@ -43,12 +43,15 @@ def live(server_factory, tmp_path_factory) -> Any:
 
 @pytest.fixture
 def admin(live) -> Iterator[httpx.Client]:
-    """The control API, after a reset and with the clock frozen: only what a test does changes state."""
+    """The control API, after a reset and with the clock frozen: only what a test does changes state.
+
+    The clients a test opens are closed after it."""
+    opened_before = len(live.clients)
     client = live.client("/_telemock")
     client.post("/reset").raise_for_status()
     client.post("/clock/freeze").raise_for_status()
     yield client
-    client.close()
+    live.close_clients(keep=opened_before)
 
 
 @pytest.fixture

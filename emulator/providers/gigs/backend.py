@@ -83,6 +83,7 @@ class GigsBackend(Backend[ProjectState]):
             self._derive(project, state)  # type: ignore[arg-type]
 
     def _derive(self, project: str, state: ProjectState) -> None:
+        """One project's share of the indexes and its timers: for each project on a rebuild, and for one just added."""
         for key in state["api_keys"]:
             self.key_projects[key] = project
         for collection in COLLECTIONS:

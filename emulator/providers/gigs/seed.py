@@ -13,7 +13,7 @@ from ...core.clock import from_datetime
 from ...core.fixtures import FixtureError
 from .fixtures import ProjectFixture, SubscriptionFixture, VirtualNumberFixture
 from .models import new_id
-from .state import ProjectState, VirtualNumber, empty_project, new_subscription, new_user, new_virtual_number
+from .state import ProjectState, Subscription, VirtualNumber, empty_project, new_subscription, new_user, new_virtual_number
 
 if TYPE_CHECKING:
     from .backend import GigsBackend
@@ -83,32 +83,37 @@ def project_state(backend: "GigsBackend", project: ProjectFixture, where: str) -
             status=user.status,
         )
     for position, sub in enumerate(project.subscriptions):
-        place = f"{where}.subscriptions[{position}]"
-        sub_id = unique_id(sub.id, "sub_", state["subscriptions"], place)
-        if sub.user not in state["users"]:
-            raise FixtureError(f"{place}.user: no user {sub.user!r} in project {project.id!r}")
-        times = fixture_times(sub, place, stamp)
-        activated = times.activated
-        if activated is None and sub.status in ("active", "ended"):
-            activated = times.created
-        ended = times.ended
-        if ended is None and sub.status == "ended":
-            ended = stamp()
-        state["subscriptions"][sub_id] = new_subscription(
-            sub_id,
-            user=sub.user,
-            created_us=times.created,
-            status=sub.status,
-            metadata=sub.metadata,
-            activated_us=activated,
-            canceled_us=times.canceled,
-            ended_us=ended,
-            phone_number=sub.phone_number,
-        )
+        subscription = seeded_subscription(state, sub, f"{where}.subscriptions[{position}]", stamp)
+        state["subscriptions"][subscription["id"]] = subscription
     for position, vn in enumerate(project.virtual_numbers):
         number = seeded_number(backend, state, vn, f"{where}.virtual_numbers[{position}]", stamp)
         state["virtual_numbers"][number["id"]] = number
     return state
+
+
+def seeded_subscription(state: ProjectState, sub: SubscriptionFixture, place: str, stamp: Callable[[], int]) -> Subscription:
+    """A declared subscription of one of the project's users, active (or ended) since its creation unless told."""
+    sub_id = unique_id(sub.id, "sub_", state["subscriptions"], place)
+    if sub.user not in state["users"]:
+        raise FixtureError(f"{place}.user: no user {sub.user!r} in project {state['project']['id']!r}")
+    times = fixture_times(sub, place, stamp)
+    activated = times.activated
+    if activated is None and sub.status in ("active", "ended"):
+        activated = times.created
+    ended = times.ended
+    if ended is None and sub.status == "ended":
+        ended = stamp()
+    return new_subscription(
+        sub_id,
+        user=sub.user,
+        created_us=times.created,
+        status=sub.status,
+        metadata=sub.metadata,
+        activated_us=activated,
+        canceled_us=times.canceled,
+        ended_us=ended,
+        phone_number=sub.phone_number,
+    )
 
 
 def seeded_number(
@@ -132,7 +137,7 @@ def seeded_number(
     if vn.status == "ended" and ended is None:
         ended = canceled or stamp()
     phone = vn.phone_number
-    if phone is None and (vn.status in ("active",) or activated is not None):
+    if phone is None and (vn.status == "active" or activated is not None):
         phone = backend.assign_phone_number()
     if phone is not None:
         backend.phone_numbers.add(phone)
