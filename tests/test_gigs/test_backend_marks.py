@@ -7,6 +7,7 @@ state before and after it with the store's record of the projects it touched.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -76,48 +77,49 @@ def changed_and_marked(provider: Any, operation: Callable[[], httpx.Response], s
     return changed, store.take_touched()
 
 
-def create(gigs: httpx.Client, **headers: str) -> httpx.Response:
+def create(gigs: httpx.Client, idempotency_key: str | None = None) -> httpx.Response:
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
     return gigs.post("/virtualNumbers", json={"subscription": SUBSCRIPTION}, headers=headers)
 
 
 def test_create_marks_its_project(provider, gigs):
-    assert changed_and_marked(provider, lambda: create(gigs), 201) == ({PROJECT}, {PROJECT})
+    assert changed_and_marked(provider, partial(create, gigs), 201) == ({PROJECT}, {PROJECT})
 
 
 def test_cancel_marks_its_project(provider, gigs):
-    cancel = lambda: gigs.post(f"/virtualNumbers/{ACTIVE_NUMBER}/cancel")  # noqa: E731
+    cancel = partial(gigs.post, f"/virtualNumbers/{ACTIVE_NUMBER}/cancel")
     assert changed_and_marked(provider, cancel, 200) == ({PROJECT}, {PROJECT})
 
 
 def test_a_change_in_another_project_marks_that_project_only(live, provider, admin):
     other = live.client(f"/gigs/projects/{OTHER}", headers={"Authorization": f"Bearer {OTHER_KEY}"})
-    create_there = lambda: other.post("/virtualNumbers", json={"subscription": OTHER_SUBSCRIPTION})  # noqa: E731
+    create_there = partial(other.post, "/virtualNumbers", json={"subscription": OTHER_SUBSCRIPTION})
     assert changed_and_marked(provider, create_there, 201) == ({OTHER}, {OTHER})
 
 
 def test_an_idempotent_answer_is_stored_and_its_replay_marks_nothing(provider, gigs):
-    assert changed_and_marked(provider, lambda: create(gigs, **{"Idempotency-Key": "k-1"}), 201) == ({PROJECT}, {PROJECT})
-    assert changed_and_marked(provider, lambda: create(gigs, **{"Idempotency-Key": "k-1"}), 201) == (set(), set())
+    assert changed_and_marked(provider, partial(create, gigs, "k-1"), 201) == ({PROJECT}, {PROJECT})
+    assert changed_and_marked(provider, partial(create, gigs, "k-1"), 201) == (set(), set())
 
 
 def test_dropping_an_expired_idempotent_answer_marks_its_project(provider, gigs, admin):
-    create(gigs, **{"Idempotency-Key": "k-old"}).raise_for_status()
+    create(gigs, "k-old").raise_for_status()
     admin.post("/clock/advance", json={"seconds": 25 * 3600}).raise_for_status()  # the new number's steps run here
     # The stored answer has expired: it is dropped, then the body is refused (a failure stores nothing).
-    refused = lambda: gigs.post("/virtualNumbers", content=b"{", headers={"Idempotency-Key": "k-old"})  # noqa: E731
+    refused = partial(gigs.post, "/virtualNumbers", content=b"{", headers={"Idempotency-Key": "k-old"})
     assert changed_and_marked(provider, refused, 400) == ({PROJECT}, {PROJECT})
 
 
 def test_timer_steps_of_the_lifecycle_mark_the_project(provider, gigs, admin):
     create(gigs).raise_for_status()
     # initiated → processing → active, each applied by its timer while the clock jumps.
-    advance = lambda: admin.post("/clock/advance", json={"seconds": 10})  # noqa: E731
+    advance = partial(admin.post, "/clock/advance", json={"seconds": 10})
     assert changed_and_marked(provider, advance, 200) == ({PROJECT}, {PROJECT})
 
 
 def test_the_end_of_a_canceled_number_marks_the_project(provider, gigs, admin):
     gigs.post(f"/virtualNumbers/{ACTIVE_NUMBER}/cancel").raise_for_status()
-    advance = lambda: admin.post("/clock/advance", json={"seconds": 32 * 24 * 3600})  # noqa: E731
+    advance = partial(admin.post, "/clock/advance", json={"seconds": 32 * 24 * 3600})
     assert changed_and_marked(provider, advance, 200) == ({PROJECT}, {PROJECT})
     assert gigs.get(f"/virtualNumbers/{ACTIVE_NUMBER}").json()["status"] == "ended"
 
@@ -126,13 +128,13 @@ def test_the_end_of_a_canceled_number_marks_the_project(provider, gigs, admin):
 def test_control_api_transitions_mark_the_project(provider, gigs, admin, to):
     number = create(gigs).json()
     body = {"provider": "gigs", "tenant": PROJECT, "resource": "virtualNumber", "id": number["id"], "to": to}
-    assert changed_and_marked(provider, lambda: admin.post("/transition", json=body), 200) == ({PROJECT}, {PROJECT})
+    assert changed_and_marked(provider, partial(admin.post, "/transition", json=body), 200) == ({PROJECT}, {PROJECT})
 
 
 def test_an_unknown_key_with_auto_tenants_adds_and_marks_a_project(live, provider, admin):
     fresh = live.client("/gigs/projects/fresh-project", headers={"Authorization": "Bearer unknown-key"})
-    assert changed_and_marked(provider, lambda: fresh.get("/virtualNumbers"), 200) == ({"fresh-project"}, {"fresh-project"})
-    assert changed_and_marked(provider, lambda: fresh.get("/subscriptions"), 200) == (set(), set())
+    assert changed_and_marked(provider, partial(fresh.get, "/virtualNumbers"), 200) == ({"fresh-project"}, {"fresh-project"})
+    assert changed_and_marked(provider, partial(fresh.get, "/subscriptions"), 200) == (set(), set())
 
 
 @pytest.mark.parametrize(
@@ -140,7 +142,7 @@ def test_an_unknown_key_with_auto_tenants_adds_and_marks_a_project(live, provide
     ["/virtualNumbers", f"/virtualNumbers/{ACTIVE_NUMBER}", "/subscriptions", f"/subscriptions/{SUBSCRIPTION}", "/users", f"/users/{USER}"],
 )
 def test_reads_mark_nothing(provider, gigs, path):
-    assert changed_and_marked(provider, lambda: gigs.get(path), 200) == (set(), set())
+    assert changed_and_marked(provider, partial(gigs.get, path), 200) == (set(), set())
 
 
 @pytest.mark.parametrize(
@@ -154,4 +156,4 @@ def test_reads_mark_nothing(provider, gigs, path):
     ],
 )
 def test_refused_writes_mark_nothing(provider, gigs, path, body, status):
-    assert changed_and_marked(provider, lambda: gigs.post(path, json=body), status) == (set(), set())
+    assert changed_and_marked(provider, partial(gigs.post, path, json=body), status) == (set(), set())

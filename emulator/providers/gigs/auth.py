@@ -10,6 +10,7 @@ from starlette.requests import Request
 from ...core.provider import Caller as TenantCaller
 from ...core.provider_app import set_tenant
 from .errors import PermissionDenied, ProjectNotFound, Unauthenticated
+from .events import Actor
 from .state import ProjectState
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class Caller(TenantCaller):
         return self.tenant
 
     @property
-    def actor(self) -> dict[str, str]:
+    def actor(self) -> Actor:
         return {"type": "apiKey", "apiKey": self.api_key_id}
 
 

@@ -19,6 +19,7 @@ from ...core.clock import MICROS
 from ...core.fixtures import FixtureError
 from ...core.ordering import CreationIndex, CursorPage
 from . import events
+from .events import Actor
 from .errors import (
     Conflict,
     NotFound,
@@ -50,13 +51,14 @@ if TYPE_CHECKING:
     from .provider import GigsProvider
 
 Item = TypeVar("Item", User, Subscription, VirtualNumber)
-Actor = dict[str, Any]
 LIFECYCLE_RESOURCES = ("virtualNumber", "virtualNumbers", "virtual_number")
 PRUNE_STORED_ABOVE = 512  # stored idempotent answers per project before expired ones are dropped
 _rng = random.SystemRandom()
 
 
 class GigsBackend(Backend[ProjectState]):
+    """Gigs' projects (the tenants), their derived indexes and every change made to them."""
+
     provider: "GigsProvider"
 
     def __init__(self, provider: "GigsProvider") -> None:

@@ -17,13 +17,15 @@ if TYPE_CHECKING:
 
 SOURCE = "https://api.gigs.com"
 PREFIX = "com.gigs.virtualNumber."
-SYSTEM_ACTOR = {"type": "system"}
+# Who caused an event: {"type": "apiKey", "apiKey": "apk_…"} for API calls, the system for timed steps.
+Actor = dict[str, Any]
+SYSTEM_ACTOR: Actor = {"type": "system"}
 
 
 def envelope(
     *,
     event_type: str,
-    actor: dict[str, Any],
+    actor: Actor,
     data: dict[str, Any],
     previous: dict[str, Any] | None,
     project: str,
@@ -59,7 +61,7 @@ def publish(
     name: str,
     data: dict[str, Any],
     *,
-    actor: dict[str, Any],
+    actor: Actor,
     at_us: int,
     previous: dict[str, Any] | None = None,
 ) -> None:

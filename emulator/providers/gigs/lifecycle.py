@@ -12,10 +12,11 @@ Part of the backend: only `GigsBackend` calls it, and every change marks the pro
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ...core.clock import MICROS, from_datetime, to_datetime
 from . import events
+from .events import Actor
 from .errors import NumberAlreadyCanceled, NumberAlreadyEnded, TransitionNotAllowed
 from .models import render_virtual_number, shallow_diff
 from .state import VirtualNumber
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from .backend import GigsBackend
 
 TIMER_PREFIX = "gigs:"
-Actor = dict[str, Any]
 
 
 def timer_key(project: str, number_id: str) -> str:
