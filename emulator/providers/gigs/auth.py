@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from ...core.provider import Caller as TenantCaller
 from ...core.provider_app import set_tenant
-from .errors import UNAUTHENTICATED, fail
+from .errors import PermissionDenied, ProjectNotFound, Unauthenticated
+from .events import Actor
+from .state import ProjectState
 
 if TYPE_CHECKING:
     from .provider import GigsProvider
 
 
 @dataclass
-class Caller:
-    project: str
-    state: dict[str, Any]
+class Caller(TenantCaller):
+    """The key's project (the tenant), its state, and the key's id, which is the actor of its changes."""
+
+    state: ProjectState  # type: ignore[assignment]  # the core's plain dict, typed for Gigs
     api_key_id: str
 
     @property
-    def actor(self) -> dict[str, str]:
+    def project(self) -> str:
+        return self.tenant
+
+    @property
+    def actor(self) -> Actor:
         return {"type": "apiKey", "apiKey": self.api_key_id}
 
 
@@ -38,20 +46,21 @@ def bearer_token(request: Request) -> str | None:
 
 def authenticate(provider: "GigsProvider", request: Request) -> Caller:
     """The key's project, or 401 `unauthenticated` (missing, unknown or expired key)."""
+    backend = provider.backend
     token = bearer_token(request)
     if token is None:
-        fail("unauthenticated", UNAUTHENTICATED)
-    project = provider.key_projects.get(token)
+        raise Unauthenticated()
+    project = backend.project_of_key(token)
     if project is None and provider.runtime.config.auto_tenants:
-        project = provider.create_auto_tenant(token, request.path_params.get("project", ""))
-    state = provider.store.get(project) if project is not None else None
-    if state is None:
-        fail("unauthenticated", UNAUTHENTICATED)
+        project = backend.auto_project(token, request.path_params.get("project", ""))
+    if project is None or project not in backend.store:
+        raise Unauthenticated()
+    state = backend.tenant(project)
     key = state["api_keys"][token]
-    if key["expires_us"] is not None and key["expires_us"] <= provider.clock.now_us():
-        fail("unauthenticated", UNAUTHENTICATED)
-    set_tenant(request, project)  # type: ignore[arg-type]
-    return Caller(project, state, key["id"])  # type: ignore[arg-type]
+    if key["expires_us"] is not None and key["expires_us"] <= backend.clock.now_us():
+        raise Unauthenticated()
+    set_tenant(request, project)
+    return Caller(project, state, key["id"])
 
 
 def require_project(provider: "GigsProvider", request: Request, caller: Caller) -> None:
@@ -59,5 +68,13 @@ def require_project(provider: "GigsProvider", request: Request, caller: Caller) 
     if request.path_params["project"] == caller.project:
         return
     if provider.settings.foreign_project_error == "notFound":
-        fail("notFound", "Project not found.")
-    fail("permissionDenied", "The API key is not allowed to access this project.")
+        raise ProjectNotFound()
+    raise PermissionDenied()
+
+
+def project_caller(provider: "GigsProvider", request: Request) -> Caller:
+    """The opening checks of a read: lifecycle steps due by now applied, then the key, then the path's project."""
+    provider.backend.settle()
+    caller = authenticate(provider, request)
+    require_project(provider, request, caller)
+    return caller

@@ -13,17 +13,19 @@ import orjson
 from .models import new_id, timestamp
 
 if TYPE_CHECKING:
-    from .provider import GigsProvider
+    from .backend import GigsBackend
 
 SOURCE = "https://api.gigs.com"
 PREFIX = "com.gigs.virtualNumber."
-SYSTEM_ACTOR = {"type": "system"}
+# Who caused an event: {"type": "apiKey", "apiKey": "apk_…"} for API calls, the system for timed steps.
+Actor = dict[str, Any]
+SYSTEM_ACTOR: Actor = {"type": "system"}
 
 
 def envelope(
     *,
     event_type: str,
-    actor: dict[str, Any],
+    actor: Actor,
     data: dict[str, Any],
     previous: dict[str, Any] | None,
     project: str,
@@ -54,25 +56,25 @@ def envelope(
 
 
 def publish(
-    provider: "GigsProvider",
+    backend: "GigsBackend",
     project: str,
     name: str,
     data: dict[str, Any],
     *,
-    actor: dict[str, Any],
+    actor: Actor,
     at_us: int,
     previous: dict[str, Any] | None = None,
 ) -> None:
     """Sends `com.gigs.virtualNumber.<name>` to the project's endpoints, in order per virtual number."""
-    state = provider.store.tenants[project]
+    provider = backend.provider
     event = envelope(
         event_type=PREFIX + name,
         actor=actor,
         data=data,
         previous=previous,
         project=project,
-        time=timestamp(at_us, provider.fraction) or "",
-        version=state["project"]["api_version"],
+        time=timestamp(at_us, backend.fraction) or "",
+        version=backend.tenant(project)["project"]["api_version"],
     )
     provider.runtime.outbox.publish(
         provider=provider.name,

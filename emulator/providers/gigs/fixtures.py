@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .state import DEFAULT_API_VERSION, SubscriptionStatus, UserStatus, VirtualNumberStatus
+
 SVIX_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
 PROJECT_SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -78,7 +80,7 @@ class UserFixture(Strict):
     full_name: str | None = None
     birthday: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     preferred_locale: str = "en-US"
-    status: Literal["active", "blocked", "deleted"] = "active"
+    status: UserStatus = "active"
     metadata: dict = {}
     created: str | None = None
 
@@ -86,7 +88,7 @@ class UserFixture(Strict):
 class SubscriptionFixture(Strict):
     id: str | None = Field(None, pattern=r"^sub_[A-Za-z0-9]+$", max_length=64)
     user: str = Field(description="Id of a user of the same project.")
-    status: Literal["pending", "initiated", "active", "ended"] = "active"
+    status: SubscriptionStatus = "active"
     phone_number: str | None = Field(None, pattern=r"^\+[1-9][0-9]{1,14}$")
     metadata: dict = {}
     created: str | None = None
@@ -98,7 +100,7 @@ class SubscriptionFixture(Strict):
 class VirtualNumberFixture(Strict):
     id: str | None = Field(None, pattern=r"^vnr_[A-Za-z0-9]+$", max_length=64)
     subscription: str = Field(description="Id of a subscription of the same project; the user is taken from it.")
-    status: Literal["initiated", "processing", "active", "ended"] = "active"
+    status: VirtualNumberStatus = "active"
     phone_number: str | None = Field(None, pattern=r"^\+[1-9][0-9]{1,14}$", description="Assigned when absent.")
     created: str | None = None
     activated: str | None = None
@@ -116,7 +118,7 @@ class EndpointFixture(Strict):
 
 class ProjectFixture(Strict):
     id: str = Field(pattern=PROJECT_SLUG, description="The project slug in the path; also the tenant name.")
-    api_version: str = Field("2026-01-29", pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="Stamped into events.")
+    api_version: str = Field(DEFAULT_API_VERSION, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="Stamped into events.")
     idempotency_keys: bool = Field(
         True, description="False: the project is outside the Idempotency-Key beta and requests sending it fail."
     )

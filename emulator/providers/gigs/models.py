@@ -1,12 +1,14 @@
-"""Gigs resources as stored (plain dicts, times in µs) and as rendered on the wire (documented key order)."""
+"""Gigs ids and resources as rendered on the wire (documented key order); `state.py` has them as stored."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from ...core.clock import utc_parts
 from ...core.ids import base62_id
+from ...core.ordering import CursorPage
+from .state import Subscription, User, VirtualNumber, VirtualNumberStatus
 
 ID_LENGTH = 28
 VIRTUAL_NUMBER_ID = re.compile(r"^vnr_[A-Za-z0-9]+$")
@@ -14,7 +16,7 @@ SUBSCRIPTION_ID = re.compile(r"^sub_[A-Za-z0-9]+$")
 USER_ID = re.compile(r"^usr_[A-Za-z0-9]+$")
 CURSOR = re.compile(r"^[A-Za-z0-9_]+$")
 MAX_ID = 64
-STATUSES = ("initiated", "processing", "active", "ended")
+STATUSES: tuple[str, ...] = get_args(VirtualNumberStatus)
 
 
 def new_id(prefix: str) -> str:
@@ -34,31 +36,21 @@ def timestamp(us: int | None, fraction: bool = False) -> str | None:
     return f"{text}.0Z" if fraction else f"{text}Z"
 
 
-def new_virtual_number(*, number_id: str, subscription: dict[str, Any], created_us: int) -> dict[str, Any]:
+def lifecycle_times(item: VirtualNumber | Subscription, fraction: bool) -> dict[str, str | None]:
+    """The four lifecycle times virtual numbers and subscriptions share, in schema order."""
     return {
-        "id": number_id,
-        "subscription": subscription["id"],
-        "user": subscription["user"],
-        "status": "initiated",
-        "phoneNumber": None,
-        "created_us": created_us,
-        "activated_us": None,
-        "canceled_us": None,
-        "ended_us": None,
-        # When the asynchronous steps are due (planned at creation, on the virtual clock).
-        "processing_due_us": None,
-        "active_due_us": None,
+        "activatedAt": timestamp(item["activated_us"], fraction),
+        "canceledAt": timestamp(item["canceled_us"], fraction),
+        "createdAt": timestamp(item["created_us"], fraction),
+        "endedAt": timestamp(item["ended_us"], fraction),
     }
 
 
-def render_virtual_number(number: dict[str, Any], fraction: bool) -> dict[str, Any]:
+def render_virtual_number(number: VirtualNumber, fraction: bool) -> dict[str, Any]:
     return {
         "object": "virtualNumber",
         "id": number["id"],
-        "activatedAt": timestamp(number["activated_us"], fraction),
-        "canceledAt": timestamp(number["canceled_us"], fraction),
-        "createdAt": timestamp(number["created_us"], fraction),
-        "endedAt": timestamp(number["ended_us"], fraction),
+        **lifecycle_times(number, fraction),
         "phoneNumber": number["phoneNumber"],
         "status": number["status"],
         "subscription": number["subscription"],
@@ -66,7 +58,7 @@ def render_virtual_number(number: dict[str, Any], fraction: bool) -> dict[str, A
     }
 
 
-def render_user(user: dict[str, Any], fraction: bool) -> dict[str, Any]:
+def render_user(user: User, fraction: bool) -> dict[str, Any]:
     return {
         "object": "user",
         "id": user["id"],
@@ -81,15 +73,12 @@ def render_user(user: dict[str, Any], fraction: bool) -> dict[str, Any]:
     }
 
 
-def render_subscription(subscription: dict[str, Any], users: dict[str, Any], fraction: bool) -> dict[str, Any]:
+def render_subscription(subscription: Subscription, users: dict[str, User], fraction: bool) -> dict[str, Any]:
     return {
         "object": "subscription",
         "id": subscription["id"],
         "metadata": subscription["metadata"],
-        "activatedAt": timestamp(subscription["activated_us"], fraction),
-        "canceledAt": timestamp(subscription["canceled_us"], fraction),
-        "createdAt": timestamp(subscription["created_us"], fraction),
-        "endedAt": timestamp(subscription["ended_us"], fraction),
+        **lifecycle_times(subscription, fraction),
         "phoneNumber": subscription["phoneNumber"],
         "status": subscription["status"],
         "user": render_user(users[subscription["user"]], fraction),
@@ -99,3 +88,8 @@ def render_subscription(subscription: dict[str, Any], users: dict[str, Any], fra
 def shallow_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """`previousData`: the previous values of the top-level fields that changed, in schema order."""
     return {key: value for key, value in before.items() if after.get(key) != value}
+
+
+def render_list(items: list[dict[str, Any]], page: CursorPage) -> dict[str, Any]:
+    """The list envelope: the page's items and the cursors to the pages after and before it."""
+    return {"object": "list", "items": items, "moreItemsAfter": page.more_after, "moreItemsBefore": page.more_before}

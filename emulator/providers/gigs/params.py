@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from .errors import invalid
+from .errors import PropertyInvalid, PropertyRequired, PropertyUnknown
 from .models import CURSOR, MAX_ID, well_formed
 
 PAGING = ("after", "before", "limit")
@@ -24,18 +24,20 @@ def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for name, value in parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="replace"):
         if name not in allowed:
-            invalid(f"Unknown parameter {name!r}.", prop=name, detail_code="propertyUnknown",
-                    hint=f"Allowed parameters: {', '.join(allowed)}." if allowed else "This endpoint takes no parameters.")
+            raise PropertyUnknown(f"Unknown parameter {name!r}.", name,
+                                  hint=f"Allowed parameters: {', '.join(allowed)}." if allowed else "This endpoint takes no parameters.")
         if name in values:
-            invalid(f"Parameter {name!r} may only be given once.", prop=name)
+            raise PropertyInvalid(f"Parameter {name!r} may only be given once.", name)
         if value == "":
-            invalid(f"Parameter {name!r} must not be empty.", prop=name, detail_code="propertyRequired")
+            raise PropertyRequired(f"Parameter {name!r} must not be empty.", name)
         values[name] = value
     return values
 
 
 @dataclass
 class Paging:
+    """A page request: how many items, and the item-id cursor to walk from (at most one)."""
+
     limit: int
     after: str | None
     before: str | None
@@ -46,14 +48,15 @@ def paging(values: dict[str, str]) -> Paging:
     if "limit" in values:
         raw = values["limit"]
         if not DIGITS.match(raw) or int(raw) > MAX_LIMIT:
-            invalid(f"Parameter 'limit' must be an integer between 0 and {MAX_LIMIT}.", prop="limit")
+            raise PropertyInvalid(f"Parameter 'limit' must be an integer between 0 and {MAX_LIMIT}.", "limit")
         limit = int(raw)
     for name in ("after", "before"):
         value = values.get(name)
         if value is not None and not well_formed(CURSOR, value):
-            invalid(f"Parameter {name!r} must be an object id.", prop=name, hint=f"Ids match {CURSOR.pattern} and have at most {MAX_ID} characters.")
+            raise PropertyInvalid(f"Parameter {name!r} must be an object id.", name,
+                                  hint=f"Ids match {CURSOR.pattern} and have at most {MAX_ID} characters.")
     if "after" in values and "before" in values:
-        invalid("Parameters 'after' and 'before' cannot be used together.", prop="before")
+        raise PropertyInvalid("Parameters 'after' and 'before' cannot be used together.", "before")
     return Paging(limit, values.get("after"), values.get("before"))
 
 
@@ -69,5 +72,5 @@ def string_list(values: dict[str, str], name: str, ok: Callable[[str], bool], ex
     items = raw.split(",")
     for item in items:
         if not ok(item):
-            invalid(f"Parameter {name!r} must be a comma-separated list of {expected}.", prop=name)
+            raise PropertyInvalid(f"Parameter {name!r} must be a comma-separated list of {expected}.", name)
     return set(items)

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
-
-from ...core.routing import table_routes
+from ...core.routing import Table
 from . import subscriptions, virtual_numbers
 
-if TYPE_CHECKING:
-    from .provider import GigsProvider
-
-Handler = Callable[["GigsProvider", Request], Awaitable[Response]]
-
 BASE = "/projects/{project}"
-TABLE: list[tuple[str, str, str, Handler]] = [
+TABLE: Table = [
     ("GET", f"{BASE}/virtualNumbers", "virtual_numbers_list", virtual_numbers.virtual_numbers_list),
     ("POST", f"{BASE}/virtualNumbers", "virtual_numbers_create", virtual_numbers.virtual_numbers_create),
     ("GET", f"{BASE}/virtualNumbers/{{virtualNumber}}", "virtual_numbers_get", virtual_numbers.virtual_numbers_get),
@@ -27,7 +16,3 @@ TABLE: list[tuple[str, str, str, Handler]] = [
     ("GET", f"{BASE}/users", "users_list", subscriptions.users_list),
     ("GET", f"{BASE}/users/{{user}}", "users_get", subscriptions.users_get),
 ]
-
-
-def build_routes(provider: "GigsProvider") -> list[BaseRoute]:
-    return table_routes(provider, TABLE)
