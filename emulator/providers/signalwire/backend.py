@@ -131,7 +131,13 @@ class SignalwireBackend(E911Backend):
         return self._add_number(tenant, e164, number_type, capabilities, parse(e164).country, "imported")
 
     def _add_number(
-        self, tenant: str, e164: str, number_type: str, capabilities: list[str], country: str | None, source: NumberSource
+        self,
+        tenant: str,
+        e164: str,
+        number_type: str,
+        capabilities: list[str],
+        country: str | None,
+        source: NumberSource,
     ) -> PhoneNumber:
         number = new_number(
             number=e164,
@@ -172,7 +178,8 @@ class SignalwireBackend(E911Backend):
 
     def release_window_us(self, tenant: str) -> int:
         settings = self.settings
-        days = settings.trial_release_window_days if self.tenant(tenant)["project"]["trial"] else settings.release_window_days
+        trial = self.tenant(tenant)["project"]["trial"]
+        days = settings.trial_release_window_days if trial else settings.release_window_days
         return round(days * DAY_US)
 
     # --- inbound traffic -----------------------------------------------------------------

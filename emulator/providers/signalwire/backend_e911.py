@@ -14,7 +14,10 @@ from .state import E911Status, PhoneNumber, ProjectState
 
 ASSIGNABLE = frozenset({None, "active", "failed", "unregistered"})
 # Where a pending change may be finished through the control API.
-OUTCOMES: dict[str | None, tuple[E911Status, ...]] = {"pending": ("active", "failed"), "pending_removal": ("unregistered",)}
+OUTCOMES: dict[str | None, tuple[E911Status, ...]] = {
+    "pending": ("active", "failed"),
+    "pending_removal": ("unregistered",),
+}
 
 
 class E911Backend(Backend[ProjectState]):
@@ -48,7 +51,9 @@ class E911Backend(Backend[ProjectState]):
         number["e911_due_us"] = None
         number["e911_next"] = None
 
-    def _schedule(self, tenant: str, number: PhoneNumber, status: E911Status, outcome: E911Status, delay_s: float) -> None:
+    def _schedule(
+        self, tenant: str, number: PhoneNumber, status: E911Status, outcome: E911Status, delay_s: float
+    ) -> None:
         now_us = self.clock.stamp_us()
         self.changing(tenant)
         number["e911_status"] = status

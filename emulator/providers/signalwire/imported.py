@@ -63,5 +63,6 @@ async def imported_create(provider: SignalwireProvider, request: Request) -> Res
     problems += capability_problems
     if problems or e164 is None:
         raise InvalidAttributes(*problems)
-    record = provider.backend.import_number(caller.tenant, e164, IMPORT_TYPES[number_type], capabilities)  # type: ignore[index]
+    stored_type = IMPORT_TYPES[number_type]  # type: ignore[index]  # a listed type: checked above
+    record = provider.backend.import_number(caller.tenant, e164, stored_type, capabilities)
     return json_response(render(provider, record), 201)

@@ -47,14 +47,19 @@ def form_request(key: str, url: str, method: str, params: Params) -> tuple[str, 
 
 
 async def fetch_with_fallback(
-    provider: SignalwireProvider, project: Project, number: PhoneNumber, what: Literal["call", "message"], params: Params
+    provider: SignalwireProvider,
+    project: Project,
+    number: PhoneNumber,
+    what: Literal["call", "message"],
+    params: Params,
 ) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
     """Tries the number's request URL, then its fallback URL (`call_…` or `message_…`), until one answers
     2xx (with a runnable cXML reply, if the `fallback_on_invalid_reply` setting asks for it). Returns
     every exchange, the one whose reply counts, its verdict and notes on URLs that were not set."""
+    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
     targets = [
-        ("primary", number[f"{what}_request_url"], number[f"{what}_request_method"]),  # type: ignore[literal-required]
-        ("fallback", number[f"{what}_fallback_url"], number[f"{what}_fallback_method"]),  # type: ignore[literal-required]
+        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
+        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
     ]
     settings = provider.settings
     exchanges: list[Exchange] = []
