@@ -112,7 +112,7 @@ class SignalwireBackend(E911Backend):
             previous = newer[-1] if len(newer) == request.size else None
         return NumberPage(
             [self.settle(tenant, numbers[number_id]) for number_id in ids],
-            ids[-1] if more and ids else None,
+            ids[-1] if more else None,
             previous,
         )
 
