@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from ...core.provider import Caller as BaseCaller
 from ...core.provider_app import set_tenant
-from .errors import fail
+from .errors import Unauthorized
+from .state import ProjectState
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
@@ -19,13 +21,8 @@ NUMBERS_SCOPE = "numbers"
 
 
 @dataclass
-class Caller:
-    tenant: str
-    state: dict[str, Any]
-
-    @property
-    def project_id(self) -> str:
-        return self.state["project"]["id"]
+class Caller(BaseCaller):
+    state: ProjectState  # type: ignore[assignment]  # the core's is an untyped dict
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -44,21 +41,25 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
 
 
 def authenticate(provider: SignalwireProvider, request: Request, scope: str | None = NUMBERS_SCOPE) -> Caller:
-    """The calling project, or 401 `{"error": "Unauthorized"}` (bad credentials or missing scope)."""
+    """The calling project, or 401 `{"error": "Unauthorized"}` (bad credentials or missing scope).
+
+    With auto tenants on, an unknown project becomes a fresh one owning the token.
+    """
     credentials = basic_credentials(request)
     if credentials is None:
-        fail(401)
+        raise Unauthorized("no HTTP Basic credentials")
     project, token = credentials
-    tenant = provider.project_tenants.get(project)
+    backend = provider.backend
+    tenant = backend.tenant_of_project(project)
     if tenant is None and provider.runtime.config.auto_tenants:
-        tenant = provider.create_auto_tenant(project, token)
-    state = provider.store.get(tenant) if tenant is not None else None
-    if state is None:
-        fail(401)
+        tenant = backend.create_auto_tenant(project, token)
+    state = backend.store.get(tenant) if tenant is not None else None
+    if tenant is None or state is None:
+        raise Unauthorized("unknown project")
     grant = state["tokens"].get(token)
     if grant is None:
-        fail(401)
-    set_tenant(request, tenant)  # type: ignore[arg-type]
+        raise Unauthorized("unknown API token")
+    set_tenant(request, tenant)
     if scope is not None and scope not in grant["scopes"]:
-        fail(401)
+        raise Unauthorized(f"the token lacks the {scope} scope")
     return Caller(tenant, state)  # type: ignore[arg-type]

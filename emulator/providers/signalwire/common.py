@@ -1,4 +1,4 @@
-"""What the handlers share: the caller's number by path id, rendering, body reading."""
+"""What the handlers share: path ids, rendering, body reading, undocumented fields."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from ...core.http import read_json_or_empty
-from .auth import Caller
-from .errors import fail
 from .models import render_number
+from .state import PhoneNumber
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
@@ -28,26 +27,17 @@ def parse_uuid(value: Any) -> str | None:
 
 
 def path_uuid(request: Request, key: str = "id") -> str | None:
+    """The path's id, canonical; None (answered 404 by the lookup) when it is no UUID."""
     return parse_uuid(request.path_params[key])
 
 
-def owned_number(provider: SignalwireProvider, request: Request, caller: Caller) -> dict[str, Any]:
-    """The project's live number; other projects' numbers, released ones and non-UUIDs are 404."""
-    number_id = path_uuid(request)
-    number = caller.state["numbers"].get(number_id) if number_id else None
-    if number is None or number["released_us"] is not None:
-        fail(404)
-    return provider.settle(number)
-
-
-def render(provider: SignalwireProvider, number: dict[str, Any]) -> dict[str, Any]:
-    return render_number(provider.settle(number), provider.profile, provider.clock.now_us())
+def render(provider: SignalwireProvider, number: PhoneNumber) -> dict[str, Any]:
+    return render_number(number, provider.profile, provider.clock.now_us())
 
 
 async def read_body(request: Request) -> dict[str, Any]:
     """A JSON object; an absent body counts as `{}`, anything else malformed is 400."""
     return await read_json_or_empty(request)
-
 
 
 def unknown_field_problems(provider: SignalwireProvider, body: dict[str, Any], allowed: set[str]) -> list[str]:

@@ -11,10 +11,9 @@ from starlette.responses import Response
 from ...core.http import json_response
 from .auth import authenticate
 from .common import read_body, render, unknown_field_problems
-from .errors import invalid
+from .errors import InvalidAttributes
 from .fixtures import ALL_CAPABILITIES
-from .models import new_number
-from .phonefmt import is_e164, parse
+from .phonefmt import is_e164
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
@@ -62,19 +61,8 @@ async def imported_create(provider: SignalwireProvider, request: Request) -> Res
         problems.append(f"number_type '{number_type}' is not included in the list: longcode, tollfree")
     capabilities, capability_problems = capabilities_problems(body.get("capabilities"))
     problems += capability_problems
-    if problems:
-        invalid(*problems)
-    assert e164 is not None
-    if provider.holds(caller.tenant, e164):
-        invalid(f"number {e164} has already been taken")
-    record = new_number(
-        number=e164,
-        name=provider.default_name(e164),
-        number_type=IMPORT_TYPES[number_type],  # type: ignore[index]
-        capabilities=capabilities,
-        country_code=parse(e164).country,
-        source="imported",
-        created_us=provider.clock.stamp_us(),
-    )
-    provider.add_number(caller.tenant, record)
+    if problems or e164 is None:
+        raise InvalidAttributes(*problems)
+    stored_type = IMPORT_TYPES[number_type]  # type: ignore[index]  # a listed type: checked above
+    record = provider.backend.import_number(caller.tenant, e164, stored_type, capabilities)
     return json_response(render(provider, record), 201)

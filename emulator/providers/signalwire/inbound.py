@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
+from ...core.outgoing import new_client
 from ...core.webhooks import DeliveryPolicy
 from .callbacks import (
     Params,
@@ -25,10 +25,10 @@ from .callbacks import (
     status_callback_params,
     with_query,
 )
-from ...core.outgoing import new_client
 from .exchange import Exchange, fetch
 from .replies import Verdict, check_cxml, check_swml
 from .signing import FORM_FORMAT, form_headers, json_headers
+from .state import PhoneNumber, Project
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
@@ -48,14 +48,19 @@ def form_request(key: str, url: str, method: str, params: Params) -> tuple[str, 
 
 async def fetch_with_fallback(
     provider: SignalwireProvider,
-    key: str,
-    targets: list[tuple[str, str | None, str | None]],
+    project: Project,
+    number: PhoneNumber,
+    what: Literal["call", "message"],
     params: Params,
-    check: Callable[[str], Verdict],
 ) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
-    """Tries each (role, url, method) with a URL until one answers 2xx (with a runnable reply, if the
-    `fallback_on_invalid_reply` setting asks for it). Returns every exchange, the one whose reply
-    counts, its verdict and notes on URLs that were not set."""
+    """Tries the number's request URL, then its fallback URL (`call_…` or `message_…`), until one answers
+    2xx (with a runnable cXML reply, if the `fallback_on_invalid_reply` setting asks for it). Returns
+    every exchange, the one whose reply counts, its verdict and notes on URLs that were not set."""
+    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
+    targets = [
+        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
+        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
+    ]
     settings = provider.settings
     exchanges: list[Exchange] = []
     notes: list[str] = []
@@ -67,7 +72,7 @@ async def fetch_with_fallback(
                 notes.append(f"no {role} URL is set")
                 continue
             method = method or "POST"
-            full_url, body, headers = form_request(key, url, method, params)
+            full_url, body, headers = form_request(project["signing_key"], url, method, params)
             exchange = await fetch(
                 client, role=role, method=method, url=full_url, headers=headers, body=body,
                 timeout_s=settings.handler_timeout_seconds,
@@ -75,7 +80,7 @@ async def fetch_with_fallback(
             exchanges.append(exchange)
             if not exchange.ok:
                 continue
-            chosen, verdict = exchange, check(exchange.reply)
+            chosen, verdict = exchange, check_cxml(exchange.reply)
             if verdict.valid or not settings.fallback_on_invalid_reply:
                 break
     return exchanges, chosen, verdict, notes
@@ -109,8 +114,8 @@ def outcome_note(exchanges: list[Exchange], verdict: Verdict | None, notes: list
 async def laml_call(
     provider: SignalwireProvider,
     tenant: str,
-    project: dict[str, Any],
-    number: dict[str, Any],
+    project: Project,
+    number: PhoneNumber,
     request: Inbound,
     call_sid: str,
 ) -> dict[str, Any]:
@@ -119,16 +124,7 @@ async def laml_call(
         project_id=project["id"], call_sid=call_sid, caller=request.caller, called=request.to,
         caller_name=request.caller_name, forwarded_from=request.forwarded_from,
     )
-    exchanges, chosen, verdict, notes = await fetch_with_fallback(
-        provider,
-        project["signing_key"],
-        [
-            ("primary", number["call_request_url"], number["call_request_method"]),
-            ("fallback", number["call_fallback_url"], number["call_fallback_method"]),
-        ],
-        params,
-        check_cxml,
-    )
+    exchanges, chosen, verdict, notes = await fetch_with_fallback(provider, project, number, "call", params)
     completed = verdict is not None and verdict.valid
     status = "completed" if completed else "failed"
     duration = (request.duration_s if request.duration_s is not None else provider.settings.call_duration_seconds) if completed else 0
@@ -147,8 +143,8 @@ async def laml_call(
 def status_callback(
     provider: SignalwireProvider,
     tenant: str,
-    project: dict[str, Any],
-    number: dict[str, Any],
+    project: Project,
+    number: PhoneNumber,
     call_sid: str,
     request: Inbound,
     created_us: int,
@@ -186,7 +182,7 @@ def status_callback(
 
 
 async def swml_call(
-    provider: SignalwireProvider, project: dict[str, Any], number: dict[str, Any], request: Inbound, call_sid: str
+    provider: SignalwireProvider, project: Project, number: PhoneNumber, request: Inbound, call_sid: str
 ) -> dict[str, Any]:
     url = number["call_relay_script_url"]
     if not url:
@@ -223,22 +219,13 @@ async def swml_call(
 
 
 async def laml_message(
-    provider: SignalwireProvider, project: dict[str, Any], number: dict[str, Any], request: Inbound, message_sid: str
+    provider: SignalwireProvider, project: Project, number: PhoneNumber, request: Inbound, message_sid: str
 ) -> dict[str, Any]:
     params = message_request_params(
         project_id=project["id"], message_sid=message_sid, sender=request.caller, receiver=request.to,
         body=request.body, media=request.media,
     )
-    exchanges, chosen, verdict, notes = await fetch_with_fallback(
-        provider,
-        project["signing_key"],
-        [
-            ("primary", number["message_request_url"], number["message_request_method"]),
-            ("fallback", number["message_fallback_url"], number["message_fallback_method"]),
-        ],
-        params,
-        check_cxml,
-    )
+    exchanges, chosen, verdict, notes = await fetch_with_fallback(provider, project, number, "message", params)
     return {
         "delivered": chosen is not None,
         "requests": [e.to_dict() for e in exchanges],

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from ...core.http import json_response
 from .auth import authenticate
-from .errors import fail
+from .errors import NotFound
 from .geo import AREA_CODES, TIMEZONES
 from .phonefmt import NANP, ParsedNumber, is_e164, parse
 
@@ -90,7 +90,7 @@ async def lookup_phone_number(provider: SignalwireProvider, request: Request) ->
     include = request.query_params.get("include", "")
     wanted = set(include.split(",")) if include else set()
     if not is_e164(e164) or not wanted <= INCLUDES:
-        fail(404)
+        raise NotFound("not an E.164 number, or an unknown include")
     parsed = parse(e164)
     result = basic_facts(parsed)
     if parsed.calling_code == "1":

@@ -1,4 +1,7 @@
-"""Phone numbers as stored (plain dicts, times in µs) and as rendered on the wire."""
+"""Phone numbers: the handler enums, a new number's defaults, merged configuration, and the wire rendering.
+
+The stored shape is `state.PhoneNumber`; `render_number` turns it into the reference's PhoneNumber.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 from ...core.clock import MICROS, from_datetime, to_datetime, utc_parts
 from .profiles import SignalwireProfile
+from .state import NumberSource, PhoneNumber
 
 CALL_HANDLERS = (
     "relay_context", "relay_topic", "relay_script", "relay_application", "relay_connector",
@@ -90,12 +94,12 @@ def new_number(
     number_type: str,
     capabilities: list[str],
     country_code: str | None,
-    source: str,
+    source: NumberSource,
     created_us: int,
     number_id: str | None = None,
-) -> dict[str, Any]:
+) -> PhoneNumber:
     """A freshly purchased or imported number with the defaults seen on a purchased number."""
-    return {
+    return {  # type: ignore[return-value]  # the configuration keys come from NEW_NUMBER_CONFIG
         "id": number_id or str(uuid.uuid4()),
         "number": number,
         "name": name,
@@ -155,7 +159,7 @@ def unset_value(key: str, profile: SignalwireProfile) -> str | None:
     return None
 
 
-def render_number(number: dict[str, Any], profile: SignalwireProfile, now_us: int) -> dict[str, Any]:
+def render_number(number: PhoneNumber, profile: SignalwireProfile, now_us: int) -> dict[str, Any]:
     """Every key of the reference's PhoneNumber, always present."""
     rendered: dict[str, Any] = {
         "id": number["id"],
@@ -178,24 +182,22 @@ def render_number(number: dict[str, Any], profile: SignalwireProfile, now_us: in
     return rendered
 
 
-def apply_changes(number: dict[str, Any], changes: dict[str, Any]) -> bool:
-    """Merges validated changes into a stored number; True when anything changed.
+def configured(number: PhoneNumber, changes: dict[str, Any]) -> PhoneNumber:
+    """A copy of a stored number with validated changes merged in.
 
     Binding `ai_agent` or `call_flow` materializes a Fabric resource: a new
     `calling_handler_resource_id` whenever the binding changes; any other handler clears it.
     """
-    watched = set(changes) | {"calling_handler_resource_id"}
-    before = {key: number.get(key) for key in watched}
-    binding_before = binding(number)
-    number.update(changes)
+    merged: PhoneNumber = {**number, **changes}  # type: ignore[typeddict-item]
     if "call_handler" in changes:
-        if number["call_handler"] in FABRIC_HANDLERS:
-            if binding(number) != binding_before or number["calling_handler_resource_id"] is None:
-                number["calling_handler_resource_id"] = str(uuid.uuid4())
-        else:
-            number["calling_handler_resource_id"] = None
-    return any(before[key] != number.get(key) for key in watched)
+        resource_id = None
+        if merged["call_handler"] in FABRIC_HANDLERS:
+            resource_id = number["calling_handler_resource_id"]
+            if binding(merged) != binding(number) or resource_id is None:
+                resource_id = str(uuid.uuid4())
+        merged["calling_handler_resource_id"] = resource_id
+    return merged
 
 
-def binding(number: dict[str, Any]) -> tuple[Any, ...]:
+def binding(number: PhoneNumber) -> tuple[Any, ...]:
     return (number["call_handler"], number["call_ai_agent_id"], number["call_flow_id"], number["call_flow_version"])

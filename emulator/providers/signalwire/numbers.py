@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.clock import MICROS, to_datetime
 from ...core.http import buffer_body, empty_response, json_response
 from .auth import authenticate
-from .common import owned_number, read_body, render, unknown_field_problems
-from .errors import fail, invalid
-from .models import apply_changes, new_number
-from .paging import links, matches_filters, page_request
+from .common import path_uuid, read_body, render, unknown_field_problems
+from .errors import InvalidAttributes
+from .paging import links, page_request
 from .phonefmt import is_e164
 from .validation import validate_update
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
 
-DAY_US = 86_400 * MICROS
-TOO_RECENT = (
-    "Number was purchased too recently to release. Please wait until {when} UTC to release this number, "
-    "or contact Support for assistance."
-)
-
 
 async def numbers_list(provider: SignalwireProvider, request: Request) -> Response:
     """Newest first; a page token names the last number of the previous page."""
     caller = authenticate(provider, request)
     page = page_request(request)
-    numbers = caller.state["numbers"]
-    index = provider.index(caller.tenant)
-    cursor = None
-    if page.token is not None:
-        anchor = numbers.get(page.token)
-        if anchor is None:
-            fail(400)
-        cursor = (anchor["created_us"], anchor["id"])
-
-    def keep(number_id: str) -> bool:
-        number = numbers[number_id]
-        return number["released_us"] is None and matches_filters(number["name"], number["number"], page.filters)
-
-    ids = index.older_than(cursor, page.size + 1, keep)
-    has_next = len(ids) > page.size
-    ids = ids[: page.size]
-    return json_response(
-        {
-            "links": links(page, index, cursor, ids[-1] if ids else None, has_next, keep),
-            "data": [render(provider, numbers[i]) for i in ids],
-        }
-    )
+    found = provider.backend.page(caller.tenant, page)
+    return json_response({"links": links(page, found), "data": [render(provider, n) for n in found.numbers]})
 
 
 async def numbers_purchase(provider: SignalwireProvider, request: Request) -> Response:
@@ -68,62 +40,30 @@ async def numbers_purchase(provider: SignalwireProvider, request: Request) -> Re
     elif not is_e164(wanted):
         problems.append(f"number {wanted} is not a valid E.164 number")
     if problems or not isinstance(wanted, str):
-        invalid(*problems)
-    item = provider.inventory.get(wanted)
-    if item is None or provider.is_held(wanted):
-        invalid(f"Could not purchase {wanted}: the number is not available")
-    record = new_number(
-        number=wanted,
-        name=provider.default_name(wanted),
-        number_type="toll-free" if item.number_type == "toll-free" else "longcode",
-        capabilities=list(item.capabilities),
-        country_code=item.country_code,
-        source="purchased",
-        created_us=provider.clock.stamp_us(),
-    )
-    provider.add_number(caller.tenant, record)
-    return json_response(render(provider, record))
+        raise InvalidAttributes(*problems)
+    return json_response(render(provider, provider.backend.purchase(caller.tenant, wanted)))
 
 
 async def numbers_get(provider: SignalwireProvider, request: Request) -> Response:
     caller = authenticate(provider, request)
-    return json_response(render(provider, owned_number(provider, request, caller)))
+    return json_response(render(provider, provider.backend.live_number(caller.tenant, path_uuid(request))))
 
 
 async def numbers_update(provider: SignalwireProvider, request: Request) -> Response:
     """PUT with merge semantics: only the fields sent change; any broken rule changes nothing."""
     await buffer_body(request)
     caller = authenticate(provider, request)
-    number = owned_number(provider, request, caller)
+    number_id = path_uuid(request)
+    number = provider.backend.live_number(caller.tenant, number_id)
     body = await read_body(request)
     changes, problems = validate_update(body, number, provider.settings)
     if problems:
-        invalid(*problems)
-    if apply_changes(number, changes):
-        number["updated_us"] = provider.clock.stamp_us()
-    return json_response(render(provider, number))
-
-
-def release_window_us(provider: SignalwireProvider, state: dict[str, Any]) -> int:
-    settings = provider.settings
-    days = settings.trial_release_window_days if state["project"]["trial"] else settings.release_window_days
-    return round(days * DAY_US)
-
-
-def earliest_release_text(earliest_us: int) -> str:
-    """Rounded up to the second, so waiting until the time shown is always enough."""
-    seconds = -(-earliest_us // MICROS)
-    return to_datetime(seconds * MICROS).strftime("%Y-%m-%d %H:%M:%S")
+        raise InvalidAttributes(*problems)
+    return json_response(render(provider, provider.backend.update_number(caller.tenant, number_id, changes)))
 
 
 async def numbers_release(provider: SignalwireProvider, request: Request) -> Response:
     """204; refused (422) inside the release window after a purchase, on the virtual clock."""
     caller = authenticate(provider, request)
-    number = owned_number(provider, request, caller)
-    if number["source"] == "purchased":
-        earliest = number["created_us"] + release_window_us(provider, caller.state)
-        if provider.clock.now_us() < earliest:
-            invalid(TOO_RECENT.format(when=earliest_release_text(earliest)))
-    provider.release_number(caller.tenant, number)
+    provider.backend.release_number(caller.tenant, path_uuid(request))
     return empty_response(204)
-

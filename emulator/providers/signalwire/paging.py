@@ -7,14 +7,13 @@ stays meaningful across resets and snapshots and costs no server-side memory.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from ...core.ordering import CreationIndex, Key
-from .errors import fail
+from .errors import BadRequest
+from .state import PhoneNumber
 
 LIST_PATH = "/api/relay/rest/phone_numbers"
 TOKEN = re.compile(r"^PA([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
@@ -22,8 +21,6 @@ INTEGER = re.compile(r"^-?[0-9]{1,12}\Z")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 MAX_PAGE_NUMBER = 2**31 - 1
-
-
 
 
 @dataclass(frozen=True)
@@ -34,15 +31,24 @@ class PageRequest:
     filters: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class NumberPage:
+    """One page of the list, newest first, with the ids its `next` and `prev` page tokens name."""
+
+    numbers: list[PhoneNumber]
+    next_token: str | None
+    previous_token: str | None  # None: the page before is the first one
+
+
 def int_param(request: Request, key: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(key)
     if raw is None or raw == "":
         return default
     if INTEGER.match(raw) is None:
-        fail(400)
+        raise BadRequest(f"{key} is not an integer")
     value = int(raw)
     if not low <= value <= high:
-        fail(400)
+        raise BadRequest(f"{key} is out of range")
     return value
 
 
@@ -54,10 +60,10 @@ def page_request(request: Request) -> PageRequest:
     token = None
     if number > 0:
         if raw_token is None:
-            fail(400)
+            raise BadRequest("page_token is required after the first page")
         match = TOKEN.match(raw_token)
         if match is None:
-            fail(400)
+            raise BadRequest("page_token is invalid")
         token = match.group(1).lower()
     filters = tuple(
         (key, request.query_params[key])
@@ -78,33 +84,18 @@ def link(page: PageRequest, number: int | None, token_id: str | None) -> str:
     return f"{LIST_PATH}?{urlencode(params)}"
 
 
-def links(
-    page: PageRequest,
-    index: CreationIndex,
-    cursor: Key | None,
-    last_id: str | None,
-    has_next: bool,
-    keep: Callable[[str], bool],
-) -> dict[str, str]:
+def links(page: PageRequest, found: NumberPage) -> dict[str, str]:
+    """`self` and `first` always; `next` when more numbers follow; `prev` after the first page."""
     result = {
         "self": link(page, page.number, page.token if page.number > 0 else None),
         "first": link(page, None, None),
     }
-    if has_next and last_id is not None:
-        result["next"] = link(page, page.number + 1, last_id)
+    if found.next_token is not None:
+        result["next"] = link(page, page.number + 1, found.next_token)
     if page.number > 0:
-        result["prev"] = previous_link(page, index, cursor, keep)
+        previous = found.previous_token
+        result["prev"] = link(page, page.number - 1 if previous is not None else 0, previous)
     return result
-
-
-def previous_link(page: PageRequest, index: CreationIndex, cursor: Key | None, keep: Callable[[str], bool]) -> str:
-    """The page before: it ends with the cursor's number, so its own token lies `size` numbers newer."""
-    if page.number == 1 or cursor is None:
-        return link(page, 0, None)
-    newer = index.newer_than(cursor, page.size, keep)
-    if len(newer) < page.size:
-        return link(page, 0, None)
-    return link(page, page.number - 1, newer[page.size - 1])
 
 
 def matches_filters(name: str | None, number: str, filters: tuple[tuple[str, str], ...]) -> bool:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from ...core.http import json_response
 from .auth import authenticate
-from .errors import invalid
+from .errors import InvalidAttributes
 from .fixtures import InventoryNumber
 from .phonefmt import parse
 from .profiles import SignalwireProfile
@@ -97,12 +97,7 @@ async def numbers_search(provider: SignalwireProvider, request: Request) -> Resp
     query = {key: value for key, value in request.query_params.items() if value != ""}
     problems = search_problems(query)
     if problems:
-        invalid(*problems)
+        raise InvalidAttributes(*problems)
     limit = int(query.get("max_results", DEFAULT_MAX_RESULTS))
-    found: list[dict[str, Any]] = []
-    for item in provider.inventory.values():
-        if len(found) >= limit:
-            break
-        if not provider.is_held(item.number) and matches(item, query):
-            found.append(render_available(item, provider.profile))
-    return json_response({"links": {}, "data": found})
+    found = provider.backend.available(lambda item: matches(item, query), limit)
+    return json_response({"links": {}, "data": [render_available(item, provider.profile) for item in found]})

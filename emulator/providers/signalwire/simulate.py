@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import inbound
-from .seeding import derived_space_id
-from .signing import new_signing_key
+from .state import PhoneNumber, Project
 
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
@@ -113,40 +112,10 @@ def parse(kind: str, params: dict[str, Any]) -> Inbound:
     )
 
 
-def find_number(provider: SignalwireProvider, to: str, tenant: str | None) -> tuple[str, dict[str, Any]]:
-    """The tenant holding `to` and the number; a tenant may be named by its name or project id."""
-    if tenant is not None:
-        name = tenant if tenant in provider.store else provider.project_tenants.get(tenant)
-        if name is None:
-            raise LookupError(f"signalwire has no tenant {tenant!r}")
-        candidates = [name] if provider.holds(name, to) else []
-        if not candidates:
-            raise LookupError(f"tenant {tenant!r} holds no number {to}")
-    else:
-        candidates = sorted(provider.holders.get(to, ()))
-        if not candidates:
-            raise LookupError(f"no SignalWire project holds the number {to}")
-        if len(candidates) > 1:
-            raise ValueError(f"{to} is held by several tenants ({', '.join(candidates)}); name one with 'tenant'")
-    owner = candidates[0]
-    for number in provider.store.tenants[owner]["numbers"].values():
-        if number["number"] == to and number["released_us"] is None:
-            return owner, provider.settle(number)
-    raise LookupError(f"tenant {owner!r} holds no number {to}")
-
-
-def project_of(state: dict[str, Any]) -> dict[str, Any]:
-    """The project, given a signing key and a space id if a restored snapshot predates them."""
-    project = state["project"]
-    project.setdefault("signing_key", new_signing_key())
-    project.setdefault("space_id", derived_space_id(project["id"]))
-    return project
-
-
 async def simulate(provider: SignalwireProvider, kind: str, params: dict[str, Any]) -> dict[str, Any]:
     request = parse(kind, params)
-    tenant, number = find_number(provider, request.to, request.tenant)
-    project = project_of(provider.store.tenants[tenant])
+    tenant, number = provider.backend.inbound_number(request.to, request.tenant)
+    project = provider.backend.signing_project(tenant)
     answer: dict[str, Any] = {
         "provider": provider.name,
         "kind": kind,
@@ -162,7 +131,7 @@ async def simulate(provider: SignalwireProvider, kind: str, params: dict[str, An
 
 
 async def inbound_call(
-    provider: SignalwireProvider, tenant: str, project: dict[str, Any], number: dict[str, Any], request: Inbound
+    provider: SignalwireProvider, tenant: str, project: Project, number: PhoneNumber, request: Inbound
 ) -> dict[str, Any]:
     handler = number["call_handler"]
     answer: dict[str, Any] = {"handler": handler, "call_sid": str(uuid.uuid4())}
@@ -176,7 +145,7 @@ async def inbound_call(
 
 
 async def inbound_message(
-    provider: SignalwireProvider, project: dict[str, Any], number: dict[str, Any], request: Inbound
+    provider: SignalwireProvider, project: Project, number: PhoneNumber, request: Inbound
 ) -> dict[str, Any]:
     handler = number["message_handler"]
     answer: dict[str, Any] = {"handler": handler, "message_sid": str(uuid.uuid4())}
@@ -192,7 +161,7 @@ def refused(note: str) -> dict[str, Any]:
     return {"delivered": False, "requests": [], "reply": None, "note": note}
 
 
-def routed(number: dict[str, Any], handler: str | None, targets: dict[str, tuple[str, str]], what: str) -> dict[str, Any]:
+def routed(number: PhoneNumber, handler: str | None, targets: dict[str, tuple[str, str]], what: str) -> dict[str, Any]:
     """A handler that does not fetch anything over HTTP: where the call or message goes."""
     if handler is None:
         return refused(f"the number has no {what} handler; the {what} is not answered")

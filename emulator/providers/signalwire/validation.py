@@ -18,6 +18,7 @@ from .models import (
     MESSAGE_HANDLERS,
     RECEIVE_MODES,
 )
+from .state import PhoneNumber
 
 STRING, UUID = "string", "uuid"
 
@@ -85,7 +86,7 @@ def check_value(key: str, value: Any, settings: SignalwireSettings) -> tuple[Any
 
 
 def validate_update(
-    body: dict[str, Any], stored: dict[str, Any], settings: SignalwireSettings
+    body: dict[str, Any], stored: PhoneNumber, settings: SignalwireSettings
 ) -> tuple[dict[str, Any], list[str]]:
     """The changes a PUT makes (only the fields sent) and the problems that forbid it."""
     changes: dict[str, Any] = {}
