@@ -30,9 +30,9 @@ export function init(providers) {
   form.addEventListener("reset", () => setTimeout(refilter)); // the fields clear after the event
   form.addEventListener("submit", (event) => event.preventDefault());
   const body = byId("requests-body");
-  body.addEventListener("click", (event) => openRow(event.target.closest("tr")));
+  body.addEventListener("click", (event) => openRow(event.target.closest(".list-row")));
   body.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") openRow(event.target.closest("tr"));
+    if (event.key === "Enter") openRow(event.target.closest(".list-row"));
   });
   filter = readFilter();
 }
@@ -115,24 +115,34 @@ function renderAll() {
   summarize();
 }
 
+// Rows are cloned from one template and filled with text: a full journal is a thousand of them.
+const ROW = document.createElement("template");
+ROW.innerHTML = '<div class="list-row" role="row" tabindex="0"><span role="cell" class="seq"></span><span role="cell" class="time"></span>'
+  + '<span role="cell"></span><span role="cell"></span><span role="cell" class="request"><b class="method"></b> <span class="path"></span></span>'
+  + '<span role="cell" class="operation"></span><span role="cell" class="status"></span><span role="cell" class="num"></span>'
+  + '<span role="cell" class="contract"></span></div>';
+
 function rowFor(line) {
-  const row = el("tr", { tabIndex: 0, dataset: { seq: line.seq }, className: rowClass(line) },
-    el("td", { className: "seq", text: line.seq }),
-    el("td", { className: "time", text: clockTime(line.time), title: `${line.time} (virtual)` }),
-    el("td", { text: line.provider }),
-    el("td", { text: line.tenant || "–" }),
-    el("td", { className: "request", title: line.path }, el("span", { className: "method", text: line.method }), " ", el("span", { className: "path", text: line.path })),
-    el("td", { className: "operation", text: line.operation || "(undocumented)" }),
-    el("td", { className: `status ${statusClass(line.status)}`, text: line.status || "dropped" }),
-    el("td", { className: "num", text: line.duration_ms.toFixed(1) }),
-    el("td", { className: "contract" }, contractBadge(line), line.marks.map((mark) => el("span", { className: "mark", text: mark }))),
-  );
+  const row = ROW.content.firstElementChild.cloneNode(true);
+  const [seq, time, provider, tenant, request, operation, status, took, contract] = row.children;
+  row.dataset.seq = line.seq;
+  if (line.violation_count) row.classList.add("violating");
+  if (line.seq === selected) row.classList.add("selected");
+  seq.textContent = line.seq;
+  time.textContent = clockTime(line.time);
+  time.title = `${line.time} (virtual)`;
+  provider.textContent = line.provider;
+  tenant.textContent = line.tenant || "–";
+  request.title = line.path;
+  request.firstElementChild.textContent = line.method;
+  request.lastElementChild.textContent = line.path;
+  operation.textContent = line.operation || "(undocumented)";
+  status.classList.add(statusClass(line.status));
+  status.textContent = line.status || "dropped";
+  took.textContent = line.duration_ms.toFixed(1);
+  contract.append(contractBadge(line), ...line.marks.map((mark) => el("span", { className: "mark", text: mark })));
   rows.set(line.seq, row);
   return row;
-}
-
-function rowClass(line) {
-  return [line.violation_count ? "violating" : "", line.seq === selected ? "selected" : ""].join(" ").trim() || null;
 }
 
 function contractBadge(line) {

@@ -14,9 +14,9 @@ const openAttempts = new Set(); // "<delivery>#<attempt>" a person opened
 let afterReplay = null; // what the last replay click said, kept across re-draws
 
 export function init() {
-  byId("deliveries-body").addEventListener("click", (event) => choose(event.target.closest("tr")));
+  byId("deliveries-body").addEventListener("click", (event) => choose(event.target.closest(".list-row")));
   byId("deliveries-body").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") choose(event.target.closest("tr"));
+    if (event.key === "Enter") choose(event.target.closest(".list-row"));
   });
   byId("delivery-detail").addEventListener("click", (event) => {
     const summary = event.target.closest("summary");
@@ -50,15 +50,15 @@ function renderList() {
 
 function rowFor(delivery) {
   const last = delivery.attempts[delivery.attempts.length - 1];
-  return el("tr", { tabIndex: 0, dataset: { id: delivery.id }, className: delivery.id === selected ? "selected" : null },
-    el("td", { className: "time", text: clockTime(delivery.created), title: `${delivery.created} (virtual)` }),
-    el("td", { text: delivery.provider }),
-    el("td", { text: delivery.tenant || "–" }),
-    el("td", { className: "event", text: delivery.type || "–" }),
-    el("td", { className: "path", text: `${delivery.method} ${delivery.url}`, title: delivery.url }),
-    el("td", {}, statusBadge(delivery.status)),
-    el("td", { className: "num", text: delivery.attempts.length }),
-    el("td", { className: last ? `status ${statusClass(last.status)}` : "muted" },
+  const cell = (props, ...children) => el("span", { role: "cell", ...props }, ...children);
+  return el("div", { className: `list-row${delivery.id === selected ? " selected" : ""}`, role: "row", tabIndex: 0, dataset: { id: delivery.id } },
+    cell({ className: "time", text: clockTime(delivery.created), title: `${delivery.created} (virtual)` }),
+    cell({ text: delivery.tenant ? `${delivery.provider} · ${delivery.tenant}` : delivery.provider }),
+    cell({ className: "event", text: delivery.type || "–", title: delivery.type }),
+    cell({ className: "path", text: `${delivery.method} ${delivery.url}`, title: delivery.url }),
+    cell({}, statusBadge(delivery.status)),
+    cell({ className: "num", text: delivery.attempts.length }),
+    cell({ className: last ? `status ${statusClass(last.status)}` : "muted" },
       last ? answer(last) : "–",
       delivery.next_attempt ? el("span", { className: "muted", text: ` · next ${clockTime(delivery.next_attempt)}` }) : null));
 }
@@ -79,7 +79,7 @@ function choose(row) {
   if (!row) return;
   if (selected !== row.dataset.id) afterReplay = null;
   selected = row.dataset.id;
-  for (const other of byId("deliveries-body").querySelectorAll("tr.selected")) other.classList.remove("selected");
+  for (const other of byId("deliveries-body").querySelectorAll(".selected")) other.classList.remove("selected");
   row.classList.add("selected");
   renderDetail();
 }
@@ -123,11 +123,20 @@ function timeline(delivery) {
     points.push({ at: micros(delivery.next_attempt), kind: "next", label: `#${number}`, title: `#${number} due ${clockTime(delivery.next_attempt)}` });
   }
   const end = Math.max(start + 1, ...points.map((point) => point.at));
+  let previous = { left: -Infinity, level: 0 };
+  let top = 0;
   const track = el("div", { className: "track" }, points.map((point) => {
+    const left = ((point.at - start) / (end - start)) * 100;
+    // Attempts at (nearly) the same virtual instant, e.g. a replay on a frozen clock, stack upwards.
+    const level = left - previous.left < 4 ? previous.level + 1 : 0;
+    previous = { left, level };
+    top = Math.max(top, level);
     const dot = el("span", { className: `dot ${point.kind}`, title: point.title, text: point.label });
-    dot.style.left = `${((point.at - start) / (end - start)) * 100}%`;
+    dot.style.left = `${left}%`;
+    dot.style.bottom = `${level * 20 - 10}px`;
     return dot;
   }));
+  track.style.height = `${26 + 20 * top}px`;
   return el("div", { className: "timeline" }, track,
     el("div", { className: "axis" }, el("span", { text: `queued ${clockTime(delivery.created)}` }),
       el("span", { text: end > start + 1 ? `${clockTime(new Date(end / 1000).toISOString())} (+${duration((end - start) / 1e6)})` : "" })));
