@@ -11,7 +11,29 @@ import * as webhooks from "./webhooks.js";
 
 const PERIOD_MS = 1000;
 const BACKGROUND_EVERY = 5; // deliveries are polled every 5th tick when their view is hidden
-const VIEWS = { requests, state, webhooks, controls };
+
+// A view whose read is slow (a very large state, a long outbox) is read less often: after each
+// read it rests nine times as long as the read took, so the page never spends most of its time
+// downloading the same thing again.
+function paced(poll) {
+  let restUntil = 0;
+  return async () => {
+    if (performance.now() < restUntil) return;
+    const started = performance.now();
+    try {
+      await poll();
+    } finally {
+      restUntil = performance.now() + 9 * (performance.now() - started);
+    }
+  };
+}
+
+const VIEWS = {
+  requests: { poll: requests.poll },
+  state: { poll: paced(state.poll) },
+  webhooks: { poll: paced(webhooks.poll) },
+  controls: { poll: controls.poll },
+};
 
 let view = "requests";
 let running = false;
@@ -78,7 +100,7 @@ async function tick() {
   if (!document.hidden) {
     const polls = [requests.poll(), clock.poll()];
     if (view !== "requests") polls.push(VIEWS[view].poll());
-    if (view !== "webhooks" && ticks++ % BACKGROUND_EVERY === 0) polls.push(webhooks.poll());
+    if (view !== "webhooks" && ticks++ % BACKGROUND_EVERY === 0) polls.push(VIEWS.webhooks.poll());
     try {
       await Promise.all(polls);
       reachable();
