@@ -143,3 +143,18 @@ def test_a_full_journal_is_shown_whole_and_keeps_rolling(page, server, voipbin):
     screenshot(page, "requests-full-journal")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "full-journal-timing.txt").write_text(f"{capacity} entries shown {shown_after:.3f} s after navigation\n")
+
+
+def test_what_a_client_sent_is_shown_as_text_never_as_markup(page, server, voipbin):
+    markup = '<img src=x onerror="window.injected=1"><b id="bold">loud</b>'
+    voipbin.post("/numbers", json={"number": "+15550102030", "type": "virtual", "name": markup},
+                 headers={"X-Note": markup})
+    voipbin.get(f"/numbers/{markup}")
+    open_inspector(page, server)
+    expect(rows(page)).to_have_count(2)
+    for index in range(2):
+        rows(page).nth(index).click()
+        expect(page.locator("#request-detail")).to_contain_text(markup.split(">")[0])
+    expect(rows(page).first.locator(".path")).to_contain_text("<img")
+    assert page.locator("#main img, #main #bold").count() == 0
+    assert page.evaluate("window.injected") is None

@@ -10,13 +10,9 @@ export function onClock(listener) {
   listeners.add(listener);
 }
 
-export function accept(described) {
+function accept(described) {
   reading = { nowUs: micros(described.now), frozen: described.frozen, offsetSeconds: described.offset_seconds, at: performance.now() };
   show();
-}
-
-export function current() {
-  return reading;
 }
 
 export function virtualNowUs() {

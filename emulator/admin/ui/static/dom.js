@@ -33,7 +33,7 @@ export function replace(node, ...children) {
 export const byId = (id) => document.getElementById(id);
 
 // Bodies: JSON pretty-printed, anything else as it came.
-export function pretty(text) {
+function pretty(text) {
   if (text === null || text === undefined || text === "") return "";
   try {
     return JSON.stringify(JSON.parse(text), null, 2);

@@ -2,9 +2,9 @@
 // (format_violations in contracts/kit/pytest_plugin.py), so the page and a failing test read alike.
 import { el } from "./dom.js";
 
-export const HEADLINE = "the client broke the documented contract:";
+const HEADLINE = "the client broke the documented contract:";
 
-export function violationLines(entry) {
+function violationLines(entry) {
   const lines = [{ kind: "request", text: `  ${entry.method} ${entry.path} → ${entry.status}  [${entry.provider} ${entry.operation || "?"}]` }];
   for (const violation of entry.violations) {
     lines.push({ kind: "where", text: `    - ${violation.location}: ${violation.message}` });
