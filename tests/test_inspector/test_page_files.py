@@ -117,3 +117,11 @@ def test_the_wheel_ships_the_page_and_serves_it(tmp_path):
     result = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "served"
+
+
+def test_the_page_is_served_when_state_persists(server_factory, tmp_path):
+    live = server_factory(Config(providers=["voipbin"], state_file=tmp_path / "state.db"))
+    client = live.client()
+    assert client.get("/_telemock/ui/").status_code == 200
+    assert client.get("/_telemock/ui/app.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/_telemock/journal/feed").json()["entries"] == []
