@@ -203,6 +203,7 @@ def announcing_server_class() -> type:
                 lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
                 for credential in provider.demo_credentials():
                     lines.append(f"      {credential.label}: {credential.value}")
+            lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, state, webhooks, clock in a browser)")
             click.echo("\n".join(lines))
             sys.stdout.flush()
 

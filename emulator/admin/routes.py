@@ -12,9 +12,11 @@ from starlette.types import Receive, Scope, Send
 
 from . import faults as ft
 from . import handlers as h
+from . import journal_feed as jf
 from . import overrides as ov
 from . import webhooks as wh
 from .guard import guard
+from .ui import InspectorPage
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -26,6 +28,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("PUT", "/state", h.put_state),
     ("GET", "/journal", h.journal),
     ("GET", "/journal/summary", h.journal_summary),
+    ("GET", "/journal/feed", jf.journal_feed),
+    ("GET", "/journal/{seq}", jf.journal_entry),
     ("GET", "/clock", h.clock),
     ("POST", "/clock/freeze", h.clock_freeze),
     ("POST", "/clock/resume", h.clock_resume),
@@ -88,5 +92,6 @@ class AdminApp:
 
 
 def admin_app(runtime: Any) -> Any:
-    """The control API, behind the admin-token guard when a token is configured."""
-    return guard(AdminApp(runtime), runtime.config.admin_token)
+    """The control API, behind the admin-token guard when a token is configured; the inspector's
+    page in front of the guard (it holds no data and asks for the token itself)."""
+    return InspectorPage(guard(AdminApp(runtime), runtime.config.admin_token))
