@@ -12,10 +12,9 @@ from starlette.responses import Response
 from ...core.http import json_response
 from .actions import normalize_actions
 from .binding import read_body, string_field, uuid_field
-from .common import list_page, manager, owned
+from .common import list_page, manager, path_item_answer
 from .errors import AlreadyExists, InvalidArgument, InvalidId, InvalidVariables, InvalidWebhookMethod, InvalidWebhookUri
 from .models import NIL_UUID, WEBHOOK_METHODS, parse_uuid, render_activeflow
-from .state import Activeflow
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
@@ -60,10 +59,6 @@ def webhook_from(body: dict[str, Any]) -> tuple[str, str]:
     return uri, method
 
 
-def rendered(provider: "VoipbinProvider", activeflow: Activeflow) -> Response:
-    return json_response(render_activeflow(activeflow, provider.profile))
-
-
 async def activeflows_create(provider: "VoipbinProvider", request: Request) -> Response:
     caller = manager(provider, request)
     backend = provider.backend
@@ -95,7 +90,7 @@ async def activeflows_create(provider: "VoipbinProvider", request: Request) -> R
         webhook_uri=webhook_uri,
         webhook_method=webhook_method,
     )
-    return rendered(provider, activeflow)
+    return json_response(render_activeflow(activeflow, provider.profile))
 
 
 async def activeflows_list(provider: "VoipbinProvider", request: Request) -> Response:
@@ -103,19 +98,16 @@ async def activeflows_list(provider: "VoipbinProvider", request: Request) -> Res
 
 
 async def activeflows_get(provider: "VoipbinProvider", request: Request) -> Response:
-    _, activeflow = owned(provider, request, provider.backend.activeflows)
-    return rendered(provider, activeflow)
+    return path_item_answer(provider, request, provider.backend.activeflows, render_activeflow)
 
 
 async def activeflows_stop(provider: "VoipbinProvider", request: Request) -> Response:
     """Idempotent: stopping an ended activeflow changes nothing and still answers 200."""
     activeflows = provider.backend.activeflows
-    _, activeflow = owned(provider, request, activeflows)
-    return rendered(provider, activeflows.stop(activeflow))
+    return path_item_answer(provider, request, activeflows, render_activeflow, activeflows.stop)
 
 
 async def activeflows_delete(provider: "VoipbinProvider", request: Request) -> Response:
     """The service answers 200 with the deleted activeflow (its own spec says 204)."""
     activeflows = provider.backend.activeflows
-    _, activeflow = owned(provider, request, activeflows)
-    return rendered(provider, activeflows.delete(activeflow))
+    return path_item_answer(provider, request, activeflows, render_activeflow, activeflows.delete)

@@ -63,7 +63,7 @@ def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
     now = provider.clock.now_us() // MICROS
     claims = {
         "tenant": tenant,
-        "customer_id": provider.store.tenants[tenant]["customer"]["id"],
+        "customer_id": provider.backend.tenant(tenant)["customer"]["id"],
         "username": username,
         "type": "agent",
         "iat": now,
@@ -79,17 +79,17 @@ def caller_from_jwt(provider: "VoipbinProvider", token: str) -> Caller:
         claims = jwt.decode(token, JWT_KEY, algorithms=[JWT_ALGORITHM], options={"verify_exp": False})
     except jwt.PyJWTError:
         raise InvalidCredentials() from None
-    tenant = claims.get("tenant")
-    state = provider.store.get(tenant) if isinstance(tenant, str) else None
-    exp = claims.get("exp")
+    tenant, username, exp = claims.get("tenant"), claims.get("username"), claims.get("exp")
+    state = provider.backend.state_of(tenant)
     if (
-        state is None
+        not isinstance(tenant, str)
+        or state is None
         or state["customer"]["id"] != claims.get("customer_id")
         or not isinstance(exp, int)
         or exp * MICROS <= provider.clock.now_us()
     ):
         raise InvalidCredentials()
-    user = state["users"].get(claims.get("username"))
+    user = state["users"].get(username) if isinstance(username, str) else None
     if user is None:
         raise InvalidCredentials()
     return Caller(tenant, state, "agent", user["permission"])
@@ -100,13 +100,13 @@ def caller_from_accesskey(provider: "VoipbinProvider", key: str) -> Caller:
     tenant = backend.tenant_of_accesskey(key)
     if tenant is None and provider.runtime.config.auto_tenants:
         tenant = backend.create_auto_tenant(key)
-    state = provider.store.get(tenant) if tenant is not None else None
-    if state is None:
+    state = provider.backend.state_of(tenant)
+    if tenant is None or state is None:
         raise InvalidCredentials()
     expires = state["accesskeys"][key].get("expires_us")
     if expires is not None and expires <= provider.clock.now_us():
         raise InvalidCredentials()
-    return Caller(tenant, state, "accesskey", "admin")  # type: ignore[arg-type]
+    return Caller(tenant, state, "accesskey", "admin")
 
 
 def authenticate(provider: "VoipbinProvider", request: Request) -> Caller:
@@ -151,12 +151,12 @@ async def login(provider: "VoipbinProvider", request: Request) -> Response:
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         return Response(b"", status_code=400)
     tenant = provider.backend.tenant_of_user(username)
-    state = provider.store.get(tenant) if tenant else None
+    state = provider.backend.state_of(tenant)
     user = state["users"].get(username) if state else None
-    if user is None or user["password"] != password:
+    if tenant is None or user is None or user["password"] != password:
         return Response(b"", status_code=400)
-    set_tenant(request, tenant)  # type: ignore[arg-type]
-    token = issue_token(provider, tenant, username)  # type: ignore[arg-type]
+    set_tenant(request, tenant)
+    token = issue_token(provider, tenant, username)
     response = Response(
         orjson.dumps({"username": username, "token": token}), media_type="application/json"
     )

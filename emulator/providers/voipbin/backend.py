@@ -19,7 +19,7 @@ from .backend_activeflows import Activeflows
 from .backend_flows import Flows
 from .backend_numbers import Numbers
 from .errors import VoipbinError, untyped
-from .fixtures import AccessKeyFixture, CustomerFixture
+from .fixtures import CustomerFixture
 from .backend_seed import customer_state
 from .state import Customer, TenantState
 
@@ -32,7 +32,7 @@ COLLECTIONS = ("numbers", "flows", "activeflows")
 class VoipbinBackend(Backend[TenantState]):
     provider: "VoipbinProvider"
 
-    def __init__(self, provider: "VoipbinProvider") -> None:  # type: ignore[override]
+    def __init__(self, provider: "VoipbinProvider") -> None:
         super().__init__(provider)
         self.accesskey_tenants: dict[str, str] = {}
         self.user_tenants: dict[str, str] = {}
@@ -80,13 +80,17 @@ class VoipbinBackend(Backend[TenantState]):
 
     def create_auto_tenant(self, accesskey: str) -> str:
         """An empty customer for an unknown access key (`auto_tenants`), named after the key."""
-        customer = CustomerFixture(tenant=accesskey, accesskeys=[AccessKeyFixture(key=accesskey)])
+        customer = CustomerFixture.model_validate({"tenant": accesskey, "accesskeys": [{"key": accesskey}]})
         self._add_tenant(accesskey, customer_state(self, customer, "auto tenant"))
         return accesskey
 
     def _add_tenant(self, tenant: str, state: TenantState) -> None:
         self.store.add(tenant, state)  # type: ignore[arg-type]  # the store marks it
         self._index_tenant(tenant, state)
+
+    def state_of(self, tenant: Any) -> TenantState | None:
+        """A tenant's state to read, or None for no tenant (or a name that is not one)."""
+        return self.store.get(tenant) if isinstance(tenant, str) else None  # type: ignore[return-value]
 
     def tenant_of_accesskey(self, key: str) -> str | None:
         return self.accesskey_tenants.get(key)

@@ -97,7 +97,9 @@ class Activeflows(Resources[Activeflow]):
         for action in route.visited:
             now = self.clock.stamp_us()
             activeflow["executed_actions"].append(activeflow["current_action"])
-            activeflow["current_action"] = {**action, "tm_execute": now}
+            current = action.copy()
+            current["tm_execute"] = now
+            activeflow["current_action"] = current
             activeflow["tm_update"] = now
             published.append(("activeflow_updated", self._publish("activeflow_updated", activeflow)))
         activeflow["status"] = "ended"

@@ -42,7 +42,11 @@ class Flows(Resources[Flow]):
         return flow
 
     def replace(self, flow: Flow, fields: FlowFields) -> Flow:
-        self.changing(flow).update(fields)
+        self.changing(flow)
+        flow["name"] = fields["name"]
+        flow["detail"] = fields["detail"]
+        flow["actions"] = fields["actions"]
+        flow["on_complete_flow_id"] = fields["on_complete_flow_id"]
         flow["tm_update"] = self.clock.stamp_us()
         return flow
 

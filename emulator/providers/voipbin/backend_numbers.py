@@ -225,8 +225,8 @@ class Numbers(Resources[Number]):
                 continue
             cleared = False
             for key in ("call_flow_id", "message_flow_id"):
-                if number[key] == flow_id:  # type: ignore[literal-required]
-                    self.changing(number)[key] = NIL_UUID  # type: ignore[literal-required]
+                if number[key] == flow_id:
+                    self.changing(number)[key] = NIL_UUID
                     cleared = True
             if cleared:
                 number["tm_update"] = self.clock.stamp_us()

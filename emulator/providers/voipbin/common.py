@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.http import json_response
+from ...core.http import buffer_body, json_response
 from .auth import Caller, authenticate, require_manager
 from .backend_resources import ItemT, Resources
-from .binding import page_before, page_size, path_uuid
+from .binding import page_before, page_size, path_uuid, read_body
 from .profiles import VoipbinProfile
 from .timefmt import page_token
 
@@ -31,6 +31,33 @@ def owned(provider: "VoipbinProvider", request: Request, resources: Resources[It
     item = resources.live(caller.tenant, path_uuid(request))
     require_manager(caller)
     return caller, item
+
+
+async def owned_with_body(
+    provider: "VoipbinProvider", request: Request, resources: Resources[ItemT]
+) -> tuple[Caller, ItemT, dict[str, Any]]:
+    """`owned`, then the JSON body, for handlers that change the path resource.
+
+    The body is received before the lookup, so the lookup, the checks and the change run as one
+    step (a concurrent DELETE cannot come between them), and parsed after it, in the service's order.
+    """
+    await buffer_body(request)
+    caller, item = owned(provider, request, resources)
+    return caller, item, await read_body(request)
+
+
+def path_item_answer(
+    provider: "VoipbinProvider",
+    request: Request,
+    resources: Resources[ItemT],
+    render: Callable[[ItemT, VoipbinProfile], dict[str, Any]],
+    apply: Callable[[ItemT], ItemT] | None = None,
+) -> Response:
+    """The path resource (`owned`), with the backend's `apply` done to it, rendered."""
+    _, item = owned(provider, request, resources)
+    if apply is not None:
+        item = apply(item)
+    return json_response(render(item, provider.profile))
 
 
 def list_page(

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.http import buffer_body, json_response
+from ...core.http import json_response
 from .actions import normalize_actions
 from .auth import Caller
 from .backend_flows import FlowFields
 from .binding import read_body, string_field, uuid_field
-from .common import list_page, manager, owned
+from .common import list_page, manager, owned_with_body, path_item_answer
 from .models import NIL_UUID, render_flow
-from .state import Flow
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
 
 
-def rendered(provider: "VoipbinProvider", flow: Flow) -> Response:
-    return json_response(render_flow(flow, provider.profile))
-
-
-async def flow_fields(provider: "VoipbinProvider", request: Request, caller: Caller) -> FlowFields:
-    """The body, then `on_complete_flow_id`, which must name a live flow the caller may use."""
-    body = await read_body(request)
+def flow_fields(provider: "VoipbinProvider", body: dict[str, Any], caller: Caller) -> FlowFields:
+    """The body's fields, then `on_complete_flow_id`, which must name a live flow the caller may use."""
     fields: FlowFields = {
         "name": string_field(body, "name"),
         "detail": string_field(body, "detail"),
@@ -40,8 +34,9 @@ async def flow_fields(provider: "VoipbinProvider", request: Request, caller: Cal
 
 async def flows_create(provider: "VoipbinProvider", request: Request) -> Response:
     caller = manager(provider, request)
-    fields = await flow_fields(provider, request, caller)
-    return rendered(provider, provider.backend.flows.create(caller.tenant, fields))
+    fields = flow_fields(provider, await read_body(request), caller)
+    flow = provider.backend.flows.create(caller.tenant, fields)
+    return json_response(render_flow(flow, provider.profile))
 
 
 async def flows_list(provider: "VoipbinProvider", request: Request) -> Response:
@@ -49,25 +44,22 @@ async def flows_list(provider: "VoipbinProvider", request: Request) -> Response:
 
 
 async def flows_get(provider: "VoipbinProvider", request: Request) -> Response:
-    _, flow = owned(provider, request, provider.backend.flows)
-    return rendered(provider, flow)
+    return path_item_answer(provider, request, provider.backend.flows, render_flow)
 
 
 async def flows_update(provider: "VoipbinProvider", request: Request) -> Response:
-    await buffer_body(request)
+    """Full replace of name, detail, actions and on_complete_flow_id."""
     flows = provider.backend.flows
-    caller, flow = owned(provider, request, flows)
-    fields = await flow_fields(provider, request, caller)
-    return rendered(provider, flows.replace(flow, fields))
+    caller, flow, body = await owned_with_body(provider, request, flows)
+    flows.replace(flow, flow_fields(provider, body, caller))
+    return json_response(render_flow(flow, provider.profile))
 
 
 async def flows_delete(provider: "VoipbinProvider", request: Request) -> Response:
     flows = provider.backend.flows
-    _, flow = owned(provider, request, flows)
-    return rendered(provider, flows.delete(flow))
+    return path_item_answer(provider, request, flows, render_flow, flows.delete)
 
 
 async def flows_regenerate_direct_hash(provider: "VoipbinProvider", request: Request) -> Response:
     flows = provider.backend.flows
-    _, flow = owned(provider, request, flows)
-    return rendered(provider, flows.regenerate_direct_hash(flow))
+    return path_item_answer(provider, request, flows, render_flow, flows.regenerate_direct_hash)
