@@ -33,10 +33,6 @@ class Caller(BaseCaller):
     kind: str  # "accesskey" or "agent"
     permission: str  # "admin", "manager" or "agent"
 
-    @property
-    def customer_id(self) -> str:
-        return self.state["customer"]["id"]
-
 
 def find_credential(request: Request) -> tuple[str, str] | None:
     """The first non-empty credential in VoIPBIN's order: cookie, query, header JWT, then access keys."""

@@ -18,9 +18,9 @@ from ...core.ordering import CreationIndex
 from .backend_activeflows import Activeflows
 from .backend_flows import Flows
 from .backend_numbers import Numbers
+from .backend_seed import customer_state
 from .errors import VoipbinError, untyped
 from .fixtures import CustomerFixture
-from .backend_seed import customer_state
 from .state import Customer, TenantState
 
 if TYPE_CHECKING:
@@ -103,6 +103,9 @@ class VoipbinBackend(Backend[TenantState]):
         return self.owners.get(item_id)
 
     # --- the customer ----------------------------------------------------------------------------
+
+    def customer(self, tenant: str) -> Customer:
+        return self.tenant(tenant)["customer"]
 
     def update_customer(self, tenant: str, contact: dict[str, str], *, webhook_uri: str, webhook_method: str) -> Customer:
         """`PUT /customer`: contact fields and webhook settings overwritten (omitted ones cleared)."""

@@ -38,7 +38,7 @@ class Activeflows(Resources[Activeflow]):
         now = self.clock.stamp_us()
         activeflow = new_activeflow(
             activeflow_id=activeflow_id,
-            customer_id=self.backend.tenant(tenant)["customer"]["id"],
+            customer_id=self.backend.customer(tenant)["id"],
             flow_id=flow_id,
             actions=actions,
             on_complete_flow_id=on_complete_flow_id,
@@ -83,7 +83,7 @@ class Activeflows(Resources[Activeflow]):
         """
         flow = self.backend.tenant(tenant)["flows"][flow_id]
         activeflow = new_activeflow(
-            customer_id=self.backend.tenant(tenant)["customer"]["id"],
+            customer_id=self.backend.customer(tenant)["id"],
             flow_id=flow_id,
             actions=flow["actions"],
             on_complete_flow_id=flow["on_complete_flow_id"],

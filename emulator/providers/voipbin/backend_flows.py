@@ -36,7 +36,7 @@ class Flows(Resources[Flow]):
             raise self.backend.untyped(
                 ResourceLimitExceeded(f"a customer can keep at most {MAX_FLOWS_PER_CUSTOMER} flows")
             )
-        customer_id = self.backend.tenant(tenant)["customer"]["id"]
+        customer_id = self.backend.customer(tenant)["id"]
         flow = new_flow(customer_id=customer_id, now_us=self.clock.stamp_us(), **fields)
         self.add(tenant, flow)
         return flow

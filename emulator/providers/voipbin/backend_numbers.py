@@ -102,7 +102,7 @@ class Numbers(Resources[Number]):
         purchase-pending (settings); `number_created` is sent.
         """
         backend = self.backend
-        customer = backend.tenant(tenant)["customer"]
+        customer = backend.customer(tenant)
         settings = backend.settings
         if not kind and settings.virtual_without_type and number.startswith("+899"):
             kind = "virtual"
@@ -143,7 +143,7 @@ class Numbers(Resources[Number]):
         problem = virtual_number_problem(number)
         if problem:
             raise self.backend.untyped(InvalidArgument(problem))
-        limit = PLAN_LIMITS[self.backend.tenant(tenant)["customer"]["plan"]]
+        limit = PLAN_LIMITS[self.backend.customer(tenant)["plan"]]
         if limit is not None and self.count_live(tenant, lambda item: item["type"] == "virtual") >= limit:
             raise self.backend.untyped(
                 ResourceLimitExceeded("The virtual number limit of the billing plan has been reached.")
@@ -151,7 +151,7 @@ class Numbers(Resources[Number]):
 
     def _check_normal(self, tenant: str, number: str) -> None:
         """Identity verification (typed), then format, reserved range and balance (untyped)."""
-        customer = self.backend.tenant(tenant)["customer"]
+        customer = self.backend.customer(tenant)
         if not customer["identity_verified"]:
             raise IdentityVerificationRequired()
         if not E164.match(number):
