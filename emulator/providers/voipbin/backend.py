@@ -78,8 +78,13 @@ class VoipbinBackend(Backend[TenantState]):
                 raise FixtureError(f"{where}.tenant: tenant {customer.tenant!r} is declared twice")
             self._add_tenant(customer.tenant, customer_state(self, customer, where))
 
-    def create_auto_tenant(self, accesskey: str) -> str:
-        """An empty customer for an unknown access key (`auto_tenants`), named after the key."""
+    def create_auto_tenant(self, accesskey: str) -> str | None:
+        """An empty customer for an unknown access key (`auto_tenants`), named after the key.
+
+        None when a tenant already has that name: the key is refused rather than replace it.
+        """
+        if accesskey in self.store:
+            return None
         customer = CustomerFixture.model_validate({"tenant": accesskey, "accesskeys": [{"key": accesskey}]})
         self._add_tenant(accesskey, customer_state(self, customer, "auto tenant"))
         return accesskey
