@@ -103,6 +103,17 @@ def test_auto_tenants_give_unknown_keys_an_empty_customer(server_factory):
     assert all(n["number"] != "+899555000111" for n in demo.get("/numbers").json()["result"])
 
 
+def test_an_unknown_key_named_like_a_tenant_is_refused_and_replaces_nothing(server_factory):
+    from telemock.emulator import Config
+
+    live = server_factory(Config(auto_tenants=True))
+    response = live.client("/voipbin/v1.0", params={"accesskey": "demo"}).get("/numbers")
+    assert response.status_code == 401
+    assert error_of(response)["reason"] == "INVALID_CREDENTIALS"
+    demo = live.client("/voipbin/v1.0", params={"accesskey": ACCESSKEY}).get("/numbers")
+    assert demo.status_code == 200 and len(demo.json()["result"]) == 3
+
+
 def test_frozen_account_is_refused_with_recovery_details(server_factory, tmp_path):
     from telemock.emulator import Config
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.clock import MICROS
+from ...core.provider import Caller as BaseCaller
 from ...core.provider_app import set_tenant
-from .errors import fail
+from .errors import AccountFrozen, AuthenticationRequired, InvalidCredentials, PermissionDenied
+from .state import TenantState
+from .timefmt import go_rfc3339
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
@@ -23,15 +26,12 @@ MANAGING_PERMISSIONS = {"admin", "manager"}
 
 
 @dataclass
-class Caller:
-    tenant: str
-    state: dict[str, Any]
+class Caller(BaseCaller):
+    """The customer a request acts for, how it authenticated, and with which permission."""
+
+    state: TenantState  # type: ignore[assignment]
     kind: str  # "accesskey" or "agent"
     permission: str  # "admin", "manager" or "agent"
-
-    @property
-    def customer_id(self) -> str:
-        return self.state["customer"]["id"]
 
 
 def find_credential(request: Request) -> tuple[str, str] | None:
@@ -59,7 +59,7 @@ def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
     now = provider.clock.now_us() // MICROS
     claims = {
         "tenant": tenant,
-        "customer_id": provider.store.tenants[tenant]["customer"]["id"],
+        "customer_id": provider.backend.tenant(tenant)["customer"]["id"],
         "username": username,
         "type": "agent",
         "iat": now,
@@ -68,39 +68,40 @@ def issue_token(provider: "VoipbinProvider", tenant: str, username: str) -> str:
     return jwt.encode(claims, JWT_KEY, algorithm=JWT_ALGORITHM)
 
 
-def caller_from_jwt(provider: "VoipbinProvider", request: Request, token: str) -> Caller:
+def caller_from_jwt(provider: "VoipbinProvider", token: str) -> Caller:
     import jwt
 
     try:
         claims = jwt.decode(token, JWT_KEY, algorithms=[JWT_ALGORITHM], options={"verify_exp": False})
     except jwt.PyJWTError:
-        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
-    tenant = claims.get("tenant")
-    state = provider.store.get(tenant) if isinstance(tenant, str) else None
-    exp = claims.get("exp")
+        raise InvalidCredentials() from None
+    tenant, username, exp = claims.get("tenant"), claims.get("username"), claims.get("exp")
+    state = provider.backend.state_of(tenant)
     if (
-        state is None
+        not isinstance(tenant, str)
+        or state is None
         or state["customer"]["id"] != claims.get("customer_id")
         or not isinstance(exp, int)
         or exp * MICROS <= provider.clock.now_us()
     ):
-        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
-    user = state["users"].get(claims.get("username"))
+        raise InvalidCredentials()
+    user = state["users"].get(username) if isinstance(username, str) else None
     if user is None:
-        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+        raise InvalidCredentials()
     return Caller(tenant, state, "agent", user["permission"])
 
 
-def caller_from_accesskey(provider: "VoipbinProvider", request: Request, key: str) -> Caller:
-    tenant = provider.accesskey_tenants.get(key)
+def caller_from_accesskey(provider: "VoipbinProvider", key: str) -> Caller:
+    backend = provider.backend
+    tenant = backend.tenant_of_accesskey(key)
     if tenant is None and provider.runtime.config.auto_tenants:
-        tenant = provider.create_auto_tenant(key)
-    state = provider.store.get(tenant) if tenant is not None else None
-    if state is None:
-        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+        tenant = backend.create_auto_tenant(key)
+    state = provider.backend.state_of(tenant)
+    if tenant is None or state is None:
+        raise InvalidCredentials()
     expires = state["accesskeys"][key].get("expires_us")
     if expires is not None and expires <= provider.clock.now_us():
-        fail(request, "UNAUTHENTICATED", "INVALID_CREDENTIALS")
+        raise InvalidCredentials()
     return Caller(tenant, state, "accesskey", "admin")
 
 
@@ -108,23 +109,14 @@ def authenticate(provider: "VoipbinProvider", request: Request) -> Caller:
     """Resolve the caller, or answer 401 (missing/invalid) or 403 (frozen account)."""
     found = find_credential(request)
     if found is None:
-        fail(request, "UNAUTHENTICATED", "AUTHENTICATION_REQUIRED")
+        raise AuthenticationRequired()
     kind, value = found
-    caller = (
-        caller_from_jwt(provider, request, value)
-        if kind == "jwt"
-        else caller_from_accesskey(provider, request, value)
-    )
+    caller = caller_from_jwt(provider, value) if kind == "jwt" else caller_from_accesskey(provider, value)
     set_tenant(request, caller.tenant)
     customer = caller.state["customer"]
     if customer.get("frozen"):
         scheduled = customer.get("deletion_scheduled_us") or provider.clock.now_us()
-        from .timefmt import go_rfc3339
-
-        fail(
-            request,
-            "PERMISSION_DENIED",
-            "ACCOUNT_FROZEN",
+        raise AccountFrozen(
             details=[
                 {
                     "deletion_scheduled_at": go_rfc3339(scheduled),
@@ -136,10 +128,10 @@ def authenticate(provider: "VoipbinProvider", request: Request) -> Caller:
     return caller
 
 
-def require_manager(request: Request, caller: Caller) -> None:
+def require_manager(caller: Caller) -> None:
     """Numbers, flows and activeflows need CustomerAdmin or CustomerManager."""
     if caller.permission not in MANAGING_PERMISSIONS:
-        fail(request, "PERMISSION_DENIED", "PERMISSION_DENIED")
+        raise PermissionDenied()
 
 
 async def login(provider: "VoipbinProvider", request: Request) -> Response:
@@ -154,13 +146,13 @@ async def login(provider: "VoipbinProvider", request: Request) -> Response:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         return Response(b"", status_code=400)
-    tenant = provider.user_tenants.get(username)
-    state = provider.store.get(tenant) if tenant else None
+    tenant = provider.backend.tenant_of_user(username)
+    state = provider.backend.state_of(tenant)
     user = state["users"].get(username) if state else None
-    if user is None or user["password"] != password:
+    if tenant is None or user is None or user["password"] != password:
         return Response(b"", status_code=400)
-    set_tenant(request, tenant)  # type: ignore[arg-type]
-    token = issue_token(provider, tenant, username)  # type: ignore[arg-type]
+    set_tenant(request, tenant)
+    token = issue_token(provider, tenant, username)
     response = Response(
         orjson.dumps({"username": username, "token": token}), media_type="application/json"
     )

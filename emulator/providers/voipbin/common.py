@@ -1,150 +1,76 @@
-"""What every VoIPBIN handler shares: body fields the way gin binds them, lookups, paging."""
+"""Steps every VoIPBIN handler shares: the caller, the path resource in the service's order, list pages."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from ...core.http import json_response
-from ...core.http import read_json as read_json_body
+from ...core.http import buffer_body, json_response
 from .auth import Caller, authenticate, require_manager
-from .errors import fail
-from .models import lenient_uuid, parse_uuid
-from .timefmt import page_token, parse_page_token
+from .backend_resources import ItemT, Resources
+from .binding import page_before, page_size, path_uuid, read_body
+from .profiles import VoipbinProfile
+from .timefmt import page_token
 
 if TYPE_CHECKING:
-    from starlette.responses import Response
-
     from .provider import VoipbinProvider
-
-MAX_PAGE_SIZE = 100
-
-
-async def read_body(request: Request) -> dict[str, Any]:
-    """The JSON object body; anything else is the generic INVALID_JSON_BODY."""
-    return await read_json_body(request)
-
-
-
-def string_field(request: Request, body: dict[str, Any], key: str) -> str:
-    """gin binds a missing or null key to "", and a non-string to a bind error."""
-    value = body.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        fail(request, "INVALID_ARGUMENT", "INVALID_JSON_BODY")
-    return value
-
-
-def uuid_field(request: Request, body: dict[str, Any], key: str) -> str:
-    """uuid.FromStringOrNil: an unparsable string silently becomes the nil UUID."""
-    return lenient_uuid(string_field(request, body, key))
-
-
-def bool_field(request: Request, body: dict[str, Any], key: str) -> bool:
-    value = body.get(key)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        fail(request, "INVALID_ARGUMENT", "INVALID_JSON_BODY")
-    return value
-
-
-def path_uuid(request: Request) -> str:
-    value = parse_uuid(request.path_params["id"])
-    if value is None:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ID")
-    return value
-
-
-def find_owned(
-    provider: "VoipbinProvider",
-    request: Request,
-    caller: Caller,
-    collection: str,
-    not_found_reason: str,
-) -> dict[str, Any]:
-    """The caller's live resource: existence first, then soft deletion, then ownership."""
-    item_id = path_uuid(request)
-    return lookup(provider, request, caller, collection, item_id, not_found_reason)
 
 
 def manager(provider: "VoipbinProvider", request: Request) -> Caller:
     """The caller, who must hold CustomerAdmin or CustomerManager."""
     caller = authenticate(provider, request)
-    require_manager(request, caller)
+    require_manager(caller)
     return caller
 
 
-def owned(
-    provider: "VoipbinProvider", request: Request, collection: str, not_found_reason: str
-) -> tuple[Caller, dict[str, Any]]:
+def owned(provider: "VoipbinProvider", request: Request, resources: Resources[ItemT]) -> tuple[Caller, ItemT]:
     """Caller and path resource, checked in the service's order: auth, id, existence, permission."""
     caller = authenticate(provider, request)
-    item = find_owned(provider, request, caller, collection, not_found_reason)
-    require_manager(request, caller)
+    item = resources.live(caller.tenant, path_uuid(request))
+    require_manager(caller)
     return caller, item
 
 
-def lookup(
+async def owned_with_body(
+    provider: "VoipbinProvider", request: Request, resources: Resources[ItemT]
+) -> tuple[Caller, ItemT, dict[str, Any]]:
+    """`owned`, then the JSON body, for handlers that change the path resource.
+
+    The body is received before the lookup, so the lookup, the checks and the change run as one
+    step (a concurrent DELETE cannot come between them), and parsed after it, in the service's order.
+    """
+    await buffer_body(request)
+    caller, item = owned(provider, request, resources)
+    return caller, item, await read_body(request)
+
+
+def path_item_answer(
     provider: "VoipbinProvider",
     request: Request,
-    caller: Caller,
-    collection: str,
-    item_id: str,
-    not_found_reason: str,
-) -> dict[str, Any]:
-    owner = provider.owners.get(item_id)
-    item = None
-    if owner is not None:
-        item = provider.store.tenants[owner][collection].get(item_id)
-    if item is None:
-        fail(request, "NOT_FOUND", not_found_reason)
-    if item["tm_delete"] is not None:
-        fail(request, "NOT_FOUND", "RESOURCE_NOT_FOUND")
-    if owner != caller.tenant:
-        fail(request, "PERMISSION_DENIED", "PERMISSION_DENIED")
-    return item
-
-
-def page_size(request: Request) -> int:
-    """Default and ceiling 100; out-of-range values are replaced silently, non-integers refused."""
-    raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
-        return MAX_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
-        fail(request, "INVALID_ARGUMENT", "INVALID_REQUEST_PARAMETER", 'The parameter "page_size" has an invalid format.')
-    return size if 0 < size <= MAX_PAGE_SIZE else MAX_PAGE_SIZE
-
-
-def page_before(request: Request) -> int | None:
-    raw = request.query_params.get("page_token")
-    if not raw:
-        return None
-    moment = parse_page_token(raw)
-    if moment is None:
-        fail(request, "INVALID_ARGUMENT", "INVALID_REQUEST_PARAMETER", 'The parameter "page_token" has an invalid format.')
-    return moment
+    resources: Resources[ItemT],
+    render: Callable[[ItemT, VoipbinProfile], dict[str, Any]],
+    apply: Callable[[ItemT], ItemT] | None = None,
+) -> Response:
+    """The path resource (`owned`), with the backend's `apply` done to it, rendered."""
+    _, item = owned(provider, request, resources)
+    if apply is not None:
+        item = apply(item)
+    return json_response(render(item, provider.profile))
 
 
 def list_page(
     provider: "VoipbinProvider",
     request: Request,
-    caller: Caller,
-    collection: str,
-    render: Callable[[dict[str, Any]], dict[str, Any]],
-    keep: Callable[[dict[str, Any]], bool] = lambda item: True,
-) -> "Response":
+    resources: Resources[ItemT],
+    render: Callable[[ItemT, VoipbinProfile], dict[str, Any]],
+) -> Response:
     """Newest first, strictly before the token; the token is the last item's tm_create, even on the last page."""
+    caller = manager(provider, request)
     size = page_size(request)
     before = page_before(request)
-    items = caller.state[collection]
-    ids = provider.index(caller.tenant, collection).newest_before(
-        before, size, lambda item_id: items[item_id]["tm_delete"] is None and keep(items[item_id])
-    )
-    page = [items[i] for i in ids]
-    token = page_token(page[-1]["tm_create"], provider.profile) if page else ""
-    return json_response({"result": [render(item) for item in page], "next_page_token": token})
+    page = resources.page(caller.tenant, before, size)
+    profile = provider.profile
+    token = page_token(page[-1]["tm_create"], profile) if page else ""
+    return json_response({"result": [render(item, profile) for item in page], "next_page_token": token})

@@ -1,115 +1,226 @@
-"""VoIPBIN's error envelope: {"error": {status, reason, message, request_id, details?}}."""
+"""VoIPBIN's failures as classes, rendered in the service's envelope.
+
+`{"error": {status, reason, message, request_id, details?}}`: `status` is the gRPC-style
+code the HTTP status derives from, `reason` the UPPER_SNAKE cause. One class per reason, raised
+from any depth (handlers, the backend, action validation) and rendered once by the provider
+app, which hands `render` the connection the request id is read from.
+"""
 
 from __future__ import annotations
 
-import base64
-import secrets
-from typing import Any, NoReturn
+from typing import Any, ClassVar, Mapping
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from ...core.errors import ApiError
+from ...core.errors import ProviderError
 from ...core.http import GenericError, json_response
-
-HTTP_STATUS = {
-    "INVALID_ARGUMENT": 400,
-    "UNAUTHENTICATED": 401,
-    "PAYMENT_REQUIRED": 402,
-    "PERMISSION_DENIED": 403,
-    "NOT_FOUND": 404,
-    "ALREADY_EXISTS": 409,
-    "FAILED_PRECONDITION": 409,
-    "RESOURCE_EXHAUSTED": 429,
-    "INTERNAL": 500,
-    "UNAVAILABLE": 503,
-}
-
-MESSAGES = {
-    "AUTHENTICATION_REQUIRED": "Authentication is required.",
-    "INVALID_CREDENTIALS": "The provided credentials are invalid.",
-    "PERMISSION_DENIED": "You do not have permission to access this resource.",
-    "DIRECT_ACCESS_NOT_SUPPORTED": "Direct access is not supported for this endpoint.",
-    "IDENTITY_VERIFICATION_REQUIRED": "Customer identity verification is required for this operation.",
-    "ACCOUNT_FROZEN": "The account is frozen and scheduled for deletion.",
-    "INVALID_JSON_BODY": "The request body is not valid JSON.",
-    "INVALID_ID": "The provided id is not a valid UUID.",
-    "INVALID_ARGUMENT": "The request is invalid.",
-    "NUMBER_NOT_FOUND": "The phone number was not found.",
-    "RESOURCE_NOT_FOUND": "The requested resource was not found.",
-    "FLOW_NOT_FOUND": "The flow was not found.",
-    "ACTIVEFLOW_NOT_FOUND": "The active flow was not found.",
-    "ROUTE_NOT_FOUND": "The requested endpoint does not exist.",
-    "METHOD_NOT_ALLOWED": "The method is not allowed for this endpoint.",
-    "INTERNAL": "An internal error occurred.",
-    "INSUFFICIENT_BALANCE": "The account balance is insufficient for this operation.",
-    "REQUEST_ENTITY_TOO_LARGE": "The request body is too large.",
-}
-
-REQUEST_ID_STATE = "voipbin.request_id"
+from .request_ids import request_id
 
 
-def new_request_id() -> str:
-    # 17 random bytes in base32 (A-Z, 2-7) give 27 full characters; the service's ids have 26.
-    return "req_" + base64.b32encode(secrets.token_bytes(17)).decode()[:26]
+class VoipbinError(ProviderError):
+    """Base of every VoIPBIN error: the envelope's status code, reason and default message."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "INVALID_ARGUMENT"
+    reason: ClassVar[str] = "INVALID_ARGUMENT"
+    default_message: ClassVar[str] = "The request is invalid."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or self.default_message, headers=headers)
+        self.message: str = message or self.default_message
+        self.details = details
+
+    def render(self, conn: HTTPConnection) -> Response:
+        rid = request_id(conn)
+        body: dict[str, Any] = {"status": self.code, "reason": self.reason, "message": self.message, "request_id": rid}
+        if self.details:
+            body["details"] = self.details
+        return json_response({"error": body}, self.status, {"X-Request-Id": rid})
 
 
-def request_id(conn: HTTPConnection) -> str:
-    state = conn.scope.setdefault("state", {})
-    value = state.get(REQUEST_ID_STATE)
-    if value is None:
-        value = state[REQUEST_ID_STATE] = new_request_id()
-    return value
+# --- 400 INVALID_ARGUMENT -------------------------------------------------------------------------
 
 
-def error_response(
-    conn: HTTPConnection,
-    status: str,
-    reason: str,
-    message: str | None = None,
-    details: list[dict[str, Any]] | None = None,
-) -> Response:
-    rid = request_id(conn)
-    body: dict[str, Any] = {
-        "status": status,
-        "reason": reason,
-        "message": message or MESSAGES.get(reason, MESSAGES["INVALID_ARGUMENT"]),
-        "request_id": rid,
-    }
-    if details:
-        body["details"] = details
-    return json_response({"error": body}, HTTP_STATUS[status], {"X-Request-Id": rid})
+class InvalidArgument(VoipbinError):
+    """The generic 400; the service words some cases itself (the message)."""
 
 
-def fail(
-    conn: HTTPConnection,
-    status: str,
-    reason: str,
-    message: str | None = None,
-    details: list[dict[str, Any]] | None = None,
-) -> NoReturn:
-    raise ApiError(error_response(conn, status, reason, message, details))
+class InvalidJsonBody(InvalidArgument):
+    reason = "INVALID_JSON_BODY"
+    default_message = "The request body is not valid JSON."
 
 
-def fail_untyped(
-    conn: HTTPConnection, internal: bool, status: str, reason: str, message: str | None = None
-) -> NoReturn:
-    """A failure the backend reports as a plain Go error (500 INTERNAL) and the docs as a typed one."""
-    if internal:
-        fail(conn, "INTERNAL", "INTERNAL")
-    fail(conn, status, reason, message)
+class InvalidId(InvalidArgument):
+    reason = "INVALID_ID"
+    default_message = "The provided id is not a valid UUID."
 
 
-def generic_error(conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
-    if kind is GenericError.ROUTE_NOT_FOUND:
-        return error_response(conn, "NOT_FOUND", "ROUTE_NOT_FOUND")
-    if kind is GenericError.METHOD_NOT_ALLOWED:
-        # gin answers an unregistered method on a known path through its NoRoute handler.
-        return error_response(conn, "NOT_FOUND", "ROUTE_NOT_FOUND")
+class InvalidRequestParameter(InvalidArgument):
+    reason = "INVALID_REQUEST_PARAMETER"
+
+    def __init__(self, parameter: str) -> None:
+        super().__init__(f'The parameter "{parameter}" has an invalid format.')
+
+
+class InvalidActionType(InvalidArgument):
+    reason = "INVALID_ACTION_TYPE"
+
+    def __init__(self, action_type: str) -> None:
+        super().__init__(f"not supported action type: {action_type}")
+
+
+class InvalidAnonymousValue(InvalidArgument):
+    reason = "INVALID_ANONYMOUS_VALUE"
+
+    def __init__(self, value: Any) -> None:
+        super().__init__(f"invalid anonymous value: {value}")
+
+
+class InvalidVariables(InvalidArgument):
+    reason = "INVALID_VARIABLES"
+
+
+class InvalidWebhookUri(InvalidArgument):
+    reason = "INVALID_WEBHOOK_URI"
+    default_message = "webhook_uri must be a valid http or https URL"
+
+
+class InvalidWebhookMethod(InvalidArgument):
+    reason = "INVALID_WEBHOOK_METHOD"
+    default_message = "webhook_method must be one of POST, GET, PUT or DELETE"
+
+
+class RequestEntityTooLarge(InvalidArgument):
+    status = 413
+    reason = "REQUEST_ENTITY_TOO_LARGE"
+    default_message = "The request body is too large."
+
+
+# --- 401 UNAUTHENTICATED --------------------------------------------------------------------------
+
+
+class Unauthenticated(VoipbinError):
+    status = 401
+    code = "UNAUTHENTICATED"
+
+
+class AuthenticationRequired(Unauthenticated):
+    reason = "AUTHENTICATION_REQUIRED"
+    default_message = "Authentication is required."
+
+
+class InvalidCredentials(Unauthenticated):
+    reason = "INVALID_CREDENTIALS"
+    default_message = "The provided credentials are invalid."
+
+
+# --- 402, 403 -------------------------------------------------------------------------------------
+
+
+class InsufficientBalance(VoipbinError):
+    status = 402
+    code = "PAYMENT_REQUIRED"
+    reason = "INSUFFICIENT_BALANCE"
+    default_message = "The account balance is insufficient for this operation."
+
+
+class PermissionDenied(VoipbinError):
+    status = 403
+    code = "PERMISSION_DENIED"
+    reason = "PERMISSION_DENIED"
+    default_message = "You do not have permission to access this resource."
+
+
+class IdentityVerificationRequired(PermissionDenied):
+    reason = "IDENTITY_VERIFICATION_REQUIRED"
+    default_message = "Customer identity verification is required for this operation."
+
+
+class AccountFrozen(PermissionDenied):
+    reason = "ACCOUNT_FROZEN"
+    default_message = "The account is frozen and scheduled for deletion."
+
+
+# --- 404 NOT_FOUND --------------------------------------------------------------------------------
+
+
+class ResourceNotFound(VoipbinError):
+    """A resource that is soft-deleted, or generic."""
+
+    status = 404
+    code = "NOT_FOUND"
+    reason = "RESOURCE_NOT_FOUND"
+    default_message = "The requested resource was not found."
+
+
+class NumberNotFound(ResourceNotFound):
+    reason = "NUMBER_NOT_FOUND"
+    default_message = "The phone number was not found."
+
+
+class FlowNotFound(ResourceNotFound):
+    reason = "FLOW_NOT_FOUND"
+    default_message = "The flow was not found."
+
+
+class ActiveflowNotFound(ResourceNotFound):
+    reason = "ACTIVEFLOW_NOT_FOUND"
+    default_message = "The active flow was not found."
+
+
+class RouteNotFound(ResourceNotFound):
+    reason = "ROUTE_NOT_FOUND"
+    default_message = "The requested endpoint does not exist."
+
+
+# --- 409, 500 -------------------------------------------------------------------------------------
+
+
+class AlreadyExists(VoipbinError):
+    status = 409
+    code = "ALREADY_EXISTS"
+    reason = "ALREADY_EXISTS"
+
+
+class NumberAlreadyExists(AlreadyExists):
+    reason = "NUMBER_ALREADY_EXISTS"
+    default_message = "The number already exists."
+
+
+class ResourceLimitExceeded(VoipbinError):
+    status = 409
+    code = "FAILED_PRECONDITION"
+    reason = "RESOURCE_LIMIT_EXCEEDED"
+
+
+class Internal(VoipbinError):
+    status = 500
+    code = "INTERNAL"
+    reason = "INTERNAL"
+    default_message = "An internal error occurred."
+
+
+def untyped(error: VoipbinError, as_internal: bool) -> VoipbinError:
+    """A failure the backend reports as a plain Go error (500 INTERNAL), the docs as a typed one."""
+    return Internal() if as_internal else error
+
+
+def generic_error(kind: GenericError, detail: str) -> ProviderError:
+    """The service's answers to failures found before a handler runs.
+
+    gin answers an unregistered method on a known path through its NoRoute handler.
+    """
+    if kind in (GenericError.ROUTE_NOT_FOUND, GenericError.METHOD_NOT_ALLOWED):
+        return RouteNotFound()
     if kind is GenericError.BODY_TOO_LARGE:
-        response = error_response(conn, "INVALID_ARGUMENT", "REQUEST_ENTITY_TOO_LARGE")
-        response.status_code = 413
-        return response
+        return RequestEntityTooLarge()
     if kind is GenericError.MALFORMED_BODY:
-        return error_response(conn, "INVALID_ARGUMENT", "INVALID_JSON_BODY")
-    return error_response(conn, "INTERNAL", "INTERNAL")
+        return InvalidJsonBody()
+    return Internal()

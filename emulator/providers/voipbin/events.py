@@ -21,6 +21,7 @@ import orjson
 from ...core.outbox import Message
 from ...core.webhooks import DeliveryPolicy
 from .models import render_activeflow, render_number
+from .state import Activeflow, Number
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
@@ -124,7 +125,7 @@ def emit(
     event_type: str,
     data: dict[str, Any],
     *,
-    activeflow: dict[str, Any] | None = None,
+    activeflow: Activeflow | None = None,
 ) -> list[Message]:
     """Queues one event for the customer's webhook (and the activeflow's own one); ordered per resource id."""
     customer = provider.store.tenants[tenant]["customer"]
@@ -140,14 +141,11 @@ def emit(
     return [m for m in sent if m is not None]
 
 
-def number_event(provider: "VoipbinProvider", event_type: str, number: dict[str, Any]) -> dict[str, Any]:
-    """Renders the number once, sends `number_<event>` with it, and returns it for the API response."""
-    data = render_number(number, provider.profile)
-    emit(provider, provider.owners[number["id"]], event_type, data)
-    return data
+def number_event(provider: "VoipbinProvider", tenant: str, event_type: str, number: Number) -> list[Message]:
+    """Sends `number_<event>` with the number as the API renders it."""
+    return emit(provider, tenant, event_type, render_number(number, provider.profile))
 
 
-def activeflow_event(provider: "VoipbinProvider", event_type: str, activeflow: dict[str, Any]) -> tuple[dict[str, Any], list[Message]]:
-    """Renders the activeflow once and sends `activeflow_<event>` with it; returns the data and the messages."""
-    data = render_activeflow(activeflow, provider.profile)
-    return data, emit(provider, provider.owners[activeflow["id"]], event_type, data, activeflow=activeflow)
+def activeflow_event(provider: "VoipbinProvider", tenant: str, event_type: str, activeflow: Activeflow) -> list[Message]:
+    """Sends `activeflow_<event>` with the activeflow as the API renders it."""
+    return emit(provider, tenant, event_type, render_activeflow(activeflow, provider.profile), activeflow=activeflow)

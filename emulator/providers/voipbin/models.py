@@ -1,12 +1,13 @@
-"""VoIPBIN resources as stored (plain dicts, times in µs) and as rendered on the wire."""
+"""VoIPBIN resources as stored (the TypedDicts of state.py, times in µs) and as rendered on the wire."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, Mapping
 
 from .profiles import VoipbinProfile
+from .state import Action, Activeflow, Customer, Flow, Number
 from .timefmt import render_time
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
@@ -23,7 +24,9 @@ ACTION_TYPES = frozenset(
 )
 ANONYMOUS_VALUES = {"", "yes", "no", "auto"}
 WEBHOOK_METHODS = {"POST", "GET", "PUT", "DELETE"}
-
+# Before execution reaches a real action, current_action is the reserved start marker (no type).
+START_ACTION: Action = {"id": "00000000-0000-0000-0000-000000000001", "next_id": NIL_UUID, "type": ""}
+CONTACT_FIELDS = ("name", "detail", "email", "phone_number", "address")
 
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -47,6 +50,16 @@ def lenient_uuid(value: Any) -> str:
     return parse_uuid(value) or NIL_UUID
 
 
+def render_times(record: Mapping[str, Any], keys: tuple[str, ...], profile: VoipbinProfile) -> dict[str, Any]:
+    """The record's `tm_*` keys in the profile's era (they close every VoIPBIN object)."""
+    return {key: render_time(record[key], profile) for key in keys}
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+NUMBER_TIMES = ("tm_purchase", "tm_renew", "tm_create", "tm_update", "tm_delete")
+
+
 def new_number(
     *,
     customer_id: str,
@@ -62,7 +75,7 @@ def new_number(
     emergency_enabled: bool = False,
     rtp_debug: bool = False,
     number_id: str | None = None,
-) -> dict[str, Any]:
+) -> Number:
     normal = kind != "virtual"
     return {
         "id": number_id or str(uuid.uuid4()),
@@ -86,10 +99,7 @@ def new_number(
     }
 
 
-TIME_KEYS_NUMBER = ("tm_purchase", "tm_renew", "tm_create", "tm_update", "tm_delete")
-
-
-def render_number(number: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]:
+def render_number(number: Number, profile: VoipbinProfile) -> dict[str, Any]:
     return {
         "id": number["id"],
         "customer_id": number["customer_id"],
@@ -103,15 +113,21 @@ def render_number(number: dict[str, Any], profile: VoipbinProfile) -> dict[str, 
         "t38_enabled": number["t38_enabled"],
         "emergency_enabled": number["emergency_enabled"],
         "metadata": {"rtp_debug": number["metadata"]["rtp_debug"]},
-        "tm_purchase": render_time(number["tm_purchase"], profile),
-        "tm_renew": render_time(number["tm_renew"], profile),
-        "tm_create": render_time(number["tm_create"], profile),
-        "tm_update": render_time(number["tm_update"], profile),
-        "tm_delete": render_time(number["tm_delete"], profile),
+        **render_times(number, NUMBER_TIMES, profile),
     }
 
 
-def render_action(action: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]:
+def render_available(number: str, country: str, region: str, postal_code: str, features: list[str]) -> dict[str, Any]:
+    """An AvailableNumber of `GET /available_numbers`."""
+    return {"number": number, "country": country, "region": region, "postal_code": postal_code, "features": features}
+
+
+# --- flows and actions ----------------------------------------------------------------------------
+
+RECORD_TIMES = ("tm_create", "tm_update", "tm_delete")
+
+
+def render_action(action: Action, profile: VoipbinProfile) -> dict[str, Any]:
     rendered: dict[str, Any] = {"id": action["id"], "next_id": action["next_id"]}
     if action.get("type"):
         rendered["type"] = action["type"]
@@ -127,11 +143,11 @@ def new_flow(
     customer_id: str,
     name: str,
     detail: str,
-    actions: list[dict[str, Any]],
+    actions: list[Action],
     on_complete_flow_id: str,
     now_us: int,
     flow_id: str | None = None,
-) -> dict[str, Any]:
+) -> Flow:
     return {
         "id": flow_id or str(uuid.uuid4()),
         "customer_id": customer_id,
@@ -147,7 +163,7 @@ def new_flow(
     }
 
 
-def render_flow(flow: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]:
+def render_flow(flow: Flow, profile: VoipbinProfile) -> dict[str, Any]:
     return {
         "id": flow["id"],
         "customer_id": flow["customer_id"],
@@ -157,13 +173,51 @@ def render_flow(flow: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]
         "actions": [render_action(a, profile) for a in flow["actions"]],
         "direct_hash": flow["direct_hash"],
         "on_complete_flow_id": flow["on_complete_flow_id"],
-        "tm_create": render_time(flow["tm_create"], profile),
-        "tm_update": render_time(flow["tm_update"], profile),
-        "tm_delete": render_time(flow["tm_delete"], profile),
+        **render_times(flow, RECORD_TIMES, profile),
     }
 
 
-def render_activeflow(activeflow: dict[str, Any], profile: VoipbinProfile) -> dict[str, Any]:
+# --- activeflows ----------------------------------------------------------------------------------
+
+
+def new_activeflow(
+    *,
+    customer_id: str,
+    flow_id: str,
+    actions: list[Action],
+    on_complete_flow_id: str,
+    reference_type: str,
+    now_us: int,
+    reference_id: str = NIL_UUID,
+    webhook_uri: str = "",
+    webhook_method: str = "",
+    variables: dict[str, str] | None = None,
+    activeflow_id: str | None = None,
+) -> Activeflow:
+    """A running activeflow, before its first action (`current_action` is the start marker)."""
+    return {
+        "id": activeflow_id or str(uuid.uuid4()),
+        "customer_id": customer_id,
+        "flow_id": flow_id,
+        "status": "running",
+        "reference_type": reference_type,
+        "reference_id": reference_id,
+        "reference_activeflow_id": NIL_UUID,
+        "on_complete_flow_id": on_complete_flow_id,
+        "webhook_uri": webhook_uri,
+        "webhook_method": webhook_method,
+        "current_action": START_ACTION.copy(),
+        "forward_action_id": NIL_UUID,
+        "executed_actions": [],
+        "actions": actions,
+        "variables": variables or {},
+        "tm_create": now_us,
+        "tm_update": None,
+        "tm_delete": None,
+    }
+
+
+def render_activeflow(activeflow: Activeflow, profile: VoipbinProfile) -> dict[str, Any]:
     rendered: dict[str, Any] = {
         "id": activeflow["id"],
         "customer_id": activeflow["customer_id"],
@@ -182,7 +236,36 @@ def render_activeflow(activeflow: dict[str, Any], profile: VoipbinProfile) -> di
     rendered["forward_action_id"] = activeflow["forward_action_id"]
     if activeflow["executed_actions"]:
         rendered["executed_actions"] = [render_action(a, profile) for a in activeflow["executed_actions"]]
-    rendered["tm_create"] = render_time(activeflow["tm_create"], profile)
-    rendered["tm_update"] = render_time(activeflow["tm_update"], profile)
-    rendered["tm_delete"] = render_time(activeflow["tm_delete"], profile)
+    rendered.update(render_times(activeflow, RECORD_TIMES, profile))
+    return rendered
+
+
+# --- the customer ---------------------------------------------------------------------------------
+
+
+def render_customer(customer: Customer, profile: VoipbinProfile, *, with_secret: bool) -> dict[str, Any]:
+    """customer-manager's WebhookMessage (Go `omitempty` on the strings); the self view adds the secret."""
+    rendered: dict[str, Any] = {"id": customer["id"]}
+    for key in CONTACT_FIELDS:
+        if customer.get(key):
+            rendered[key] = customer[key]  # type: ignore[literal-required]
+    if customer.get("webhook_method"):
+        rendered["webhook_method"] = customer["webhook_method"]
+    if customer.get("webhook_uri"):
+        rendered["webhook_uri"] = customer["webhook_uri"]
+    rendered.update(
+        {
+            "billing_account_id": customer.get("billing_account_id") or NIL_UUID,
+            "metadata": {"rtp_debug": bool(customer.get("rtp_debug", False))},
+            "email_verified": True,
+            "status": "frozen" if customer.get("frozen") else "active",
+            "identity_verification_status": "verified" if customer.get("identity_verified") else "none",
+            "tm_deletion_scheduled": render_time(customer.get("deletion_scheduled_us"), profile),
+            "tm_create": render_time(customer.get("tm_create"), profile),
+            "tm_update": render_time(customer.get("tm_update"), profile),
+            "tm_delete": render_time(None, profile),
+        }
+    )
+    if with_secret and customer.get("webhook_secret"):
+        rendered["webhook_secret"] = customer["webhook_secret"]
     return rendered

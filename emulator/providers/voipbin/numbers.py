@@ -1,227 +1,115 @@
-"""Numbers and available numbers: purchase rules, full-overwrite PUT, soft delete."""
+"""Number handlers: `/numbers` and `/available_numbers`, in the service's order of checks."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.clock import MICROS
-from ...core.http import buffer_body, json_response
+from ...core.http import json_response
 from .auth import authenticate, require_manager
-from .common import (
-    bool_field,
-    list_page,
-    manager,
-    owned,
-    page_size,
-    read_body,
-    string_field,
-    uuid_field,
-)
-from .errors import fail, fail_untyped
-from .events import number_event
-from .fixtures import PLAN_LIMITS
-from .models import E164, NIL_UUID, new_number, render_number
+from .binding import bool_field, page_size, read_body, string_field, uuid_field
+from .common import list_page, manager, owned_with_body, path_item_answer
+from .errors import InvalidArgument, PermissionDenied
+from .models import render_available, render_number
+from .state import Number
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
 
-_rng = random.SystemRandom()
+
+def rendered(provider: "VoipbinProvider", number: Number) -> Response:
+    return json_response(render_number(number, provider.profile))
 
 
-def virtual_number_problem(number: str) -> str | None:
-    """ValidateVirtualNumber's checks, in its order; the reserved range is refused for customers."""
-    if not number.startswith("+899"):
-        return "virtual number must start with +899"
-    if len(number) != 13:
-        return "virtual number must be exactly 13 characters"
-    if not number[1:].isdigit() or not number[1:].isascii():
-        return "virtual number must contain only digits after +"
-    if number.startswith("+899000"):
-        return "virtual number range +899000XXXXXX is reserved"
-    return None
-
-
-def render(provider: "VoipbinProvider", number: dict[str, Any]) -> dict[str, Any]:
-    return render_number(provider.settle(number), provider.profile)
+def flow_ids(body: dict[str, Any]) -> tuple[str, str]:
+    """`call_flow_id` and `message_flow_id`, leniently: a missing or unparsable id is the nil UUID."""
+    return uuid_field(body, "call_flow_id"), uuid_field(body, "message_flow_id")
 
 
 async def numbers_create(provider: "VoipbinProvider", request: Request) -> Response:
+    """Body fields bind first, then `number` is required, then the permission; the rest is the backend's."""
     caller = authenticate(provider, request)
     body = await read_body(request)
-    number = string_field(request, body, "number")
-    kind = string_field(request, body, "type")
-    call_flow_id = uuid_field(request, body, "call_flow_id")
-    message_flow_id = uuid_field(request, body, "message_flow_id")
-    name = string_field(request, body, "name")
-    detail = string_field(request, body, "detail")
+    number = string_field(body, "number")
+    kind = string_field(body, "type")
+    call_flow_id, message_flow_id = flow_ids(body)
+    name = string_field(body, "name")
+    detail = string_field(body, "detail")
     if not number:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT")
-    require_manager(request, caller)
-    internal = provider.profile.untyped_errors_as_internal
-    customer = caller.state["customer"]
-    if not kind and provider.settings.virtual_without_type and number.startswith("+899"):
-        kind = "virtual"
-    if kind == "virtual":
-        problem = virtual_number_problem(number)
-        if problem:
-            fail_untyped(request, internal, "INVALID_ARGUMENT", "INVALID_ARGUMENT", problem)
-        limit = PLAN_LIMITS[customer["plan"]]
-        held = sum(
-            1 for n in caller.state["numbers"].values() if n["type"] == "virtual" and n["tm_delete"] is None
-        )
-        if limit is not None and held >= limit:
-            fail_untyped(
-                request, internal, "FAILED_PRECONDITION", "RESOURCE_LIMIT_EXCEEDED",
-                "The virtual number limit of the billing plan has been reached.",
-            )
-    else:
-        if not customer["identity_verified"]:
-            fail(request, "PERMISSION_DENIED", "IDENTITY_VERIFICATION_REQUIRED")
-        kind = "normal"
-        if not E164.match(number):
-            fail_untyped(request, internal, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "The number is not a valid E.164 number.")
-        if number.startswith("+899000"):
-            fail_untyped(request, internal, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "numbers starting with +899000 are reserved")
-        if customer["balance"] < provider.settings.normal_number_cost:
-            fail_untyped(request, internal, "PAYMENT_REQUIRED", "INSUFFICIENT_BALANCE")
-    if number in provider.active_numbers:
-        fail_untyped(request, internal, "ALREADY_EXISTS", "NUMBER_ALREADY_EXISTS", "The number already exists.")
-    now = provider.clock.stamp_us()
-    pending = kind == "normal" and provider.settings.purchase_pending_seconds > 0
-    record = new_number(
-        customer_id=customer["id"],
+        raise InvalidArgument()
+    require_manager(caller)
+    record = provider.backend.numbers.create(
+        caller.tenant,
         number=number,
         kind=kind,
-        status="purchase-pending" if pending else "active",
-        now_us=now,
         call_flow_id=call_flow_id,
         message_flow_id=message_flow_id,
         name=name,
         detail=detail,
-        t38_enabled=kind == "normal",
-        emergency_enabled=False,
     )
-    if pending:
-        record["active_at"] = now + round(provider.settings.purchase_pending_seconds * MICROS)
-    if kind == "normal":
-        customer["balance"] = round(customer["balance"] - provider.settings.normal_number_cost, 6)
-    provider.add_item(caller.tenant, "numbers", record)
-    provider.active_numbers[number] = (caller.tenant, record["id"])
-    return json_response(number_event(provider, "number_created", record))
+    return rendered(provider, record)
 
 
 async def numbers_list(provider: "VoipbinProvider", request: Request) -> Response:
-    caller = manager(provider, request)
-    return list_page(provider, request, caller, "numbers", lambda n: render(provider, n))
+    return list_page(provider, request, provider.backend.numbers, render_number)
 
 
 async def numbers_get(provider: "VoipbinProvider", request: Request) -> Response:
-    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
-    return json_response(render(provider, number))
-
-
-def verify_flow(provider: "VoipbinProvider", request: Request, caller: Any, flow_id: str) -> None:
-    """PUT /numbers/{id} checks flow ownership; the backend fails it as an untyped error."""
-    if flow_id == NIL_UUID:
-        return
-    flow = caller.state["flows"].get(flow_id)
-    if flow is None or flow["tm_delete"] is not None:
-        fail_untyped(request, provider.profile.untyped_errors_as_internal, "NOT_FOUND", "FLOW_NOT_FOUND")
-
-
-def touch(provider: "VoipbinProvider", number: dict[str, Any], **changes: Any) -> Response:
-    """Applies an accepted update; every PUT on a number sends `number_updated`."""
-    provider.settle(number)
-    number.update(changes)
-    number["tm_update"] = provider.clock.stamp_us()
-    return json_response(number_event(provider, "number_updated", number))
+    numbers = provider.backend.numbers
+    return path_item_answer(provider, request, numbers, render_number, numbers.current)
 
 
 async def numbers_update(provider: "VoipbinProvider", request: Request) -> Response:
-    await buffer_body(request)
-    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
-    body = await read_body(request)
-    changes = {
-        "call_flow_id": uuid_field(request, body, "call_flow_id"),
-        "message_flow_id": uuid_field(request, body, "message_flow_id"),
-        "name": string_field(request, body, "name"),
-        "detail": string_field(request, body, "detail"),
-    }
-    verify_flow(provider, request, caller, changes["call_flow_id"])
-    verify_flow(provider, request, caller, changes["message_flow_id"])
-    return touch(provider, number, **changes)
+    """Full overwrite: omitted fields become "" or the nil UUID."""
+    numbers = provider.backend.numbers
+    _, number, body = await owned_with_body(provider, request, numbers)
+    call_flow_id, message_flow_id = flow_ids(body)
+    name, detail = string_field(body, "name"), string_field(body, "detail")
+    numbers.update(number, call_flow_id=call_flow_id, message_flow_id=message_flow_id, name=name, detail=detail)
+    return rendered(provider, number)
 
 
 async def numbers_update_flow_ids(provider: "VoipbinProvider", request: Request) -> Response:
-    await buffer_body(request)
-    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
-    body = await read_body(request)
-    return touch(
-        provider,
-        number,
-        call_flow_id=uuid_field(request, body, "call_flow_id"),
-        message_flow_id=uuid_field(request, body, "message_flow_id"),
-    )
+    numbers = provider.backend.numbers
+    _, number, body = await owned_with_body(provider, request, numbers)
+    call_flow_id, message_flow_id = flow_ids(body)
+    numbers.set_flows(number, call_flow_id=call_flow_id, message_flow_id=message_flow_id)
+    return rendered(provider, number)
 
 
 async def numbers_update_metadata(provider: "VoipbinProvider", request: Request) -> Response:
-    await buffer_body(request)
-    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
-    body = await read_body(request)
-    return touch(provider, number, metadata={"rtp_debug": bool_field(request, body, "rtp_debug")})
+    numbers = provider.backend.numbers
+    _, number, body = await owned_with_body(provider, request, numbers)
+    numbers.set_metadata(number, rtp_debug=bool_field(body, "rtp_debug"))
+    return rendered(provider, number)
 
 
 async def numbers_delete(provider: "VoipbinProvider", request: Request) -> Response:
-    caller, number = owned(provider, request, "numbers", "NUMBER_NOT_FOUND")
-    provider.settle(number)
-    now = provider.clock.stamp_us()
-    number.update(status="deleted", tm_update=now, tm_delete=now, active_at=None)
-    provider.active_numbers.pop(number["number"], None)
-    return json_response(number_event(provider, "number_deleted", number))
+    numbers = provider.backend.numbers
+    return path_item_answer(provider, request, numbers, render_number, numbers.delete)
 
 
 async def numbers_renew(provider: "VoipbinProvider", request: Request) -> Response:
     """Platform-admin only: no customer credential carries ProjectSuperAdmin."""
     authenticate(provider, request)
-    fail(request, "PERMISSION_DENIED", "PERMISSION_DENIED")
+    raise PermissionDenied()
 
 
 async def available_numbers(provider: "VoipbinProvider", request: Request) -> Response:
+    """Virtual numbers are made up on the spot; normal ones come from the configured inventory."""
     manager(provider, request)
     size = page_size(request)
     kind = request.query_params.get("type", "")
     country = request.query_params.get("country_code", "")
+    numbers = provider.backend.numbers
     if kind == "virtual":
-        return json_response({"result": virtual_candidates(provider, size)})
+        candidates = numbers.virtual_candidates(size)
+        return json_response({"result": [render_available(n, "899", "", "", ["voice"]) for n in candidates]})
     if not country:
-        fail(request, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "country_code is required for non-virtual number queries.")
-    offered = provider.settings.inventory.get(country.upper(), [])
-    result = [
-        {
-            "number": item.number,
-            "country": country.upper(),
-            "region": item.region,
-            "postal_code": item.postal_code,
-            "features": list(item.features),
-        }
-        for item in offered
-        if item.number not in provider.active_numbers
-    ][:size]
+        raise InvalidArgument("country_code is required for non-virtual number queries.")
+    country = country.upper()
+    offered = numbers.offered(country)[:size]
+    result = [render_available(item.number, country, item.region, item.postal_code, list(item.features)) for item in offered]
     return json_response({"result": result})
-
-
-def virtual_candidates(provider: "VoipbinProvider", count: int) -> list[dict[str, Any]]:
-    """Random +899 numbers outside the reserved 000 area that no customer holds."""
-    found: dict[str, None] = {}
-    while len(found) < count:
-        candidate = f"+899{_rng.randint(1, 999):03d}{_rng.randint(0, 999_999):06d}"
-        if candidate not in provider.active_numbers:
-            found[candidate] = None
-    return [
-        {"number": n, "country": "899", "region": "", "postal_code": "", "features": ["voice"]} for n in found
-    ]
-

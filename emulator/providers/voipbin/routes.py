@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
-
-from ...core.routing import table_routes
+from ...core.routing import Table
 from . import activeflows, customer, flows, numbers
 from .auth import login
 
-if TYPE_CHECKING:
-    from .provider import VoipbinProvider
-
-Handler = Callable[["VoipbinProvider", Request], Awaitable[Response]]
-
-TABLE: list[tuple[str, str, str, Handler]] = [
+TABLE: Table = [
     ("POST", "/auth/login", "auth_login", login),
     ("GET", "/v1.0/customer", "customer_get", customer.customer_get),
     ("PUT", "/v1.0/customer", "customer_update", customer.customer_update),
@@ -42,7 +31,3 @@ TABLE: list[tuple[str, str, str, Handler]] = [
     ("DELETE", "/v1.0/activeflows/{id}", "activeflows_delete", activeflows.activeflows_delete),
     ("POST", "/v1.0/activeflows/{id}/stop", "activeflows_stop", activeflows.activeflows_stop),
 ]
-
-
-def build_routes(provider: "VoipbinProvider") -> list[BaseRoute]:
-    return table_routes(provider, TABLE)

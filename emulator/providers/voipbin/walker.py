@@ -13,9 +13,10 @@ service's execute-count limit, so `next_id` cycles end too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .models import NIL_UUID, lenient_uuid
+from .state import Action
 
 MAX_STEPS = 100  # flow-manager maxActiveFlowExecuteCount
 
@@ -24,7 +25,7 @@ MAX_STEPS = 100  # flow-manager maxActiveFlowExecuteCount
 class Walk:
     """The actions visited (copies, options as they were when each ran) and why the walk stopped."""
 
-    visited: list[dict[str, Any]] = field(default_factory=list)
+    visited: list[Action] = field(default_factory=list)
     stopped_by: str = "end_of_flow"
 
 
@@ -33,7 +34,7 @@ def loop_count(option: dict[str, Any]) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def walk(actions: list[dict[str, Any]], *, reference_type: str, max_steps: int = MAX_STEPS) -> Walk:
+def walk(actions: list[Action], *, reference_type: str, max_steps: int = MAX_STEPS) -> Walk:
     result = Walk()
     position = {action["id"]: i for i, action in enumerate(actions)}
     loops: dict[str, int] = {}
@@ -45,7 +46,7 @@ def walk(actions: list[dict[str, Any]], *, reference_type: str, max_steps: int =
         action = actions[index]
         option = dict(action.get("option") or {})
         kind = action.get("type", "")
-        copy = {key: value for key, value in action.items() if key != "option"}
+        copy = cast(Action, {key: value for key, value in action.items() if key != "option"})
         remaining = 0
         if kind == "goto":
             remaining = loops.get(action["id"], loop_count(option))

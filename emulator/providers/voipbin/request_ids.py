@@ -1,0 +1,58 @@
+"""VoIPBIN's request ids: a client's well-formed X-Request-Id is echoed, otherwise one is made.
+
+The id lives in the request scope, so the error envelope (`request_id`) and the response
+header always carry the same value.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_STATE = "voipbin.request_id"
+REQUEST_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def new_request_id() -> str:
+    # 17 random bytes in base32 (A-Z, 2-7) give 27 full characters; the service's ids have 26.
+    return "req_" + base64.b32encode(secrets.token_bytes(17)).decode()[:26]
+
+
+def request_id(conn: HTTPConnection) -> str:
+    """This request's id, made on first use."""
+    state = conn.scope.setdefault("state", {})
+    value = state.get(REQUEST_ID_STATE)
+    if value is None:
+        value = state[REQUEST_ID_STATE] = new_request_id()
+    return value
+
+
+class RequestIdMiddleware:
+    """Echoes a well-formed X-Request-Id (≤64 of [A-Za-z0-9_-]) or makes one, on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.setdefault("state", {})
+        given = None
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                given = value.decode("latin-1")
+                break
+        if given and len(given) <= 64 and REQUEST_ID_CHARS.issuperset(given):
+            state[REQUEST_ID_STATE] = given
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                rid = state.get(REQUEST_ID_STATE) or new_request_id()
+                state[REQUEST_ID_STATE] = rid
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", rid.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
