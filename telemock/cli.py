@@ -159,7 +159,7 @@ def warn_if_open(host: str, admin_token: str | None) -> None:
 
 
 def run_server(app: Any, host: str, port: int) -> None:
-    import uvicorn
+    from telemock.emulator.core.serving import server_config
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # IPPROTO_TCP: asyncio then sets TCP_NODELAY
@@ -171,7 +171,7 @@ def run_server(app: Any, host: str, port: int) -> None:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_port = sock.getsockname()[1]
     # No websockets: telemock serves none, and uvicorn would import an implementation for them.
-    config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False, ws="none")
+    config = server_config(app, server_header=False, ws="none")
     server = announcing_server_class()(config, app, host, bound_port)
     try:
         server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)

@@ -11,7 +11,8 @@ from ..config import Config
 from .clock import VirtualClock
 from .destinations import Destinations
 from .endpoints import EndpointRegistry
-from .faults import Faults, FaultyDelivery
+from .faults.deliveries import FaultyDelivery
+from .faults.rules import Faults
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
 from .watcher import FixtureWatcher
