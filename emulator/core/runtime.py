@@ -36,16 +36,9 @@ class Runtime:
         self.journal = Journal(config.journal_size)
         self.overrides = Overrides()
         self.faults = Faults(self.clock)
-        if config.state_file is not None:  # timers and outbox that report their changes to the state file
-            from .persistence import TrackedOutbox, TrackedTimers
-
-            self.timers: Timers = TrackedTimers(self.clock)
-            self.endpoints = EndpointRegistry(self.clock)
-            self.outbox: Outbox = TrackedOutbox(self.clock, self.timers, self.endpoints, config.delivery_history)
-        else:
-            self.timers = Timers(self.clock)
-            self.endpoints = EndpointRegistry(self.clock)
-            self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
+        self.timers = Timers(self.clock)
+        self.endpoints = EndpointRegistry(self.clock)
+        self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
         self.destinations = Destinations(config.webhook_allowed_hosts)
         self.delivery = FaultyDelivery(self.outbox, self.clock, self.faults, destinations=self.destinations)
         self.providers: dict[str, Provider[Any, Any]] = {cls.name: cls(self) for cls in plugins}
@@ -62,7 +55,7 @@ class Runtime:
             provider.on_state_loaded()
         self.endpoints.commit_baseline()
         self.persistence: Any = None
-        if config.state_file is not None:
+        if config.state_file is not None:  # it listens to the outbox and timers from now on
             from .persistence import Persistence
 
             self.persistence = Persistence.open(self, config.state_file)
