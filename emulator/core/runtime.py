@@ -54,6 +54,7 @@ class Runtime:
             provider.store.commit_baseline()
             provider.on_state_loaded()
         self.endpoints.commit_baseline()
+        self.stopped = False  # the lifespan has ended: timers and deliveries stopped, state file closed
         self.persistence: Any = None
         if config.state_file is not None:  # it listens to the outbox and timers from now on
             from .persistence import Persistence
@@ -76,6 +77,7 @@ class Runtime:
             await self.delivery.stop()
             await self.timers.stop()
             self._stopped()
+            self.stopped = True
 
     def _stopped(self) -> None:
         """After serving: the state file gets its last write; without one, undelivered webhooks are named."""
