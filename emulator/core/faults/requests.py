@@ -49,8 +49,7 @@ class RequestFaults:
         return self.gated(rules, scope, receive, send)
 
     async def gated(self, rules: list[FaultRule], scope: Scope, receive: Receive, send: Send) -> None:
-        faults = self.faults
-        gate = RequestGate(self.provider, faults, scope, send)
+        gate = RequestGate(self.provider, self.faults, scope, send)
         facts = RequestFacts(self.operations, scope)
         gate.decide([r for r in rules if r.tenant is None and r.matches_request(facts)])
         if gate.terminal is not None:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Awaitable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..http import BodyTooLarge, GenericError
-from .errors import answer_generic
+from ..http import BodyTooLarge
+from .errors import answer_too_large
 
 if TYPE_CHECKING:
     from ..provider import Provider
@@ -37,7 +37,7 @@ class BodyLimit:
             elif name == b"transfer-encoding":
                 chunked = True
         if declared is not None and declared > self.limit:
-            return answer_generic(self.provider, scope, GenericError.BODY_TOO_LARGE, f"body over {self.limit} bytes", send)
+            return answer_too_large(self.provider, scope, send)
         if not chunked:
             return self.app(scope, receive, send)
         return self.app(scope, self.counting(receive), send)

@@ -8,7 +8,7 @@ dropped connection. A drop fault passes through: its connection is meant to clos
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Awaitable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
@@ -30,6 +30,11 @@ async def answer_generic(provider: "Provider[Any, Any]", scope: Scope, kind: Gen
     await response(scope, _no_body, send)
 
 
+def answer_too_large(provider: "Provider[Any, Any]", scope: Scope, send: Send) -> Awaitable[None]:
+    limit = provider.runtime.config.max_body_bytes
+    return answer_generic(provider, scope, GenericError.BODY_TOO_LARGE, f"body over {limit} bytes", send)
+
+
 async def _no_body() -> Message:
     return {"type": "http.disconnect"}
 
@@ -40,7 +45,6 @@ class ProviderErrors:
     def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
         self.app = app
         self.provider = provider
-        self.limit = provider.runtime.config.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
@@ -60,7 +64,7 @@ class ProviderErrors:
                 await exc.response(HTTPConnection(scope))(scope, receive, send)
         except BodyTooLarge:
             if not started:
-                await answer_generic(self.provider, scope, GenericError.BODY_TOO_LARGE, f"body over {self.limit} bytes", send)
+                await answer_too_large(self.provider, scope, send)
         except MalformedBody as exc:
             if not started:
                 await answer_generic(self.provider, scope, GenericError.MALFORMED_BODY, exc.detail, send)

@@ -33,11 +33,12 @@ class ServeOverrides:
             if rule is not None:
                 scope["route"] = found.route  # the journal names the operation it stood in for
                 add_mark(scope, f"override:{rule.id}")
-                return serve(rule, scope, receive, send)
+                return serve_override(rule, scope, receive, send)
         return self.app(scope, receive, send)
 
 
-async def serve(rule: Override, scope: Scope, receive: Receive, send: Send) -> None:
+async def serve_override(rule: Override, scope: Scope, receive: Receive, send: Send) -> None:
+    """The canned answer, once the request's body is read (as the stateful handler would have)."""
     while (await receive()).get("more_body"):
         pass
     await rule.response()(scope, receive, send)
