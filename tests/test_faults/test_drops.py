@@ -100,3 +100,16 @@ def test_in_process_a_drop_reaches_the_client_as_an_aborted_connection():
         asyncio.run(call())
     [entry] = runtime.journal.query(provider="voipbin")
     assert entry.status == 0 and entry.marks == ["fault:1:drop"]
+
+
+def test_the_plugins_socket_server_drops_connections_too():
+    from telemock.contracts.kit.control import LocalControl
+
+    control = LocalControl(create_app(Config(providers=["voipbin"], log_requests=False)))
+    try:
+        with httpx.Client(base_url=control.base_url, trust_env=False, timeout=10) as client:
+            assert client.post("/_telemock/faults", json={"provider": "voipbin", "effect": "drop"}).status_code == 201
+            with pytest.raises(httpx.RemoteProtocolError):
+                client.get("/voipbin/v1.0/numbers", params=VOIPBIN_KEY)
+    finally:
+        control.close()

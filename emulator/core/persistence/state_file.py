@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from starlette.types import ASGIApp, Scope
 
+from ..http import SAFE_METHODS
 from ..outbox import PENDING
 from ..webhooks import WebhookFormat
 from .changes import ChangeLog
@@ -38,7 +39,7 @@ from .codec import message_from_json, message_to_json
 from .database import DEL_DELIVERY, PUT_DELIVERY, PUT_META, SCHEMA, Ops, StateFileError, commit, connect, schema_of
 from .layer import PersistingApp
 from .rows import Change, TenantRows
-from .unmarked import SAFE_METHODS, Unmarked, unmarked_changes
+from .unmarked import Unmarked, unmarked_changes
 
 if TYPE_CHECKING:
     from ..runtime import Runtime

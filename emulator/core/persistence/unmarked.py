@@ -2,14 +2,18 @@
 provider's backend marks the tenants it changes (`Backend.changing` / `TenantStore.mark`).
 
 Persistence writes the tenants the stores record as touched. Until every provider marks its
-changes, it also writes what the rule it used before guessed: for a provider request, the
-tenant the request named (`set_tenant`) when the method may write, or when a read stamped a
-write on the clock or queued a webhook (every tenant of the provider when the request named
-none); for timer work and for control-API requests that may write, every tenant. The guess
-costs a diff of those tenants against the file; the file only receives what differs.
+changes, it also diffs what the rule it used before guessed:
+- a provider request that may write (not GET/HEAD/OPTIONS): the tenant it named with
+  `set_tenant`, or every tenant of the provider if it named none;
+- a provider read that named a tenant and stamped a write on the clock or queued a webhook:
+  that tenant;
+- timer work, and control-API requests that may write: every tenant of every provider.
+The guess costs a diff of those tenants against the file; the file only receives what differs.
 
-To delete: this module; `clock_mark` and its argument in `layer.py`; the `unmarked` argument of
-`Persistence.flush` and the two calls of `unmarked_changes` in `state_file.py`.
+To delete: this module; in `layer.py` the `clock_mark` taken when a request starts and passed
+to `after_request`; in `state_file.py` that parameter of `after_request`, the two calls of
+`unmarked_changes` (`after_request`, `after_timers`), and the `unmarked` parameter of `flush`
+with `NOTHING`, `NONE` and `extra`.
 """
 
 from __future__ import annotations
@@ -19,11 +23,11 @@ from typing import TYPE_CHECKING
 from starlette.types import Scope
 
 from ..exchange import tenant_of
+from ..http import SAFE_METHODS
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 Unmarked = dict[str, "set[str] | None"]  # provider -> tenants to diff (None: all of them)
 
 
