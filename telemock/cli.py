@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +161,7 @@ def warn_if_open(host: str, admin_token: str | None) -> None:
 
 
 def run_server(app: Any, host: str, port: int) -> None:
-    import uvicorn
+    from telemock.emulator.core.serving import server_config
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # IPPROTO_TCP: asyncio then sets TCP_NODELAY
@@ -171,12 +173,16 @@ def run_server(app: Any, host: str, port: int) -> None:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_port = sock.getsockname()[1]
     # No websockets: telemock serves none, and uvicorn would import an implementation for them.
-    config = uvicorn.Config(app, access_log=False, log_config=None, lifespan="on", server_header=False, ws="none")
+    config = server_config(app, server_header=False, ws="none")
     server = announcing_server_class()(config, app, host, bound_port)
     try:
         server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)
     except KeyboardInterrupt:
         pass
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            # Stopped: a late Ctrl-C (the second of two) must not turn a clean exit into death by signal.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def announcing_server_class() -> type:
@@ -184,7 +190,8 @@ def announcing_server_class() -> type:
     import uvicorn
 
     class AnnouncingServer(uvicorn.Server):
-        """Prints the URL of every provider once the socket accepts connections."""
+        """Prints the URL of every provider once the socket accepts connections; stops cleanly on a
+        second Ctrl-C too."""
 
         def __init__(self, config: Any, app: Any, host: str, port: int) -> None:
             super().__init__(config)
@@ -209,6 +216,11 @@ def announcing_server_class() -> type:
 
         async def shutdown(self, sockets: Any = None) -> None:
             await super().shutdown(sockets=sockets)
+            if self.force_exit and not self.telemock_app.state.runtime.stopped:
+                # A second Ctrl-C makes uvicorn skip the app's shutdown, whose tasks would then be
+                # cancelled with tracebacks and the state file left unclosed. It takes a moment
+                # (timers and deliveries stop, the state file gets its last write), so it runs.
+                await self.lifespan.shutdown()
             # uvicorn re-raises the stop signal after a graceful shutdown; a stopped
             # emulator is a success, so the process exits 0 instead of dying by signal.
             captured = getattr(self, "_captured_signals", None)

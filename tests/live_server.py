@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 
 from telemock.emulator import Config, create_app
+from telemock.emulator.core.serving import server_config
 
 LOOPBACK = ["127.0.0.1", "localhost", "::1"]
 
@@ -76,7 +77,7 @@ def start_server(config: Config | None = None) -> LiveServer:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_config=None, lifespan="on"))
+    server = uvicorn.Server(server_config(app))  # telemock's protocol: drop faults can close connections
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -110,11 +110,13 @@ class LocalControl:
     def _serve(self) -> str:
         import uvicorn
 
+        from telemock.emulator.core.serving import server_config
+
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(self.app, access_log=False, log_config=None, lifespan="on"))
+        self._server = uvicorn.Server(server_config(self.app))  # telemock's protocol: drop faults close connections
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 15

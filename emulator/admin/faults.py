@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.clock import MICROS, from_datetime
-from ..core.faults import DELIVERY_EFFECTS, MALFORMED_MODES, REQUEST_EFFECTS, TARGETS
+from ..core.faults.rules import DELIVERY_EFFECTS, MALFORMED_MODES, REQUEST_EFFECTS, TARGETS
 from ..core.http import json_response
 from .handlers import AdminError, body_object, provider_named, runtime_of, string_field
 
@@ -99,8 +99,7 @@ def parse_window(value: Any, now_us: int) -> tuple[int | None, int | None]:
 def check_operation(request: Request, provider: str | None, operation: str) -> None:
     runtime = runtime_of(request)
     targets = [runtime.providers[provider]] if provider else list(runtime.providers.values())
-    known = {getattr(route, "name", None) for target in targets for route in target.routes()}
-    if operation not in known:
+    if not any(operation in target.operations.operation_ids for target in targets):
         where = provider or "no provider"
         raise AdminError(404, "unknown_operation", f"{where} has no operation {operation!r}")
 

@@ -21,8 +21,7 @@ async def create_override(request: Request) -> Response:
     provider = string_field(body, "provider", required=True)
     provider_named(runtime, provider)
     operation = string_field(body, "operation", required=True)
-    known = {getattr(r, "name", None) for r in runtime.providers[provider].routes()}  # type: ignore[index]
-    if operation not in known:
+    if operation not in runtime.providers[provider].operations.operation_ids:  # type: ignore[index]
         raise AdminError(404, "unknown_operation", f"{provider} has no operation {operation!r}")
     status = body.get("status")
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:

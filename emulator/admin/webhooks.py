@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..core.connection import connection_of
 from ..core.http import json_response
 from ..core.outbox import STATUSES, Message
 from .handlers import (
@@ -106,7 +107,11 @@ def delivery_filters(request: Request) -> dict[str, str | None]:
 
 
 async def list_deliveries(request: Request) -> Response:
-    """Matching deliveries, oldest first; `wait_for=N` long-polls until N match or `timeout` passes."""
+    """Matching deliveries, oldest first; `wait_for=N` long-polls until N match or `timeout` passes.
+
+    A wait also ends when the server starts to stop: the answer is then what matches so far,
+    with `wait.stopped` true, so a client waiting on a stopping server is answered at once.
+    """
     runtime = runtime_of(request)
     filters = delivery_filters(request)
     wait_for = int_param(request, "wait_for")
@@ -116,12 +121,19 @@ async def list_deliveries(request: Request) -> Response:
     if not 0 <= timeout <= MAX_WAIT_S:
         raise AdminError(400, "invalid_query", f"'timeout' must be between 0 and {MAX_WAIT_S:g} seconds")
     satisfied = True
+    stopping = None
     if wait_for is not None:
-        satisfied = await runtime.outbox.wait_until(lambda: len(runtime.outbox.query(**filters)) >= wait_for, timeout)
+        connection = connection_of(request.scope)
+        stopping = connection.stopping if connection is not None else None
+        satisfied = await runtime.outbox.wait_until(
+            lambda: len(runtime.outbox.query(**filters)) >= wait_for, timeout, interrupt=stopping
+        )
     found: list[Message] = runtime.outbox.query(**filters)
     result: dict[str, Any] = {"deliveries": [m.to_dict() for m in found], "count": len(found)}
     if wait_for is not None:
         result["wait"] = {"for": wait_for, "satisfied": satisfied}
+        if stopping is not None and stopping.done() and not satisfied:
+            result["wait"]["stopped"] = True
     return json_response(result)
 
 

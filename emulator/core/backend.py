@@ -37,7 +37,10 @@ class Backend(Generic[StateT]):
         return self.store.tenants[tenant_id]  # type: ignore[return-value]
 
     def changing(self, tenant_id: str) -> StateT:
-        """A tenant's state, to change: marked first, so persistence writes it before the answer ends."""
+        """A tenant's state, to change: marked first, so persistence writes it before the answer ends.
+
+        Change it before the next `await`: a write in between (another request ending, timer
+        work) takes the mark, and a change made after it would wait for the next mark."""
         return self.store.changing(tenant_id)  # type: ignore[return-value]
 
     def rebuild(self) -> None:

@@ -74,6 +74,11 @@ class VirtualClock:
         return stamp
 
     @property
+    def last_stamp_us(self) -> int:
+        """The latest write stamp handed out (0 after a reset of the clock)."""
+        return self._last_stamp_us
+
+    @property
     def frozen(self) -> bool:
         return self._frozen_us is not None
 
@@ -131,7 +136,7 @@ class VirtualClock:
         }
 
     def snapshot(self) -> dict:
-        return {"now_us": self.now_us(), "frozen": self.frozen, "last_stamp_us": self._last_stamp_us}
+        return {"now_us": self.now_us(), "frozen": self.frozen, "last_stamp_us": self.last_stamp_us}
 
     def restore(self, data: dict) -> None:
         now_us = int(data["now_us"])

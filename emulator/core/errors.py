@@ -36,7 +36,7 @@ class ProviderError(Exception):
 
 
 class ApiError(ProviderError):
-    """A finished response raised as an error: for answers the core builds (injected faults)."""
+    """A finished response raised as an error. Superseded by error classes; kept while providers still raise it."""
 
     def __init__(self, response: Response) -> None:
         super().__init__(str(response.status_code))

@@ -10,6 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # methods that change nothing, by HTTP's definition
+
+
 class GenericError(enum.Enum):
     """Failures the core detects before a provider's handler decides anything."""
 

@@ -89,6 +89,19 @@ class Message:
         }
 
 
+class OutboxListener:
+    """Told what changed in the outbox, so a state file can write just that. This base hears nothing."""
+
+    def message_changed(self, message_id: str) -> None:
+        """The message was queued, attempted or replayed."""
+
+    def message_removed(self, message_id: str) -> None:
+        """The message is gone: cleared by a reset, or pushed out of the bounded history."""
+
+    def attempt_finished(self) -> None:
+        """A delivery attempt has been recorded (the worker's work, outside any request)."""
+
+
 class Outbox:
     """Messages by id, their delivery lanes, the ready queue and the waiters of wait-for queries.
 
@@ -110,6 +123,7 @@ class Outbox:
         self._finished_count = 0
         self._seq = itertools.count(1)
         self._waiters: set[asyncio.Future[None]] = set()
+        self.listener = OutboxListener()
 
     # --- what providers call ------------------------------------------------------------------
 
@@ -159,6 +173,7 @@ class Outbox:
         if lane is not None:
             self._lanes.setdefault(lane, deque()).append(message.id)
         self._arm(message)
+        self.listener.message_changed(message.id)
         self._changed()
         return message
 
@@ -247,23 +262,13 @@ class Outbox:
             message.status = PENDING
             message.next_attempt_us = self.clock.now_us() + round(delays[used] * MICROS)
             self._arm(message)
+        self.listener.message_changed(message.id)
         self._changed()
         self.timers.run_due()
+        self.listener.attempt_finished()
 
     def _finish(self, message: Message) -> None:
-        lane = message.lane
-        queue = self._lanes.get(lane) if lane is not None else None
-        if queue is not None:
-            try:
-                queue.remove(message.id)
-            except ValueError:
-                pass
-            if queue:
-                head = self.messages.get(queue[0])
-                if head is not None and head.status == PENDING:
-                    self._arm(head)
-            else:
-                del self._lanes[lane]  # type: ignore[arg-type]
+        self.leave_lane(message)
         message.finished_seq = next(self._seq)
         self._finished.append((message.id, message.finished_seq))
         self._finished_count += 1
@@ -273,6 +278,25 @@ class Outbox:
             if old is not None and old.finished_seq == finished_seq and old.status in (SUCCEEDED, FAILED):
                 del self.messages[old_id]
                 self._finished_count -= 1
+                self.listener.message_removed(old_id)
+
+    def leave_lane(self, message: Message) -> None:
+        """Takes a message out of its ordering lane, letting the lane's next message go first.
+
+        A finished message leaves its lane; so does one a `reorder` fault holds back.
+        """
+        lane = message.lane
+        queue = self._lanes.get(lane) if lane is not None else None
+        if queue is None or message.id not in queue:
+            return
+        was_head = queue[0] == message.id
+        queue.remove(message.id)
+        if not queue:
+            del self._lanes[lane]  # type: ignore[arg-type]
+        elif was_head:
+            head = self.messages.get(queue[0])
+            if head is not None and head.status == PENDING:
+                self._arm(head)
 
     # --- what the control API calls -----------------------------------------------------------
 
@@ -289,6 +313,7 @@ class Outbox:
         message.cycle_start = len(message.attempts)
         message.next_attempt_us = self.clock.now_us()
         self._arm(message)  # not in its lane any more, so it does not wait for the lane's turn
+        self.listener.message_changed(message.id)
         self._changed()
         return message
 
@@ -315,22 +340,25 @@ class Outbox:
             and (endpoint is None or m.endpoint == endpoint)
         ]
 
-    async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
-        """Waits (without polling) until `condition()` holds or `timeout` real seconds pass."""
+    async def wait_until(
+        self, condition: Callable[[], bool], timeout: float, interrupt: asyncio.Future[None] | None = None
+    ) -> bool:
+        """Waits (without polling) until `condition()` holds, `timeout` real seconds pass, or
+        `interrupt` is done (the server is stopping); returns whether the condition holds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not condition():
             remaining = deadline - loop.time()
-            if remaining <= 0:
+            if remaining <= 0 or (interrupt is not None and interrupt.done()):
                 return False
             waiter: asyncio.Future[None] = loop.create_future()
             self._waiters.add(waiter)
             try:
-                await asyncio.wait_for(waiter, remaining)
-            except TimeoutError:
-                return condition()
+                await asyncio.wait((waiter,) if interrupt is None else (waiter, interrupt), timeout=remaining,
+                                   return_when=asyncio.FIRST_COMPLETED)
             finally:
                 self._waiters.discard(waiter)
+                waiter.cancel()
         return True
 
     def clear(self, provider: str | None = None, tenant: str | None = None) -> None:
@@ -341,6 +369,7 @@ class Outbox:
                 self.timers.cancel(TIMER_PREFIX + message.id)
                 if message.status in (SUCCEEDED, FAILED):
                     self._finished_count -= 1
+                self.listener.message_removed(message.id)
         for lane, queue in list(self._lanes.items()):
             kept = deque(i for i in queue if i in self.messages)
             if kept:
@@ -351,6 +380,33 @@ class Outbox:
             else:
                 del self._lanes[lane]
         self._finished = deque((i, s) for i, s in self._finished if i in self.messages)
+        self._changed()
+
+    def restore(self, messages: list[Message]) -> None:
+        """Puts messages back as a state file kept them: lanes, history, sequence and timers.
+
+        A message caught mid-attempt (the process died while sending) is attempted again now.
+        """
+        now = self.clock.now_us()
+        top = 0
+        for message in sorted(messages, key=lambda m: m.seq):
+            top = max(top, message.seq, message.finished_seq)
+            if message.status == SENDING:
+                message.status = PENDING
+                message.next_attempt_us = now
+            self.messages[message.id] = message
+            lane = message.lane
+            if message.status == PENDING and lane is not None and message.cycle_start == 0:
+                self._lanes.setdefault(lane, deque()).append(message.id)
+        finished = sorted(
+            (m for m in self.messages.values() if m.status in (SUCCEEDED, FAILED)), key=lambda m: m.finished_seq
+        )
+        self._finished = deque((m.id, m.finished_seq) for m in finished)
+        self._finished_count = len(finished)
+        self._seq = itertools.count(top + 1)
+        for message in self.messages.values():
+            if message.status == PENDING:
+                self._arm(message)
         self._changed()
 
     def _changed(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -16,7 +17,8 @@ from starlette.types import ASGIApp
 from .backend import Backend
 from .fixtures import FixtureError, parse_section
 from .http import GenericError
-from .routing import table_routes
+from .operations import Operations
+from .routing import spec_route, table_routes
 from .store import TenantStore
 
 if TYPE_CHECKING:
@@ -93,6 +95,12 @@ class Provider(Generic[ProfileT, SettingsT]):
     def routes(self) -> list[BaseRoute]:
         """The route table, `TABLE` in the provider's `routes.py`."""
         return table_routes(self, self.module("routes").TABLE)
+
+    @cached_property
+    def operations(self) -> Operations:
+        """The routes and the core's `/openapi.json`, indexed once: the router, faults, overrides,
+        the journal and the control API all resolve operations through it."""
+        return Operations(self.routes(), [spec_route(self.name)])
 
     def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
         """The provider's answer to a failure the core detected, from `generic_error` in its `errors.py`."""

@@ -11,7 +11,8 @@ from ..config import Config
 from .clock import VirtualClock
 from .destinations import Destinations
 from .endpoints import EndpointRegistry
-from .faults import Faults, FaultyDelivery
+from .faults.deliveries import FaultyDelivery
+from .faults.rules import Faults
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
 from .watcher import FixtureWatcher
@@ -35,16 +36,9 @@ class Runtime:
         self.journal = Journal(config.journal_size)
         self.overrides = Overrides()
         self.faults = Faults(self.clock)
-        if config.state_file is not None:  # timers and outbox that report their changes to the state file
-            from .persistence import TrackedOutbox, TrackedTimers
-
-            self.timers: Timers = TrackedTimers(self.clock)
-            self.endpoints = EndpointRegistry(self.clock)
-            self.outbox: Outbox = TrackedOutbox(self.clock, self.timers, self.endpoints, config.delivery_history)
-        else:
-            self.timers = Timers(self.clock)
-            self.endpoints = EndpointRegistry(self.clock)
-            self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
+        self.timers = Timers(self.clock)
+        self.endpoints = EndpointRegistry(self.clock)
+        self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
         self.destinations = Destinations(config.webhook_allowed_hosts)
         self.delivery = FaultyDelivery(self.outbox, self.clock, self.faults, destinations=self.destinations)
         self.providers: dict[str, Provider[Any, Any]] = {cls.name: cls(self) for cls in plugins}
@@ -60,8 +54,9 @@ class Runtime:
             provider.store.commit_baseline()
             provider.on_state_loaded()
         self.endpoints.commit_baseline()
+        self.stopped = False  # the lifespan has ended: timers and deliveries stopped, state file closed
         self.persistence: Any = None
-        if config.state_file is not None:
+        if config.state_file is not None:  # it listens to the outbox and timers from now on
             from .persistence import Persistence
 
             self.persistence = Persistence.open(self, config.state_file)
@@ -82,6 +77,7 @@ class Runtime:
             await self.delivery.stop()
             await self.timers.stop()
             self._stopped()
+            self.stopped = True
 
     def _stopped(self) -> None:
         """After serving: the state file gets its last write; without one, undelivered webhooks are named."""

@@ -20,7 +20,8 @@ class TenantStore:
 
     The store also knows which tenants changed since it was last asked (`take_touched`): adding,
     dropping, resetting and restoring tenants mark them here, and a provider's backend marks a
-    tenant (`mark`) before it changes anything in it. Persistence writes exactly those tenants.
+    tenant (`mark`) before it changes anything in it, with no `await` in between. Persistence
+    writes exactly those tenants, after every request and every run of background work.
     """
 
     def __init__(self) -> None:

@@ -23,6 +23,13 @@ Callback = Callable[[int], None]
 MAX_SLEEP_S = 30.0
 
 
+class TimersListener:
+    """Told when timers have run, so a state file can write what they changed. This base hears nothing."""
+
+    def timers_ran(self, keys: list[str]) -> None:
+        """The timers with these keys just ran (once per batch, after the last of them)."""
+
+
 class Timers:
     """A keyed heap of callbacks, each called once with its due instant (µs) when virtual time reaches it.
 
@@ -40,6 +47,7 @@ class Timers:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self.listener = TimersListener()
         clock.on_change(self._clock_changed)
 
     # --- scheduling --------------------------------------------------------------------------
@@ -77,19 +85,23 @@ class Timers:
         if self._running:
             return
         self._running = True
+        ran: list[str] = []
         try:
             while True:
                 due = self.next_due_us()
                 if due is None or due > self.clock.now_us():
-                    return
+                    break
                 _, _, key = heapq.heappop(self._heap)
                 _, _, callback = self._entries.pop(key)
+                ran.append(key)
                 try:
                     callback(due)
                 except Exception:  # one broken timer must not stop the others
                     log.exception("timer %s failed", key)
         finally:
             self._running = False
+        if ran:
+            self.listener.timers_ran(ran)
 
     # --- the background task -----------------------------------------------------------------
 

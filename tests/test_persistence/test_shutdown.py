@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from test_webhooks.receiver import Receiver
 
 from .support import GIGS_AUTH, VOIPBIN_KEY, ServerProcess
@@ -85,3 +86,50 @@ def test_sigterm_with_a_state_file_keeps_undelivered_webhooks_for_the_next_start
     assert {d["id"] for d in undelivered} <= set(kept)
     assert all(kept[d["id"]]["status"] == "pending" for d in undelivered)
     assert not Path(f"{state_file}-wal").exists() or Path(f"{state_file}-wal").stat().st_size == 0
+
+
+def start_long_poll(server: ServerProcess, answers: list[httpx.Response | Exception]) -> threading.Thread:
+    """A client waiting on `/deliveries?wait_for=` (nothing will come), on a connection known to be open."""
+    client = httpx.Client(base_url=server.url, trust_env=False, timeout=90)
+    client.get("/_telemock/health").raise_for_status()  # the connection is up: the wait goes out on it at once
+
+    def wait() -> None:
+        try:
+            answers.append(client.get("/_telemock/deliveries", params={"wait_for": 5, "timeout": 60}))
+        except httpx.HTTPError as exc:
+            answers.append(exc)
+        finally:
+            client.close()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    time.sleep(0.5)
+    assert thread.is_alive() and not answers, answers  # it is waiting
+    return thread
+
+
+@pytest.mark.parametrize("signals", [1, 2], ids=["ctrl-c", "ctrl-c-twice"])
+def test_ctrl_c_ends_long_polls_at_once_and_exits_cleanly(tmp_path: Path, signals: int) -> None:
+    state_file = tmp_path / "state.db"
+    server = ServerProcess(state_file, "--provider", "gigs", "--log-level", "info")
+    with server:
+        answers: list[httpx.Response | Exception] = []
+        waiter = start_long_poll(server, answers)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGINT)
+        if signals == 2:
+            time.sleep(0.05)  # while it stops
+            server.process.send_signal(signal.SIGINT)
+        code = server.process.wait(timeout=30)
+        took = time.monotonic() - started
+        waiter.join(timeout=10)
+        server.close()
+    print(f"\nexit after SIGINT x{signals}: {took:.2f} s")
+    assert code == 0
+    assert took < 2.0, f"took {took:.2f} s to exit"
+    log = server.log()
+    assert "Traceback" not in log and "CancelledError" not in log, log
+    assert f"state saved to {state_file}" in log  # the app's shutdown ran, also when forced
+    assert len(answers) == 1 and isinstance(answers[0], httpx.Response), answers
+    assert answers[0].status_code == 200
+    assert answers[0].json() == {"deliveries": [], "count": 0, "wait": {"for": 5, "satisfied": False, "stopped": True}}

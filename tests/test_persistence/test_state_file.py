@@ -14,8 +14,8 @@ from test_webhooks.receiver import Receiver
 
 from telemock.emulator import Config, create_app
 from telemock.emulator.core.fixtures import FixtureError
-from telemock.emulator.core.outbox import Outbox
-from telemock.emulator.core.timers import Timers
+from telemock.emulator.core.outbox import OutboxListener
+from telemock.emulator.core.timers import TimersListener
 
 from .support import FLOW, GIGS_AUTH, VOIPBIN_KEY, voipbin_flows
 
@@ -170,7 +170,31 @@ def test_without_a_state_file_nothing_is_tracked() -> None:
     app = create_app(Config(providers=["voipbin"]))
     runtime = app.state.runtime
     assert runtime.persistence is None
-    assert type(runtime.timers) is Timers and type(runtime.outbox) is Outbox
+    assert type(runtime.outbox.listener) is OutboxListener and type(runtime.timers.listener) is TimersListener
+
+
+def test_a_request_writes_the_touched_tenants_of_every_provider(tmp_path: Path) -> None:
+    """What a backend marked is written after the next request, whichever provider or route it was."""
+    state_file = tmp_path / "state.db"
+    live = serve(state_file)
+    persistence = live.runtime.persistence
+    number_id = "vnr_0SNlurA049MEWV29mxRtSMDnKtUD"
+    try:
+        before = persistence.writes
+        demo = live.runtime.providers["gigs"].store.changing("demo")  # as a backend marks before it changes
+        demo["virtual_numbers"][number_id]["phoneNumber"] = "+447700900999"
+        assert voipbin(live).get("/numbers").status_code == 200  # another provider's read
+        assert persistence.writes == before + 1
+        assert live.admin().get("/health").status_code == 200  # nothing touched since: nothing written
+        assert persistence.writes == before + 1
+    finally:
+        live.stop()
+    again = serve(state_file)
+    try:
+        number = again.runtime.providers["gigs"].store.tenants["demo"]["virtual_numbers"][number_id]
+        assert number["phoneNumber"] == "+447700900999"
+    finally:
+        again.stop()
 
 
 def test_a_second_server_on_the_same_file_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,52 @@
+"""What one provider request carries through the layers, kept in its scope's `state`.
+
+The layers of a provider's request path (recorder, faults, overrides, router) and its handlers
+talk through a few keys of `scope["state"]`: the tenant the handler authenticated, the marks the
+journal shows (fault and override ids), the resolved operation, and who wants to hear about the
+tenant. Keeping the keys and their readers here lets each layer stay ignorant of the others.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from starlette.requests import HTTPConnection
+from starlette.types import Scope
+
+TENANT_KEY = "telemock.tenant"
+MARKS_KEY = "telemock.marks"
+OPERATION_KEY = "telemock.operation"
+TENANT_LISTENER_KEY = "telemock.on_tenant"
+
+TenantListener = Callable[[HTTPConnection, str], None]
+
+
+def tenant_of(scope: Scope) -> str | None:
+    return scope.get("state", {}).get(TENANT_KEY)
+
+
+def set_tenant(conn: HTTPConnection, tenant: str) -> None:
+    """Handlers call this once auth has resolved the caller, so the journal can say whose it was.
+
+    A layer that waits for the tenant (fault rules that name one) hears of it here; if it
+    answers instead of the handler, it raises a ProviderError (or drops the connection).
+    """
+    state = conn.scope.setdefault("state", {})
+    state[TENANT_KEY] = tenant
+    listener = state.pop(TENANT_LISTENER_KEY, None)
+    if listener is not None:
+        listener(conn, tenant)
+
+
+def listen_for_tenant(scope: Scope, listener: TenantListener) -> None:
+    """`listener` is called once, when the handler names the caller's tenant."""
+    scope.setdefault("state", {})[TENANT_LISTENER_KEY] = listener
+
+
+def add_mark(scope: Scope, mark: str) -> None:
+    """A note for the journal entry of this request (`fault:3:latency`, `override:2`)."""
+    scope.setdefault("state", {}).setdefault(MARKS_KEY, []).append(mark)
+
+
+def marks_of(scope: Scope) -> list[str]:
+    return list(scope["state"].get(MARKS_KEY, ()))

@@ -1,0 +1,78 @@
+"""Turns every failure a handler did not answer itself into the provider's own error.
+
+Unknown routes, wrong methods, oversize or malformed bodies, errors raised as `ProviderError`
+from any depth, and unexpected exceptions all end here, never as a bare Starlette page or a
+dropped connection. A drop fault passes through: its connection is meant to close unanswered.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Awaitable
+
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..connection import ConnectionDropped
+from ..errors import ProviderError
+from ..http import BodyTooLarge, GenericError, MalformedBody
+
+if TYPE_CHECKING:
+    from ..provider import Provider
+
+log = logging.getLogger("telemock.requests")
+
+
+async def answer_generic(provider: "Provider[Any, Any]", scope: Scope, kind: GenericError, detail: str, send: Send) -> None:
+    """The provider's answer to a failure the core detected (its body is not read any further)."""
+    response = provider.generic_error(HTTPConnection(scope), kind, detail)
+    await response(scope, _no_body, send)
+
+
+def answer_too_large(provider: "Provider[Any, Any]", scope: Scope, send: Send) -> Awaitable[None]:
+    limit = provider.runtime.config.max_body_bytes
+    return answer_generic(provider, scope, GenericError.BODY_TOO_LARGE, f"body over {limit} bytes", send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+class ProviderErrors:
+    """Answers, in the provider's format, whatever the app inside raised before it started answering."""
+
+    def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
+        self.app = app
+        self.provider = provider
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except ConnectionDropped:
+            raise
+        except ProviderError as exc:
+            if not started:
+                await exc.response(HTTPConnection(scope))(scope, receive, send)
+        except BodyTooLarge:
+            if not started:
+                await answer_too_large(self.provider, scope, send)
+        except MalformedBody as exc:
+            if not started:
+                await answer_generic(self.provider, scope, GenericError.MALFORMED_BODY, exc.detail, send)
+        except HTTPException as exc:
+            kind = GenericError.METHOD_NOT_ALLOWED if exc.status_code == 405 else GenericError.ROUTE_NOT_FOUND
+            if not started:
+                await answer_generic(self.provider, scope, kind, exc.detail, send)
+        except Exception:
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if not started:
+                await answer_generic(self.provider, scope, GenericError.INTERNAL, "internal error", send)

@@ -1,0 +1,94 @@
+"""One resolver per provider: which route, and so which operationId, a request is for.
+
+Faults and overrides (which match rules by operationId), the router and the journal all need
+the answer; the resolver is built once from the provider's routes and resolves a request at most
+once, keeping the result in its scope's state.
+
+Starlette tries every route's regex in turn, and a provider has dozens. Routes are indexed by
+their number of `/` and their first segment, so a request runs the regexes of one to three
+routes, in the table's order (literal paths before parameters, as declared). Routes whose shape
+is not fixed (a `{name:path}` parameter, or not a `Route`) are tried for every path.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, NamedTuple
+
+from starlette._utils import get_route_path
+from starlette.convertors import PathConvertor
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
+
+from .exchange import OPERATION_KEY
+
+
+class Resolved(NamedTuple):
+    """The route a request matched: fully (path and method) or by path only (a 405), or none."""
+
+    route: BaseRoute | None
+    full: bool
+    child_scope: dict[str, Any]
+
+    @property
+    def operation(self) -> str | None:
+        """The operationId of a full match; None for a wrong method or an unknown path."""
+        return getattr(self.route, "name", None) if self.full else None
+
+
+UNRESOLVED = Resolved(None, False, {})
+Shape = tuple[int, "str | None"]
+
+
+class Operations:
+    """A provider's routes indexed by path shape; `operation_ids` are the provider's own."""
+
+    def __init__(self, routes: list[BaseRoute], core_routes: Iterable[BaseRoute] = ()) -> None:
+        self.operation_ids = frozenset(name for route in routes if (name := getattr(route, "name", None)))
+        self.routes = [*routes, *core_routes]
+        self._shapes = [_shape(route) for route in self.routes]
+        self._firsts = {shape[1] for shape in self._shapes if shape is not None and shape[1] is not None}
+        self._max_slashes = max((shape[0] for shape in self._shapes if shape is not None), default=0)
+        self._candidates: dict[Shape, list[BaseRoute]] = {}
+
+    def resolve(self, scope: Scope) -> Resolved:
+        """The request's route, looked up on the first call and kept in its state for the others
+        (a provider request always has a state: the provider app gives it one)."""
+        state = scope["state"]
+        found = state.get(OPERATION_KEY)
+        if found is None:
+            found = state[OPERATION_KEY] = self._match(scope)
+        return found
+
+    def _match(self, scope: Scope) -> Resolved:
+        # tuple.__new__ builds the NamedTuple without its Python-level __new__: this runs on every request.
+        partial = None
+        for route in self.candidates(get_route_path(scope)):
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return tuple.__new__(Resolved, (route, True, child_scope))
+            if match is Match.PARTIAL and partial is None:
+                partial = tuple.__new__(Resolved, (route, False, child_scope))
+        return partial or UNRESOLVED
+
+    def candidates(self, route_path: str) -> list[BaseRoute]:
+        slashes = min(route_path.count("/"), self._max_slashes + 1)
+        first = route_path.split("/", 2)[1] if slashes else ""
+        key = (slashes, first if first in self._firsts else None)  # bounded: hostile paths share keys
+        found = self._candidates.get(key)
+        if found is None:
+            found = [
+                route
+                for route, shape in zip(self.routes, self._shapes)
+                if shape is None or (shape[0] == key[0] and (shape[1] is None or shape[1] == key[1]))
+            ]
+            self._candidates[key] = found
+        return found
+
+
+def _shape(route: BaseRoute) -> Shape | None:
+    """(number of `/`, first segment or None when it is a parameter), or None: try it always."""
+    if not isinstance(route, Route) or any(isinstance(c, PathConvertor) for c in route.param_convertors.values()):
+        return None
+    path = route.path
+    first = path.split("/", 2)[1] if path.count("/") else ""
+    return path.count("/"), (None if "{" in first else first)
