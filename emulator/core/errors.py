@@ -34,14 +34,3 @@ class ProviderError(Exception):
             response.headers.update(self.headers)
         return response
 
-
-class ApiError(ProviderError):
-    """A finished response raised as an error. Superseded by error classes; kept while providers still raise it."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(str(response.status_code))
-        self._response = response
-        self.status_code = response.status_code
-
-    def render(self, conn: HTTPConnection) -> Response:
-        return self._response

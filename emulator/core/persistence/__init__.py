@@ -4,7 +4,7 @@ last byte leaves.
 By job: `state_file.py` restores and decides what to write and when, `layer.py` is the ASGI layer
 that writes before each answer ends, `changes.py` hears what the outbox and timers change,
 `rows.py` diffs tenants item by item, `codec.py` encodes outbox messages, `database.py` is the
-SQLite file. `unmarked.py` is a transitional guess, to be deleted (see there).
+SQLite file.
 """
 
 from .database import StateFileError

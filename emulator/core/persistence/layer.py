@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .database import StateFileError
-from .unmarked import clock_mark
 
 if TYPE_CHECKING:
     from .state_file import Persistence
@@ -30,14 +29,13 @@ class PersistingApp:
             return
         persistence = self.persistence
         provider = self.provider
-        mark = clock_mark(persistence.runtime)
         written = False
 
         async def persisting_send(message: Message) -> None:
             nonlocal written
             if message["type"] == "http.response.body" and not message.get("more_body", False) and not written:
                 written = True
-                persistence.after_request(provider, scope, mark)  # raises StateFileError: no complete answer
+                persistence.after_request(provider, scope)  # raises StateFileError: no complete answer
             await send(message)
 
         try:
@@ -45,6 +43,6 @@ class PersistingApp:
         finally:
             if not written:
                 try:
-                    persistence.after_request(provider, scope, mark)
+                    persistence.after_request(provider, scope)
                 except StateFileError:
                     pass  # logged; the next write tries again

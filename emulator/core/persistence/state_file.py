@@ -39,15 +39,12 @@ from .codec import message_from_json, message_to_json
 from .database import DEL_DELIVERY, PUT_DELIVERY, PUT_META, SCHEMA, Ops, StateFileError, commit, connect, schema_of
 from .layer import PersistingApp
 from .rows import Change, TenantRows
-from .unmarked import Unmarked, unmarked_changes
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
 log = logging.getLogger("telemock.state")
 
-NOTHING: Unmarked = {}
-NONE: frozenset[str] = frozenset()
 
 
 class Persistence:
@@ -158,16 +155,16 @@ class Persistence:
 
     # --- when to write ---------------------------------------------------------------------------
 
-    def after_request(self, provider: str | None, scope: Scope, clock_mark: int) -> None:
-        """What a request changed (`provider` None: the control API, whose writes also change settings)."""
-        unmarked = unmarked_changes(self.runtime, provider, scope, clock_mark, outbox_quiet=not self.changes.pending)
-        self.flush(meta=provider is None and scope["method"] not in SAFE_METHODS, unmarked=unmarked)
+    def after_request(self, provider: str | None, scope: Scope) -> None:
+        """What a request changed, whatever its method: the tenants the stores recorded as touched
+        (`provider` None: the control API, whose writes also change profiles and settings)."""
+        self.flush(meta=provider is None and scope["method"] not in SAFE_METHODS)
 
     def after_timers(self) -> None:
         """After lifecycle timers ran: a failed write is logged (and retried by the next one), never
         raised into the timer task, which must keep running."""
         try:
-            self.flush(unmarked=unmarked_changes(self.runtime, None, None, None, outbox_quiet=False))
+            self.flush()
         except StateFileError:
             pass
 
@@ -180,7 +177,7 @@ class Persistence:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def flush(self, *, meta: bool = False, everything: bool = False, unmarked: Unmarked | None = None) -> None:
+    def flush(self, *, meta: bool = False, everything: bool = False) -> None:
         """Writes what differs from the file, in one transaction; nothing when nothing does.
 
         The touched tenants of every provider and the outbox's changes always; with `meta`, the
@@ -195,11 +192,10 @@ class Persistence:
         taken: dict[str, set[str]] = {}
         for name, provider in self.runtime.providers.items():
             taken[name] = touched = provider.store.take_touched()
-            extra = (unmarked or NOTHING).get(name, NONE)
-            if everything or extra is None:
+            if everything:
                 self._diff_all_tenants(name, ops, changes, after)
-            elif touched or extra:
-                self._diff_tenants(name, touched | extra, ops, changes, after)
+            elif touched:
+                self._diff_tenants(name, touched, ops, changes, after)
         if meta or everything:
             for name in self.runtime.providers:
                 self._diff_meta(f"provider:{name}", self._provider_meta(name), ops, after)
