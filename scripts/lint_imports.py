@@ -13,15 +13,16 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from build_wheel import build_wheel  # noqa: E402
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="telemock-lint-") as tmp:
         wheels, target = Path(tmp, "wheels"), Path(tmp, "site")
         quiet = ["--quiet", "--disable-pip-version-check"]
-        subprocess.run([sys.executable, "-m", "pip", "wheel", *quiet, "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
-                       check=True)
-        wheel = next(wheels.glob("telemock-*.whl"))
+        wheel = build_wheel(wheels)
         subprocess.run([sys.executable, "-m", "pip", "install", *quiet, "--no-deps", "--target", str(target), str(wheel)],
                        check=True)
         env = {**os.environ, "PYTHONPATH": str(target)}

@@ -94,9 +94,9 @@ def test_serve_prints_the_inspector_link(tmp_path):
 
 def test_the_wheel_ships_the_page_and_serves_it(tmp_path):
     out = tmp_path / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    "--wheel-dir", str(out), str(ROOT)], check=True, capture_output=True, timeout=300)
-    wheel = next(out.glob("telemock-*.whl"))
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_wheel.py"), str(out)],
+                           check=True, capture_output=True, text=True, timeout=300)
+    wheel = Path(built.stdout.strip())
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in STATIC.iterdir():
         assert f"telemock/emulator/admin/ui/static/{path.name}" in names, path.name

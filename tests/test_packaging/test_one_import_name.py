@@ -15,16 +15,18 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("telemock-*.whl"))
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_wheel.py"), str(out)],
+                           check=True, capture_output=True, text=True, timeout=300)
+    return Path(built.stdout.strip())
 
 
 def test_the_wheel_holds_one_top_level_package_with_its_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
+    modules = {name for name in names if name.endswith(".py")}
+    checkout = {f"telemock/{p.relative_to(ROOT / 'telemock')}" for p in (ROOT / "telemock").rglob("*.py")}
+    checkout |= {f"telemock/emulator/{p.relative_to(ROOT / 'emulator')}" for p in (ROOT / "emulator").rglob("*.py")}
+    checkout |= {f"telemock/contracts/{p.relative_to(ROOT / 'contracts')}" for p in (ROOT / "contracts").rglob("*.py")}
+    assert modules == checkout, "the wheel holds exactly the checkout's modules"
     top_level = {name.split("/", 1)[0] for name in names if not name.split("/", 1)[0].endswith(".dist-info")}
     assert top_level == {"telemock"}
     for data in ("telemock/fixtures/default.yaml", "telemock/emulator/admin/openapi.yaml",
