@@ -86,6 +86,11 @@ class NumberFixture(Strict):
     rtp_debug: bool = False
 
 
+class BillingAccountFixture(Strict):
+    id: str = Field(description="Billing account UUID.")
+    deleted: bool = False
+
+
 class CustomerFixture(Strict):
     tenant: str = Field(min_length=1, description="Name of the tenant in the control API.")
     id: str | None = Field(None, description="Customer UUID; generated when absent.")
@@ -97,6 +102,13 @@ class CustomerFixture(Strict):
     webhook_uri: str = ""
     webhook_method: Literal["POST", "GET", "PUT", "DELETE"] = "POST"
     webhook_secret: str = ""
+    rtp_debug: bool = False
+    billing_account_id: str | None = Field(
+        None, description="The default billing account: one of `billing_accounts`; the nil UUID when absent."
+    )
+    billing_accounts: list[BillingAccountFixture] = Field(
+        default_factory=list, description="Billing accounts of this customer, for PUT /v1.0/customer/billing_account_id."
+    )
     accesskeys: list[AccessKeyFixture] = []
     users: list[UserFixture] = []
     flows: list[FlowFixture] = []

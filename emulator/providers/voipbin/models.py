@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .profiles import VoipbinProfile
 from .state import Action, Activeflow, Customer, Flow, Number
-from .timefmt import render_time
+from .timefmt import render_time, time_fields
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -52,7 +52,7 @@ def lenient_uuid(value: Any) -> str:
 
 def render_times(record: Mapping[str, Any], keys: tuple[str, ...], profile: VoipbinProfile) -> dict[str, Any]:
     """The record's `tm_*` keys in the profile's era (they close every VoIPBIN object)."""
-    return {key: render_time(record[key], profile) for key in keys}
+    return time_fields({key: record[key] for key in keys}, profile)
 
 
 # --- numbers --------------------------------------------------------------------------------------
@@ -260,11 +260,18 @@ def render_customer(customer: Customer, profile: VoipbinProfile, *, with_secret:
             "email_verified": True,
             "status": "frozen" if customer.get("frozen") else "active",
             "identity_verification_status": "verified" if customer.get("identity_verified") else "none",
-            "tm_deletion_scheduled": render_time(customer.get("deletion_scheduled_us"), profile),
-            "tm_create": render_time(customer.get("tm_create"), profile),
-            "tm_update": render_time(customer.get("tm_update"), profile),
-            "tm_delete": render_time(None, profile),
         }
+    )
+    rendered.update(
+        time_fields(
+            {
+                "tm_deletion_scheduled": customer.get("deletion_scheduled_us"),
+                "tm_create": customer.get("tm_create"),
+                "tm_update": customer.get("tm_update"),
+                "tm_delete": None,
+            },
+            profile,
+        )
     )
     if with_secret and customer.get("webhook_secret"):
         rendered["webhook_secret"] = customer["webhook_secret"]
