@@ -19,6 +19,10 @@ from .state import Action
 from .timefmt import time_fields
 
 ADDRESS_KEYS = ("type", "target", "target_name", "name", "detail")
+# Call WebhookMessage fields tagged `omitempty` that can be empty (UUIDs and structs never are).
+CALL_OMITEMPTY = frozenset(
+    {"type", "chained_call_ids", "recording_ids", "status", "metadata", "direction", "mute_direction", "hangup_by", "hangup_reason"}
+)
 CALL_TIMES = ("tm_progressing", "tm_ringing", "tm_hangup", "tm_create", "tm_update", "tm_delete")
 
 
@@ -118,7 +122,7 @@ def render_call(call: Call, profile: VoipbinProfile) -> dict[str, Any]:
         "hangup_reason": call["hangup_reason"],
     }
     if profile.empty_event_fields == "omitted":
-        rendered = {k: v for k, v in rendered.items() if v not in ("", [], {})}
+        rendered = {k: v for k, v in rendered.items() if k not in CALL_OMITEMPTY or v not in ("", [], {})}
     rendered.update(time_fields({key: call[key] for key in CALL_TIMES if call[key] is not None}, profile))  # type: ignore[literal-required]
     return rendered
 
