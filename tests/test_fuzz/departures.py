@@ -160,6 +160,10 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
     ("voipbin", "customer_email_validation"): Quirk(
         _nothing, none_because="a non-email is refused with the documented 400 envelope"
     ),
+    ("voipbin", "marker_actions"): Quirk(
+        _field("an activeflow still on its start marker has no `current_action` (the marker has no `type`)",
+               operations_answering("voipbin", "current_action"), r"^body", r'^"current_action" is a required property$')
+    ),
     ("voipbin", "empty_event_fields"): Quirk(
         _nothing, none_because="changes call events, not any API answer"
     ),

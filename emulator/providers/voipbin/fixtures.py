@@ -25,7 +25,10 @@ class VoipbinSettings(Strict):
     """Knobs for behaviour the facts mark as inferred or variable; see the README."""
 
     purchase_pending_seconds: float = Field(
-        0, ge=0, description="Normal numbers start purchase-pending and turn active after this much virtual time."
+        0,
+        ge=0,
+        description="Normal numbers start purchase-pending and turn active after this much virtual time "
+        "(in profiles where a number can be purchase-pending: not `openapi`).",
     )
     normal_number_cost: float = Field(1.0, ge=0, description="Balance a normal number purchase takes.")
     virtual_without_type: bool = Field(

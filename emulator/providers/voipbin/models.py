@@ -138,6 +138,11 @@ def render_action(action: Action, profile: VoipbinProfile) -> dict[str, Any]:
     return rendered
 
 
+def shown(action: Action, profile: VoipbinProfile) -> bool:
+    """Whether the action is rendered: marker actions (no `type`) only where the profile shows them."""
+    return bool(action.get("type")) or profile.marker_actions == "shown"
+
+
 def new_flow(
     *,
     customer_id: str,
@@ -232,10 +237,12 @@ def render_activeflow(activeflow: Activeflow, profile: VoipbinProfile) -> dict[s
         rendered["webhook_uri"] = activeflow["webhook_uri"]
     if activeflow["webhook_method"]:
         rendered["webhook_method"] = activeflow["webhook_method"]
-    rendered["current_action"] = render_action(activeflow["current_action"], profile)
+    if shown(activeflow["current_action"], profile):
+        rendered["current_action"] = render_action(activeflow["current_action"], profile)
     rendered["forward_action_id"] = activeflow["forward_action_id"]
-    if activeflow["executed_actions"]:
-        rendered["executed_actions"] = [render_action(a, profile) for a in activeflow["executed_actions"]]
+    executed = [render_action(a, profile) for a in activeflow["executed_actions"] if shown(a, profile)]
+    if executed:
+        rendered["executed_actions"] = executed
     rendered.update(render_times(activeflow, RECORD_TIMES, profile))
     return rendered
 

@@ -50,6 +50,10 @@ class VoipbinProfile:
         `activeflow_id`, which activeflow events do not.
     empty_event_fields: `shown` renders a call's empty strings, lists and metadata in call
         events (the docs' Call struct); `omitted` drops them as Go's `omitempty` does (the service).
+    marker_actions: `shown` renders the cursor's marker actions (the start marker `…0001`, which
+        has no `type`) in `current_action`, `executed_actions` and a call's `action`, as the docs and
+        the service do; `omitted` leaves them out, because the OpenAPI's FlowManagerAction requires a
+        `type` from an enum that has no value for them.
     """
 
     timestamp_style: Literal["legacy", "rfc3339", "iso"]
@@ -62,6 +66,7 @@ class VoipbinProfile:
     customer_email_validation: bool
     activeflow_events_to_own_webhook: bool
     empty_event_fields: Literal["shown", "omitted"]
+    marker_actions: Literal["shown", "omitted"]
 
 
 DOCUMENTED = VoipbinProfile(
@@ -75,6 +80,7 @@ DOCUMENTED = VoipbinProfile(
     customer_email_validation=False,
     activeflow_events_to_own_webhook=True,
     empty_event_fields="shown",
+    marker_actions="shown",
 )
 
 OPENAPI = VoipbinProfile(
@@ -88,6 +94,7 @@ OPENAPI = VoipbinProfile(
     customer_email_validation=True,
     activeflow_events_to_own_webhook=True,
     empty_event_fields="omitted",
+    marker_actions="omitted",
 )
 
 OBSERVED = VoipbinProfile(
@@ -101,6 +108,7 @@ OBSERVED = VoipbinProfile(
     customer_email_validation=False,
     activeflow_events_to_own_webhook=False,
     empty_event_fields="omitted",
+    marker_actions="shown",
 )
 
 PROFILES = {"documented": DOCUMENTED, "openapi": OPENAPI, "observed": OBSERVED}

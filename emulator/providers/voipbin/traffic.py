@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypedDict
 
-from .models import NIL_UUID, START_ACTION, render_action
+from .models import NIL_UUID, START_ACTION, render_action, shown
 from .profiles import VoipbinProfile
 from .state import Action
 from .timefmt import time_fields
@@ -114,13 +114,15 @@ def render_call(call: Call, profile: VoipbinProfile) -> dict[str, Any]:
         "source": address(call["source"], profile),
         "destination": address(call["destination"], profile),
         "status": call["status"],
-        "action": render_action(call["action"], profile),
+        "action": render_action(call["action"], profile) if shown(call["action"], profile) else None,
         "metadata": {"rtp_debug": True} if call["rtp_debug"] else {},
         "direction": "incoming",
         "mute_direction": "",
         "hangup_by": call["hangup_by"],
         "hangup_reason": call["hangup_reason"],
     }
+    if rendered["action"] is None:
+        del rendered["action"]
     if profile.empty_event_fields == "omitted":
         rendered = {k: v for k, v in rendered.items() if k not in CALL_OMITEMPTY or v not in ("", [], {})}
     rendered.update(time_fields({key: call[key] for key in CALL_TIMES if call[key] is not None}, profile))  # type: ignore[literal-required]
