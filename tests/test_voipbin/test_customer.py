@@ -85,11 +85,6 @@ def test_the_customers_or_the_numbers_rtp_debug_marks_its_calls(vb, admin):
     assert call_metadata() == {"rtp_debug": True}  # either one enables the capture
 
 
-@pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
 # --- billing account ------------------------------------------------------------------------------
 
 

@@ -19,11 +19,6 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 PROFILES = ("documented", "openapi", "observed")
 
 
-@pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
 def use_profile(admin: httpx.Client, profile: str) -> None:
     admin.put("/profiles", json={"provider": "voipbin", "profile": profile}).raise_for_status()
 

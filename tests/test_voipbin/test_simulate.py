@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
-import pytest
 from test_webhooks.receiver import Receiver
 
 from telemock.contracts.validate import contract_for
@@ -25,20 +24,6 @@ SECRET = "Zq3JtW1xK9cYp0rLmN4bV8sD2fH6gA5e"
 START_ID = "00000000-0000-0000-0000-000000000001"
 SENTINEL = "9999-01-01 00:00:00.000000"
 CONTRACT = contract_for("voipbin")
-
-
-@pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
-@pytest.fixture
-def receiver(vb) -> Iterator[Receiver]:
-    """A receiver set as the demo customer's webhook."""
-    with Receiver() as live:
-        body = {"name": "Demo customer", "webhook_method": "POST", "webhook_uri": live.url("/events")}
-        assert vb.put("/customer", json=body).status_code == 200
-        yield live
 
 
 def call(admin: httpx.Client, to: str, **extra: Any) -> httpx.Response:

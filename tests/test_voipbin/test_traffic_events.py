@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -25,19 +25,6 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 GO_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 SENTINEL = "9999-01-01 00:00:00.000000"
 CALLER = "+15557654321"
-
-
-@pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
-@pytest.fixture
-def hooked(vb) -> Iterator[Receiver]:
-    with Receiver() as live:
-        body = {"name": "Demo customer", "webhook_method": "POST", "webhook_uri": live.url("/events")}
-        assert vb.put("/customer", json=body).status_code == 200
-        yield live
 
 
 def use_profile(admin: httpx.Client, profile: str) -> None:
@@ -66,9 +53,9 @@ def events_of(receiver: Receiver, count: int, prefix: str) -> list[dict[str, Any
 # --- calls ----------------------------------------------------------------------------------------
 
 
-def test_a_calls_events_follow_its_life_documented(admin, hooked):
+def test_a_calls_events_follow_its_life_documented(admin, receiver):
     answer = inbound(admin, "call", "+821100000001")  # the talk flow: answer, talk, hangup
-    calls = events_of(hooked, len(answer["events"]), "call_")
+    calls = events_of(receiver, len(answer["events"]), "call_")
     assert [e["type"] for e in calls] == [
         "call_created", "call_updated", "call_progressing", "call_updated", "call_updated", "call_terminating", "call_hangup",
     ]
@@ -99,7 +86,7 @@ def test_a_calls_events_follow_its_life_documented(admin, hooked):
     assert answer["call"] == hangup
 
 
-def test_a_call_that_is_never_answered_still_hangs_up(vb, admin, hooked):
+def test_a_call_that_is_never_answered_still_hangs_up(vb, admin, receiver):
     flow = vb.post("/flows", json={"name": "quiet", "actions": [{"type": "talk", "option": {"text": "hi"}}]}).json()
     vb.post("/numbers", json={"number": "+899300000001", "type": "virtual", "call_flow_id": flow["id"]}).raise_for_status()
     answer = inbound(admin, "call", "+899300000001")
@@ -110,10 +97,10 @@ def test_a_call_that_is_never_answered_still_hangs_up(vb, admin, hooked):
 
 
 @pytest.mark.parametrize("profile,time_format", [("observed", GO_RFC3339), ("openapi", ISO)])
-def test_the_service_leaves_a_calls_empty_fields_out(admin, hooked, profile, time_format):
+def test_the_service_leaves_a_calls_empty_fields_out(admin, receiver, profile, time_format):
     use_profile(admin, profile)
     answer = inbound(admin, "call", "+821100000001")
-    created = events_of(hooked, len(answer["events"]), "call_")[0]["data"]
+    created = events_of(receiver, len(answer["events"]), "call_")[0]["data"]
     assert created["source"] == {"type": "tel", "target": CALLER}  # Address fields are omitempty
     assert not {"chained_call_ids", "recording_ids", "metadata", "mute_direction", "hangup_by", "hangup_reason"} & set(created)
     assert created["owner_type"] == "" and created["recording_id"] == NIL  # no omitempty on these
@@ -121,17 +108,17 @@ def test_the_service_leaves_a_calls_empty_fields_out(admin, hooked, profile, tim
     assert time_format.match(answer["call"]["tm_hangup"])
 
 
-def test_a_rejected_call_creates_no_call(admin, hooked):
+def test_a_rejected_call_creates_no_call(admin, receiver):
     answer = inbound(admin, "call", "+15551230001")  # the support line has no call flow
     assert answer["outcome"] == "rejected" and answer["events"] == [] and "call" not in answer
     time.sleep(0.2)
-    assert hooked.received == []
+    assert receiver.received == []
 
 
-def test_call_events_are_retried_as_voipbin_retries(admin, hooked):
+def test_call_events_are_retried_as_voipbin_retries(admin, receiver):
     admin.post("/clock/freeze").raise_for_status()
     failing = iter([503, 200])
-    hooked.responder = lambda request: next(failing) if request.json()["type"] == "call_created" else 200
+    receiver.responder = lambda request: next(failing) if request.json()["type"] == "call_created" else 200
     answer = inbound(admin, "call", "+821100000001")
     created = next(e for e in answer["events"] if e["type"] == "call_created")["deliveries"][0]["id"]
     deadline = time.monotonic() + 5
@@ -145,17 +132,17 @@ def test_call_events_are_retried_as_voipbin_retries(admin, hooked):
     attempts = admin.get(f"/deliveries/{created}").json()["attempts"]
     assert [a["status"] for a in attempts] == [503, 200]
     # The call's later events wait behind the retried one: each resource's events stay in order.
-    calls = [r.json()["type"] for r in hooked.wait_for(len(answer["events"]) + 1) if r.json()["type"].startswith("call_")]
+    calls = [r.json()["type"] for r in receiver.wait_for(len(answer["events"]) + 1) if r.json()["type"].startswith("call_")]
     assert calls[:2] == ["call_created", "call_created"] and calls[-1] == "call_hangup"
 
 
 # --- messages -------------------------------------------------------------------------------------
 
 
-def test_an_inbound_message_is_created_before_its_flow_runs(admin, hooked):
+def test_an_inbound_message_is_created_before_its_flow_runs(admin, receiver):
     answer = inbound(admin, "message", "+15551230001", body="hello there")
     assert [e["type"] for e in answer["events"]][:2] == ["message_created", "activeflow_created"]
-    (event,) = events_of(hooked, len(answer["events"]), "message_")
+    (event,) = events_of(receiver, len(answer["events"]), "message_")
     assert CONTRACT.check_event("message_created", httpx.Response(200, json=event).content) == []
     message = event["data"]
     assert message == answer["message"]
@@ -169,7 +156,7 @@ def test_an_inbound_message_is_created_before_its_flow_runs(admin, hooked):
 
 
 @pytest.mark.parametrize("profile", ["observed", "openapi"])
-def test_message_times_follow_the_profile(admin, hooked, profile):
+def test_message_times_follow_the_profile(admin, receiver, profile):
     use_profile(admin, profile)
     message = inbound(admin, "message", "+15551230001")["message"]
     (target,) = message["targets"]
@@ -180,10 +167,10 @@ def test_message_times_follow_the_profile(admin, hooked, profile):
         assert ISO.match(message["tm_create"]) and "tm_update" not in message and "tm_update" not in target
 
 
-def test_a_message_without_a_flow_is_still_created(admin, hooked):
+def test_a_message_without_a_flow_is_still_created(admin, receiver):
     answer = inbound(admin, "message", "+821100000001")  # the talk number has no message flow
     assert answer["outcome"] == "ignored"
-    (event,) = events_of(hooked, 1, "message_")
+    (event,) = events_of(receiver, 1, "message_")
     assert event["data"] == answer["message"]
 
 
