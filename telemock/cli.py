@@ -13,25 +13,35 @@ from typing import Any
 
 import click
 
-from telemock.emulator.config import PROFILES, Config
+from telemock.emulator.config import Config
 
 log = logging.getLogger("telemock")
 
 
 def parse_profiles(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """`--profile observed` sets all providers; `--profile voipbin=observed` sets one."""
+    """`--profile observed` sets all providers; `--profile voipbin=openapi` sets one.
+
+    Each provider names its own profiles and refuses an unknown one when it starts; a profile
+    for all providers must be one every provider has.
+    """
+    from telemock.emulator.registry import provider_classes
+
     default = "documented"
     per_provider: dict[str, str] = {}
     for value in values:
         name, sep, profile = value.partition("=")
         if not sep:
             name, profile = "", value
-        if profile not in PROFILES:
-            raise click.BadParameter(f"{profile!r} is not one of {', '.join(PROFILES)}", param_hint="--profile")
         if name:
             per_provider[name] = profile
         else:
             default = profile
+    lacking = [cls.name for cls in provider_classes() if default not in cls.profiles]
+    if lacking:
+        raise click.BadParameter(
+            f"{default!r} is not a profile of {', '.join(lacking)}; name the provider (PROVIDER={default})",
+            param_hint="--profile",
+        )
     return default, per_provider
 
 

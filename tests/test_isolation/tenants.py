@@ -13,11 +13,13 @@ from typing import Any
 from test_hostile.catalog import DEMO, DEMO_PATH_VALUES, Credentials, basic, bearer
 
 B_VOIPBIN_FLOW = "b0b0b0b0-0000-4000-8000-0000000f1011"
+B_VOIPBIN_BILLING_ACCOUNT = "b0b0b0b0-0000-4000-8000-0000000b111b"
 
 TENANT_B_FIXTURES: dict[str, Any] = {
     "voipbin": {"customers": [{
         "tenant": "iso-b", "id": "b0b0b0b0-0000-4000-8000-00000000000b", "name": "Isolation Customer B",
         "webhook_secret": "whsecret-voipbin-tenant-b-Qx81",
+        "billing_accounts": [{"id": B_VOIPBIN_BILLING_ACCOUNT}],
         "accesskeys": [{"key": "vb-key-tenant-b-Zr55"}],
         "users": [{"username": "bob-iso-b", "password": "pw-tenant-b-Kk12", "permission": "admin"}],
         "flows": [{"id": B_VOIPBIN_FLOW, "name": "Isolation flow B", "detail": "tenant b only",
@@ -86,6 +88,7 @@ TENANT_B_PATH_VALUES: dict[str, dict[tuple[str, str], str]] = {
 # What would give tenant B away in an answer to tenant A: ids, numbers, names, secrets.
 TENANT_B_MARKERS: dict[str, set[str]] = {
     "voipbin": {"b0b0b0b0-0000-4000-8000-00000000000b", "b0b0b0b0-0000-4000-8000-00000000a001", B_VOIPBIN_FLOW,
+                B_VOIPBIN_BILLING_ACCOUNT,
                 "+899100000777", "Isolation line B", "Isolation flow B", "Isolation Customer B", "tenant b only",
                 "whsecret-voipbin-tenant-b-Qx81", "vb-key-tenant-b-Zr55", "bob-iso-b", "pw-tenant-b-Kk12"},
     "signalwire": {"b0b0b0b0-1111-4111-8111-00000000000b", "b0b0b0b0-1111-4111-8111-00000000a002", "+13035550199",
@@ -131,6 +134,8 @@ VALID_BODIES: dict[str, Any] = {
     "voipbin:auth_login": {"username": "demo", "password": "demo"},
     "voipbin:customer_update": {"name": "renamed", "detail": "", "email": "", "phone_number": "", "address": "",
                                 "webhook_method": "POST", "webhook_uri": ""},
+    "voipbin:customer_update_metadata": {"rtp_debug": True},
+    "voipbin:customer_update_billing_account_id": {"billing_account_id": "c0ffee00-b111-4a11-8b11-000000000001"},
     "voipbin:numbers_create": {"number": "+899123456780", "type": "virtual"},
     "voipbin:numbers_renew": {"tm_renew": "2030-01-01 00:00:00"},
     "voipbin:numbers_update": {"name": "renamed", "detail": ""},

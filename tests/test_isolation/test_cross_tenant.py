@@ -89,6 +89,7 @@ FOREIGN_REFERENCES = [
     ("voipbin:flows_create", {"name": "x", "actions": [{"type": "answer"}],
                               "on_complete_flow_id": "b0b0b0b0-0000-4000-8000-0000000f1011"}, 403),
     ("voipbin:numbers_create", {"number": "+899100000777", "type": "virtual"}, 409),
+    ("voipbin:customer_update_billing_account_id", {"billing_account_id": "b0b0b0b0-0000-4000-8000-0000000b111b"}, 403),
     ("signalwire:e911_address_assign", {"e911_address_id": "b0b0b0b0-1111-4111-8111-0000000e9110"}, 422),
     ("signalwire:phone_numbers_purchase", {"number": "+13035550199"}, 422),
     ("voiceos:phone_numbers_update", {"inbound_agent_id": "agt_b0b0b0b0b0b0b0b0b0b0b0b0"}, 404),

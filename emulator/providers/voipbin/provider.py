@@ -55,7 +55,7 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
         return None
 
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
-        """Moves a number between active, purchase-pending and suspended (the documented statuses)."""
+        """Moves a number between the statuses the profile knows (`number_statuses`)."""
         if tenant not in self.store:
             raise LookupError(f"voipbin has no tenant {tenant!r}")
         if resource != "number":
