@@ -164,6 +164,7 @@ async def journal(request: Request) -> Response:
         path=params.get("path") or None,
         status=int_param(request, "status"),
         violations=bool_param(request, "violations"),
+        not_emulated=bool_param(request, "not_emulated"),
         limit=int_param(request, "limit"),
     )
     return json_response({"entries": [e.to_dict() for e in entries], "capacity": runtime.journal.capacity})

@@ -7,6 +7,7 @@ from collections import deque
 from typing import Any, Iterable
 from urllib.parse import parse_qs
 
+from .not_emulated import not_emulated_of
 from .secrets import mask_headers, mask_json_body, mask_query
 
 MAX_BODY_CHARS = 64 * 1024
@@ -213,13 +214,17 @@ class Journal:
     def clear(self) -> None:
         self._entries.clear()
 
-    def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """Per provider and operation: requests seen, and how many broke the contract."""
-        table: dict[str, dict[str, dict[str, int]]] = {}
+    def summary(self) -> dict[str, dict[str, dict[str, int | bool]]]:
+        """Per provider and operation: requests seen, and how many broke the contract. Requests
+        for an operation telemock does not emulate count under its name, flagged `not_emulated`."""
+        table: dict[str, dict[str, dict[str, int | bool]]] = {}
         for entry in self._entries:
+            missing = not_emulated_of(entry.marks) if entry.marks else None
             row = table.setdefault(entry.provider, {}).setdefault(
-                entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
+                missing or entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
             )
+            if missing:
+                row["not_emulated"] = True
             row["requests"] += 1
             if entry.violations:
                 row["violating"] += 1
@@ -235,9 +240,11 @@ class Journal:
         path: str | None = None,
         status: int | None = None,
         violations: bool | None = None,
+        not_emulated: bool | None = None,
         limit: int | None = None,
     ) -> list[JournalEntry]:
-        """Matching entries, oldest first; `path` matches as a substring, `limit` keeps the newest."""
+        """Matching entries, oldest first; `path` matches as a substring, `limit` keeps the newest;
+        `not_emulated` keeps the requests for operations telemock does not emulate (or the others)."""
         method = method.upper() if method else None
         found = [
             entry
@@ -248,6 +255,7 @@ class Journal:
             and (path is None or path in entry.path)
             and (status is None or entry.status == status)
             and (violations is None or bool(entry.violations) == violations)
+            and (not_emulated is None or (not_emulated_of(entry.marks) is not None) == not_emulated)
         ]
         if limit is not None:
             found = found[-limit:] if limit > 0 else []

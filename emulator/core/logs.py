@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-STRUCTURED_FIELDS = ("provider", "tenant", "operation", "status", "latency_ms", "violations")
+STRUCTURED_FIELDS = ("provider", "tenant", "operation", "status", "latency_ms", "violations", "not_emulated")
 
 
 class JSONFormatter(logging.Formatter):

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..clock import rfc3339
 from ..connection import ConnectionDropped
 from ..exchange import marks_of, tenant_of
+from ..not_emulated import not_emulated_of
 from ..verdicts import Verdicts
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class Recorder:
         judged_body = request_body if body_read or not sends_body(headers) else None
         violations = self.verdicts.judge(scope, operation, headers, judged_body)
         tenant = tenant_of(scope)
+        marks = marks_of(scope)
         runtime.journal.record(
             time=rfc3339(runtime.clock.now_us()),
             provider=name,
@@ -120,7 +122,7 @@ class Recorder:
             response_body=b"".join(response_chunks),
             duration_ms=duration_ms,
             violations=violations,
-            marks=marks_of(scope),
+            marks=marks,
         )
         if violations:
             log.warning(
@@ -134,13 +136,17 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
+            extra = {"provider": name, "tenant": tenant, "operation": operation, "status": status, "latency_ms": duration_ms}
+            missing = not_emulated_of(marks) if marks else None  # a route miss the real provider serves
+            if missing:
+                extra["not_emulated"] = missing
             log.info(
-                "%s %s %s -> %d (%.1f ms)",
+                "%s %s %s -> %d (%.1f ms)%s",
                 name,
                 scope["method"],
                 path,
                 status,
                 duration_ms,
-                extra={"provider": name, "tenant": tenant, "operation": operation, "status": status,
-                       "latency_ms": duration_ms},
+                f", not emulated: {missing}" if missing else "",
+                extra=extra,
             )
