@@ -100,7 +100,7 @@ class Provider(Generic[ProfileT, SettingsT]):
     def operations(self) -> Operations:
         """The routes and the core's `/openapi.json`, indexed once: the router, faults, overrides,
         the journal and the control API all resolve operations through it."""
-        return Operations(self.routes(), [spec_route(self.name)])
+        return Operations(self.routes(), [spec_route(self)])
 
     def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
         """The provider's answer to a failure the core detected, from `generic_error` in its `errors.py`."""
@@ -109,6 +109,11 @@ class Provider(Generic[ProfileT, SettingsT]):
     def load_tenants(self, fixture: BaseModel, source: str) -> None:
         """Add the tenants one parsed fixture section declares."""
         raise NotImplementedError
+
+    def profile_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The served spec adjusted to the active profile where its answers differ in shape (a copy;
+        the documented spec itself, which judges requests, stays as written). None by default."""
+        return spec
 
     def demo_credentials(self) -> list[Credential]:
         return []
