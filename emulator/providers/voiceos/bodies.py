@@ -9,9 +9,9 @@ union errors, as the service does (`["body", "voice", "PlayhtVoice", "speed"]`).
 from __future__ import annotations
 
 import enum
-from typing import Any, Generic, Literal, Optional, TypeVar, Union, cast
+from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
 
 from .state import AgentConfig, StoredWebhook
 
@@ -111,14 +111,34 @@ class PlayhtVoice(Open):
     style_guidance: Optional[float] = Field(None, ge=1, le=30)
 
 
+ELEVENLABS_LEVEL_DEFAULT = 0.5
+
+
+def integer_or_documented_default(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Document 0.8.0 types `similarity_boost` and `stability` as integers from 0 to 1, yet gives them
+    the default 0.5 (which the official SDK sends): that one fraction passes, any other one is refused."""
+    if type(value) is float and value == ELEVENLABS_LEVEL_DEFAULT:
+        return value
+    return handler(value)
+
+
+# An integer stays an integer on the way back: SDK 0.8.1.3 refuses 1.0 where it expects 1.
+ElevenLabsLevel = Annotated[
+    int,
+    Field(ge=0, le=1),
+    WrapValidator(integer_or_documented_default),
+    PlainSerializer(lambda value: value, return_type=Any),
+]
+
+
 class ElevenlabsVoice(Open):
     provider: Literal["elevenlabs"] = "elevenlabs"
     voice_id: Optional[str] = None
     model_id: ElevenLabsModel = ElevenLabsModel.eleven_turbo_v2
     optimize_latency: int = Field(3, ge=0, le=4)
     use_speaker_boost: bool = False
-    similarity_boost: float = Field(0.5, ge=0, le=1)
-    stability: float = Field(0.5, ge=0, le=1)
+    similarity_boost: ElevenLabsLevel = ELEVENLABS_LEVEL_DEFAULT
+    stability: ElevenLabsLevel = ELEVENLABS_LEVEL_DEFAULT
 
 
 class AzureVoice(Open):
