@@ -9,9 +9,17 @@ union errors, as the service does (`["body", "voice", "PlayhtVoice", "speed"]`).
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union, cast
+from typing import Annotated, Any, Callable, Generic, Literal, Optional, TypeVar, Union, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from .state import AgentConfig, StoredWebhook
 
@@ -58,6 +66,12 @@ class ElevenLabsModel(str, enum.Enum):
     eleven_turbo_v2 = "eleven_turbo_v2"
 
 
+def null_means_left_out(default: Callable[[], Any]) -> BeforeValidator:
+    """`null` for a field that document 0.8.0 gives no default (so pydantic, and the official SDK,
+    take it as optional): read as the field left out, whose value the service then fills in."""
+    return BeforeValidator(lambda value: default() if value is None else value)
+
+
 # --- phone numbers ------------------------------------------------------------------------
 
 
@@ -68,9 +82,10 @@ class Body(BaseModel):
 
 
 class WebhookFields(Body, Generic[EventT]):
-    """A webhook, of a phone number or of an agent: they differ in the events they may subscribe to."""
+    """A webhook, of a phone number or of an agent: they differ in the events they may subscribe to.
+    An empty `events` list is taken (the document sets no minimum): such a webhook is never called."""
 
-    events: list[EventT] = Field(min_length=1)
+    events: list[EventT]
     url: str
     method: MethodEnum
     headers: Optional[dict[str, str]] = None
@@ -89,7 +104,9 @@ class UpdatePhoneNumber(Body):
 
 
 class BuyPhoneNumber(Body):
-    provider: PhoneNumberProvider = PhoneNumberProvider.twilio
+    provider: Annotated[PhoneNumberProvider, null_means_left_out(lambda: PhoneNumberProvider.twilio)] = (
+        PhoneNumberProvider.twilio
+    )
     phone_number: Optional[str] = None
 
 
@@ -134,7 +151,9 @@ ElevenLabsLevel = Annotated[
 class ElevenlabsVoice(Open):
     provider: Literal["elevenlabs"] = "elevenlabs"
     voice_id: Optional[str] = None
-    model_id: ElevenLabsModel = ElevenLabsModel.eleven_turbo_v2
+    model_id: Annotated[ElevenLabsModel, null_means_left_out(lambda: ElevenLabsModel.eleven_turbo_v2)] = (
+        ElevenLabsModel.eleven_turbo_v2
+    )
     optimize_latency: int = Field(3, ge=0, le=4)
     use_speaker_boost: bool = False
     similarity_boost: ElevenLabsLevel = ELEVENLABS_LEVEL_DEFAULT
@@ -164,12 +183,12 @@ class DeepgramTranscriber(Open):
     provider: Literal["deepgram"] = "deepgram"
     model: Optional[str] = None
     language: Optional[str] = None
-    keywords: list[str] = Field(default_factory=list)
+    keywords: Annotated[list[str], null_means_left_out(list)] = Field(default_factory=list)
 
 
 class AzureTranscriber(Open):
     provider: Literal["azure"] = "azure"
-    languages: list[str] = Field(default_factory=lambda: ["en-US"])
+    languages: Annotated[list[str], null_means_left_out(lambda: ["en-US"])] = Field(default_factory=lambda: ["en-US"])
 
 
 class OpenAI(Open):
