@@ -19,8 +19,11 @@ from pydantic import (
     PlainSerializer,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    field_validator,
+    model_validator,
 )
 
+from .phone import E164, normalize_number
 from .state import AgentConfig, StoredWebhook
 
 
@@ -231,6 +234,40 @@ class UpdateAgent(Body):
 
 
 AGENT_FIELDS = tuple(AgentConfiguration.model_fields)
+
+
+# --- conversations ------------------------------------------------------------------------
+
+
+class CreateCall(Body):
+    """POST /conversations/create_phone_call: from one of the account's numbers to `to_number`,
+    with the agent `agent_id` names or, when it is null, the configuration `agent_config`."""
+
+    from_number: str
+    to_number: str
+    agent_id: Optional[str] = None
+    agent_config: Optional[AgentConfiguration] = None
+
+    @field_validator("from_number")
+    @classmethod
+    def account_number(cls, value: str) -> str:
+        return normalize_number(value)
+
+    @field_validator("to_number")
+    @classmethod
+    def dialable(cls, value: str) -> str:
+        """Inferred: a number the telephony provider cannot dial is refused before anything is placed."""
+        number = normalize_number(value)
+        if not E164.match(number):
+            raise ValueError("to_number must be a phone number including the country code (E.164)")
+        return number
+
+    @model_validator(mode="after")
+    def has_an_agent(self) -> "CreateCall":
+        """Each of the two says the other is used when it is null, so one of them is needed (Inferred)."""
+        if self.agent_id is None and self.agent_config is None:
+            raise ValueError("agent_id or agent_config is required")
+        return self
 
 
 def dump_webhook(webhook: WebhookFields[Any]) -> StoredWebhook:
