@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,10 @@ TIME_HELP = "RFC 3339; the current virtual time when left out."
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+# How long a webhook call may take, connection to reply, in real seconds.
+WebhookSeconds = Annotated[float, Field(gt=0, le=60)]
 
 
 class InventoryNumber(Strict):
@@ -59,10 +63,8 @@ class VoiceosSettings(Strict):
     accept_x_api_key: bool = Field(
         False, description="Also accept the key in an X-API-KEY header, as the legacy Flutter SDK sent it."
     )
-    connection_webhook_timeout_seconds: float = Field(
+    connection_webhook_timeout_seconds: WebhookSeconds = Field(
         5.0,
-        gt=0,
-        le=60,
         description="How long a simulated call waits for each phone_call:connection_requested webhook "
         "(connect, send and reply) before it falls back to the number's inbound_agent_id.",
     )
@@ -81,10 +83,8 @@ class VoiceosSettings(Strict):
     call_ended_reason: Literal["user_ended", "agent_ended", "unknown"] = Field(
         "user_ended", description="ended_reason of a simulated call that ends before its agent's max_duration_seconds."
     )
-    event_webhook_timeout_seconds: float = Field(
+    event_webhook_timeout_seconds: WebhookSeconds = Field(
         5.0,
-        gt=0,
-        le=60,
         description="How long one delivery of a conversation event (phone_call:accepted, conversation:ended…) "
         "may take before it counts as failed; events are not retried.",
     )
