@@ -14,6 +14,8 @@ inbound call. events.py sends the events; a conversation that started and ended 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ...core.clock import MICROS
 from ...core.store import copy_plain
 from . import events
@@ -166,7 +168,9 @@ class CallBackend(AccountBackend):
         finish(conversation, at_us, reason)
         events.announce(self, tenant, events.ENDED, conversation, at_us)
 
-    def _due(self, tenant: str, conversation_id: str, status: str, due_key: str, at_us: int) -> Conversation | None:
+    def _due(
+        self, tenant: str, conversation_id: str, status: str, due_key: Literal["answers_us", "ends_us"], at_us: int
+    ) -> Conversation | None:
         """The conversation a timer is for, unless a reset, a restore or a change replaced it since."""
         state = self.store.get(tenant)
         conversation = state["conversations"].get(conversation_id) if state else None

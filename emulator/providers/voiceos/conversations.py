@@ -49,6 +49,7 @@ async def conversations_create_phone_call(provider: "VoiceosProvider", request: 
     raw = await read_body(request)
     caller, check = begin(provider, request)
     body = check.last_body(CreateCall, raw)
+    # agent_id wins when both are given (Inferred); the body holds at least one of them.
     config = stored_config(body.agent_config) if body.agent_id is None and body.agent_config is not None else None
     conversation = provider.backend.place_call(caller.tenant, body.from_number, body.to_number, body.agent_id, config)
     return respond(render_conversation(conversation, caller.account_id))

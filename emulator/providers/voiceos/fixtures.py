@@ -109,7 +109,7 @@ class VoiceosSettings(Strict):
         "record",
         description="A simulated call without an agent: `record` keeps an ended conversation (ended_reason "
         "`unknown`, no agent, never started) so the conversation_id the webhooks received resolves; "
-        "`drop` records nothing.",
+        "`drop` records nothing and sends no phone_call:rejected.",
     )
 
     @field_validator("recording_url_template")
