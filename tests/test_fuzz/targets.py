@@ -264,8 +264,19 @@ SIGNALWIRE = Target(
 
 def voiceos_pins(state: Record) -> dict[str, dict[str, Any]]:
     # null buys any available number; a listed one buys it, or one this account deleted and kept.
+    # A call goes out from one of the account's numbers (the link from a bought one sets it) with one
+    # of its agents, to a dialable number.
     inventory = sorted(i["phone_number"] for i in state["settings"]["inventory"])
-    return {"phone_numbers_buy": {"phone_number": {"enum": [None, *inventory]}}}
+    demo = state["tenants"]["demo"]
+    return {
+        "phone_numbers_buy": {"phone_number": {"enum": [None, *inventory]}},
+        "conversations_create_phone_call": {
+            "from_number": {"enum": sorted(demo["numbers"])},
+            "to_number": {"type": "string", "pattern": r"^\+1[2-9][0-9]{9}$"},
+            "agent_id": {"enum": sorted(demo["agents"])},
+            "agent_config": {"type": "null"},  # agent_id wins; a generated configuration only slows generation
+        },
+    }
 
 
 def same_or_empty(answer: Any, stored: Any) -> bool:

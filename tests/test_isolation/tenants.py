@@ -152,5 +152,7 @@ VALID_BODIES: dict[str, Any] = {
     "voiceos:phone_numbers_update": {"inbound_agent_id": None},
     "voiceos:agents_create": {"prompt": "new agent"},
     "voiceos:agents_update": {"prompt": "renamed"},
+    "voiceos:conversations_create_phone_call": {"from_number": "+14155550101", "to_number": "+14155550177",
+                                                "agent_id": "agt_62f9a507d6373d81b927a3dc"},
     "gigs:virtual_numbers_create": {"subscription": "sub_0SNlurA049MEWV2gSfSxi00xlPIi"},
 }

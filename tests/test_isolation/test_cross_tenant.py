@@ -94,6 +94,10 @@ FOREIGN_REFERENCES = [
     ("signalwire:phone_numbers_purchase", {"number": "+13035550199"}, 422),
     ("voiceos:phone_numbers_update", {"inbound_agent_id": "agt_b0b0b0b0b0b0b0b0b0b0b0b0"}, 404),
     ("voiceos:phone_numbers_buy", {"phone_number": "+13105550777"}, 400),
+    ("voiceos:conversations_create_phone_call",
+     {"from_number": "+13105550777", "to_number": "+14155550177", "agent_id": "agt_62f9a507d6373d81b927a3dc"}, 404),
+    ("voiceos:conversations_create_phone_call",
+     {"from_number": "+14155550101", "to_number": "+14155550177", "agent_id": "agt_b0b0b0b0b0b0b0b0b0b0b0b0"}, 404),
     ("gigs:virtual_numbers_create", {"subscription": "sub_TenantB0001"}, 404),
 ]
 OPS_BY_NAME = {str(op): op for op in all_operations()}
@@ -101,7 +105,7 @@ OPS_BY_NAME = {str(op): op for op in all_operations()}
 
 @pytest.mark.parametrize("name,body,expected", FOREIGN_REFERENCES, ids=[r[0] for r in FOREIGN_REFERENCES])
 def test_a_body_naming_another_tenants_object_is_refused(world, name: str, body: dict, expected: int) -> None:
-    """A cannot attach B's flow, address, agent or subscription, nor take B's number."""
+    """A cannot attach B's flow, address, agent or subscription, nor take or call from B's number."""
     op = OPS_BY_NAME[name]
     before = world.tenant_states()[op.provider]
     response, sent = call(world.client(), op, world.a.path_values[op.provider], world.a.credentials[op.provider], body=body)
