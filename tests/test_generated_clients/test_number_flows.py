@@ -23,20 +23,8 @@ from .generation import ClientCache
 
 PROFILES = [(cls.name, profile) for cls in provider_classes() for profile in cls.profiles]
 
-GIGS_SPEC = (
-    "openapi-python-client 0.29.1 leaves the Gigs spec's success and error answers out of the client, which then "
-    "raises UnexpectedStatus: virtual_numbers_list, subscriptions_list, users_list (200: ListEnvelope.items is an "
-    "array without `items`, so the allOf pages VirtualNumberList, SubscriptionList, UserList are dropped); "
-    "virtual_numbers_create (201: allOf narrows VirtualNumber.status to const 'initiated', \"can't combine enum of "
-    "type str with Literal['initiated']\"); virtual_numbers_cancel (200: allOf narrows the nullable date-time "
-    "canceledAt/endedAt to string, \"datetime | None can't be merged with str\"); every 401/403/404/409 answer "
-    "(allOf narrows Error.type to a const, \"str can't be merged with Literal['notFound']\")"
-)
-
 # Where a generated client breaks today: (provider, profile) → what breaks, as this test found it.
 DEPARTURES: dict[tuple[str, str], str] = {
-    ("gigs", "documented"): GIGS_SPEC,
-    ("gigs", "observed"): GIGS_SPEC,
     ("signalwire", "observed"): (
         "phone_numbers_search: the observed profile sends the production item shape (e164, "
         "national_number_formatted, international_number_formatted, no `number`) where the served spec's "
