@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, field_valid
 
 from .geo import AREA_CODES, TOLL_FREE_AREA_CODES
 from .phonefmt import NANP, parse
+from .state import AddressType
 
 Capability = Literal["voice", "sms", "mms", "fax"]
 ALL_CAPABILITIES: list[Capability] = ["voice", "fax", "sms", "mms"]
@@ -102,8 +103,8 @@ class SignalwireSettings(Strict):
     status_callback_attempt_delays_seconds: list[NonNegativeFloat] = Field(
         default_factory=lambda: [0.0, 5.0, 30.0],
         min_length=1,
-        description="Best-effort status callbacks: the first attempt at once, then a retry after each further "
-        "delay (virtual seconds after the previous failure).",
+        description="Best-effort status callbacks (a call's end, a reply message's delivery states): the first "
+        "attempt at once, then a retry after each further delay (virtual seconds after the previous failure).",
     )
     sha256_signature: bool = Field(
         True,
@@ -134,15 +135,71 @@ class TokenFixture(Strict):
 
 
 class E911AddressFixture(Strict):
+    """An address of the project, as the Addresses API shows it; seeded ones are trusted, not checked."""
+
     id: str
     label: str = ""
-    validated: bool = True
+    country: str = Field("US", pattern=r"^[A-Z]{2}$")
+    first_name: str = ""
+    last_name: str = ""
+    street_number: str = ""
+    street_name: str = ""
+    address_type: AddressType | None = None
+    address_number: str | None = None
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    validated: bool = Field(True, description="Validated by the carrier (emergency enabled): numbers may use it.")
     provisioning_fails: bool = Field(False, description="Assignments end `failed` instead of `active`.")
 
     @field_validator("id")
     @classmethod
     def canonical_id(cls, value: str) -> str:
         return canonical_uuid(value)
+
+
+class SwmlWebhookFixture(Strict):
+    """A Fabric SWML Webhook resource (`used_for: messaging`) assigned to the number's inbound messages.
+
+    The Relay REST API cannot set one; the number then shows `messaging_handler_resource_id` and
+    `message_handler: null`, and inbound messages are POSTed to it as SWML JSON requests.
+    """
+
+    id: str | None = Field(None, description="The resource id; random when absent.")
+    primary_request_url: str = Field(min_length=1)
+    fallback_request_url: str | None = Field(None, description="Requested when the primary URL fails.")
+    status_callback_url: str | None = Field(
+        None, description="Receives message status callbacks for replies without a `status_url` of their own."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def uuid_or_none(cls, value: str | None) -> str | None:
+        return None if value is None else canonical_uuid(value)
+
+
+class MembershipFixture(Strict):
+    id: str | None = None
+    phone_number_id: str
+
+    @field_validator("id", "phone_number_id")
+    @classmethod
+    def canonical_ids(cls, value: str | None) -> str | None:
+        return None if value is None else canonical_uuid(value)
+
+
+class NumberGroupFixture(Strict):
+    id: str | None = None
+    name: str = Field(min_length=1)
+    sticky_sender: bool = False
+    memberships: list[MembershipFixture] = Field(
+        default_factory=list, description="Numbers of the project in the group, by their ids."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def uuid_or_none(cls, value: str | None) -> str | None:
+        return None if value is None else canonical_uuid(value)
 
 
 class NumberFixture(BaseModel):
@@ -158,6 +215,9 @@ class NumberFixture(BaseModel):
     purchased_days_ago: float | None = Field(None, ge=0, description="Creation time relative to start-up.")
     created_at: str | None = Field(None, description="RFC 3339 creation time (instead of purchased_days_ago).")
     e911_address_id: str | None = Field(None, description="An address of the project, assigned and active.")
+    message_swml_webhook: SwmlWebhookFixture | None = Field(
+        None, description="A SWML webhook handling inbound messages (a Fabric resource, not settable through the API)."
+    )
 
     @field_validator("id", "e911_address_id")
     @classmethod
@@ -183,6 +243,7 @@ class ProjectFixture(Strict):
     tokens: list[TokenFixture] = Field(min_length=1)
     e911_addresses: list[E911AddressFixture] = []
     numbers: list[NumberFixture] = []
+    number_groups: list[NumberGroupFixture] = []
 
     @field_validator("space_id")
     @classmethod

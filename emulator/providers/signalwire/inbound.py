@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
@@ -46,21 +47,16 @@ def form_request(key: str, url: str, method: str, params: Params) -> tuple[str, 
     return url, body, form_headers(key, url, body)
 
 
-async def fetch_with_fallback(
-    provider: SignalwireProvider,
-    project: Project,
-    number: PhoneNumber,
-    what: Literal["call", "message"],
-    params: Params,
+Target = tuple[str, "str | None", "str | None"]  # role (primary, fallback), URL, method
+Build = Callable[[str, str], tuple[str, bytes, dict[str, str]]]  # (URL, method) → full URL, body, signed headers
+
+
+async def first_answer(
+    provider: SignalwireProvider, targets: list[Target], build: Build, judge: Callable[[str], Verdict]
 ) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
-    """Tries the number's request URL, then its fallback URL (`call_…` or `message_…`), until one answers
-    2xx (with a runnable cXML reply, if the `fallback_on_invalid_reply` setting asks for it). Returns
-    every exchange, the one whose reply counts, its verdict and notes on URLs that were not set."""
-    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
-    targets = [
-        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
-        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
-    ]
+    """Tries each URL in turn until one answers 2xx (with a runnable reply, if the
+    `fallback_on_invalid_reply` setting asks for it). Returns every exchange, the one whose reply
+    counts, its verdict and notes on URLs that were not set."""
     settings = provider.settings
     exchanges: list[Exchange] = []
     notes: list[str] = []
@@ -72,7 +68,7 @@ async def fetch_with_fallback(
                 notes.append(f"no {role} URL is set")
                 continue
             method = method or "POST"
-            full_url, body, headers = form_request(project["signing_key"], url, method, params)
+            full_url, body, headers = build(url, method)
             exchange = await fetch(
                 client, role=role, method=method, url=full_url, headers=headers, body=body,
                 timeout_s=settings.handler_timeout_seconds,
@@ -80,10 +76,27 @@ async def fetch_with_fallback(
             exchanges.append(exchange)
             if not exchange.ok:
                 continue
-            chosen, verdict = exchange, check_cxml(exchange.reply)
+            chosen, verdict = exchange, judge(exchange.reply)
             if verdict.valid or not settings.fallback_on_invalid_reply:
                 break
     return exchanges, chosen, verdict, notes
+
+
+async def fetch_with_fallback(
+    provider: SignalwireProvider,
+    project: Project,
+    number: PhoneNumber,
+    what: Literal["call", "message"],
+    params: Params,
+) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
+    """The number's cXML request URL, then its fallback URL (`call_…` or `message_…`)."""
+    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
+    targets: list[Target] = [
+        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
+        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
+    ]
+    key = project["signing_key"]
+    return await first_answer(provider, targets, lambda url, method: form_request(key, url, method, params), check_cxml)
 
 
 def reply_of(exchange: Exchange | None, verdict: Verdict | None) -> dict[str, Any] | None:
