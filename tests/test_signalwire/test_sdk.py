@@ -9,24 +9,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from test_signalwire.helpers import AUTH, PROJECT, RECENT, TOKEN, set_profile, state
+from test_signalwire.helpers import AUTH, RECENT, state
 
 rest = pytest.importorskip("signalwire.rest")
 
 # What a search item calls its number: the current reference's key, or the one production sends.
 SEARCH_KEY = {"documented": "number", "observed": "e164"}
-
-
-@pytest.fixture(params=sorted(SEARCH_KEY))
-def profile(request, server) -> str:
-    set_profile(server, request.param)
-    return request.param
-
-
-@pytest.fixture
-def sdk(server, profile):
-    host = f"{urlsplit(server.url).netloc}/signalwire"
-    return rest.RestClient(project=PROJECT, token=TOKEN, host=host)
 
 
 def test_search_buy_list_get_update_release(server, sdk, profile):
