@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from test_signalwire.helpers import (
+    assert_valid,
     BASE,
     BRANCH_ADDRESS,
     HQ_ADDRESS,
@@ -33,10 +34,6 @@ VALID = {
 }
 
 
-def valid(validator: Any, body: Any) -> None:
-    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)] == []
-
-
 def create(server: Any, status: int = 200, **changes: Any) -> Any:
     response = client(server).post(ADDRESSES, json={**VALID, **changes})
     assert response.status_code == status, response.text
@@ -45,7 +42,7 @@ def create(server: Any, status: int = 200, **changes: Any) -> Any:
 
 def test_seeded_addresses_are_listed_newest_first_in_the_reference_shape(server):
     body = client(server).get(ADDRESSES).json()
-    valid(ADDRESS_LIST, body)
+    assert_valid(ADDRESS_LIST, body)
     assert [a["id"] for a in body["data"]] == [UNVALIDATED_ADDRESS, BRANCH_ADDRESS, HQ_ADDRESS]
     branch = client(server).get(f"{ADDRESSES}/{BRANCH_ADDRESS}").json()
     validated_at = branch.pop("validated_at")
@@ -63,7 +60,7 @@ def test_seeded_addresses_are_listed_newest_first_in_the_reference_shape(server)
 def test_an_emergency_address_created_through_the_api_can_be_assigned(server):
     freeze(server)
     created = create(server, emergency_enabled=True)
-    valid(ADDRESS, created)
+    assert_valid(ADDRESS, created)
     assert (created["validated"], created["emergency_enabled"]) == (True, True) and created["validated_at"]
     assert client(server).get(f"{ADDRESSES}/{created['id']}").json() == created
     assigned = client(server).post(f"{NUMBERS}/{RECENT}/e911_address", json={"e911_address_id": created["id"]})
@@ -80,7 +77,7 @@ def test_the_carrier_corrects_small_errors_or_offers_the_correction(server):
     before = state(server)["addresses"]
     refused = client(server).post(ADDRESSES, json={**VALID, "state": "ca", "emergency_enabled": True,
                                                    "auto_correct_address": False})
-    valid(REFUSED, refused.json())
+    assert_valid(REFUSED, refused.json())
     assert details(refused) == [
         "The carrier suggests a corrected address (see candidates); send it, or set auto_correct_address to true"
     ]
@@ -175,7 +172,7 @@ def test_pages_filters_and_paging_errors_as_422(server):
     walked, url = [], f"{ADDRESSES}?page_size=2"
     while url:
         page = api.get(url).json()
-        valid(ADDRESS_LIST, page)
+        assert_valid(ADDRESS_LIST, page)
         walked += [a["id"] for a in page["data"]]
         url = page["links"].get("next")
     assert len(walked) == len(set(walked)) == 5

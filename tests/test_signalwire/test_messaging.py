@@ -21,6 +21,7 @@ from test_signalwire.test_simulate import Handler
 
 from telemock.contracts.validate import contract_for
 from telemock.emulator import Config
+from telemock.emulator.providers.signalwire.messaging import reply_of_step, segments
 
 security = pytest.importorskip("signalwire.core.security")
 
@@ -224,3 +225,23 @@ def test_no_url_answering_drops_the_message(live, hook):
     answer = simulate(live, body="x")
     assert answer["delivered"] is False and answer["replies"] == []
     assert "no fallback URL is set" in answer["note"] and "no SWML URL answered" in answer["note"]
+
+
+@pytest.mark.parametrize("body,count", [
+    ("", 1), ("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3),  # GSM-7: 160, then 153 a segment
+    ("ж" * 70, 1), ("ж" * 71, 2), ("ж" * 134, 2), ("ж" * 135, 3),  # UCS-2: 70, then 67
+    ("{" * 80, 1), ("{" * 81, 2),  # GSM-7 extension characters take two septets
+])
+def test_segments_count_as_carriers_split(body, count):
+    assert segments(body) == count
+
+
+@pytest.mark.parametrize("step,problem", [
+    ({"body": 5}, "body must be text"),
+    ({"media": ["a"] * 9}, "media is a list of at most 8 URLs"),
+    ({"switch": {"variable": "message.body", "case": {"yes": "ok"}}}, "no case of the switch matches and it has no default"),
+    (["not", "a", "reply"], "a reply is a string or an object"),
+])
+def test_reply_steps_that_cannot_be_sent_say_why(step, problem):
+    scope = {"message": {"from": CALLER, "to": NUMBER, "body": "no"}, "params": {}}
+    assert reply_of_step(step, scope).problem == problem

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from test_signalwire.helpers import (
+    assert_valid,
     AUSTIN_IVR,
     BASE,
     MAIN_LINE,
@@ -30,13 +31,9 @@ MEMBERSHIP = spec_schema("NumberGroupMembership")
 MEMBERSHIP_LIST = spec_schema("NumberGroupMembershipList")
 
 
-def valid(validator: Any, body: Any) -> None:
-    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)] == []
-
-
 def members(server: Any, group_id: str) -> list[str]:
     page = client(server).get(f"{GROUPS}/{group_id}/number_group_memberships", params={"page_size": 1000}).json()
-    valid(MEMBERSHIP_LIST, page)
+    assert_valid(MEMBERSHIP_LIST, page)
     return [m["phone_number"]["id"] for m in page["data"]]
 
 
@@ -48,11 +45,11 @@ def add(server: Any, group_id: str, number_id: str, status: int = 200) -> Any:
 
 def test_the_seeded_group_counts_its_numbers(server):
     listed = client(server).get(GROUPS).json()
-    valid(GROUP_LIST, listed)
+    assert_valid(GROUP_LIST, listed)
     assert listed["data"] == [{"id": SUPPORT, "name": "Support lines", "sticky_sender": True, "phone_number_count": 2}]
     assert members(server, SUPPORT) == [TOLL_FREE, MAIN_LINE]  # newest membership first
     membership = client(server).get(f"{MEMBERSHIPS}/{MAIN_IN_SUPPORT}").json()
-    valid(MEMBERSHIP, membership)
+    assert_valid(MEMBERSHIP, membership)
     assert membership["number_group_id"] == SUPPORT
     assert membership["phone_number"] == {"id": MAIN_LINE, "name": "Main line", "number": "+15035550110",
                                           "capabilities": ["voice", "fax", "sms", "mms"]}
@@ -63,13 +60,13 @@ def test_create_update_add_remove_and_delete(server):
     created = api.post(GROUPS, json={"name": "Sales"})
     assert created.status_code == 200
     group = created.json()
-    valid(GROUP, group)
+    assert_valid(GROUP, group)
     assert (group["name"], group["sticky_sender"], group["phone_number_count"]) == ("Sales", False, 0)
     updated = api.put(f"{GROUPS}/{group['id']}", json={"sticky_sender": True}).json()
     assert (updated["name"], updated["sticky_sender"]) == ("Sales", True)  # merge: the name stays
 
     joined = add(server, group["id"], RECENT)
-    valid(MEMBERSHIP, joined)
+    assert_valid(MEMBERSHIP, joined)
     add(server, group["id"], MAIN_LINE)  # a number may be in several groups
     assert api.get(f"{GROUPS}/{group['id']}").json()["phone_number_count"] == 2
     assert details(api.post(f"{GROUPS}/{group['id']}/number_group_memberships",

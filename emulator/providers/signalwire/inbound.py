@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from ...core.outgoing import new_client
-from ...core.webhooks import DeliveryPolicy
+from ...core.webhooks import DeliveryPolicy, WebhookFormat
 from .callbacks import (
     Params,
     call_request_params,
@@ -175,23 +175,46 @@ def status_callback(
         created_us=created_us, status=status, duration_s=duration_s, mos=settings.audio_in_mos,
     )
     target, body = (with_query(url, params), b"") if method == "GET" else (url, form_body(params))
+    delivery_id = queue_status_callback(
+        provider, tenant, project, url=target, body=body, fmt=FORM_FORMAT, method=method,
+        event_type=STATUS_CALLBACK, ordering_key=call_sid, ordered=False,
+    )
+    return {"delivery_id": delivery_id, "url": target, "method": method, "params": dict(params)}
+
+
+def queue_status_callback(
+    provider: SignalwireProvider,
+    tenant: str,
+    project: Project,
+    *,
+    url: str,
+    body: bytes,
+    fmt: WebhookFormat,
+    method: str,
+    event_type: str,
+    ordering_key: str,
+    ordered: bool,
+) -> str:
+    """A status callback in the outbox: best effort, retried on the virtual clock per the settings, signed
+    with the project's key. `ordered` keeps a message's states in order; a call's one callback needs none."""
+    settings = provider.settings
     message = provider.runtime.outbox.send(
         provider=provider.name,
         tenant=tenant,
-        url=target,
+        url=url,
         body=body,
-        fmt=FORM_FORMAT,
+        fmt=fmt,
         policy=DeliveryPolicy(
             attempt_delays_s=tuple(settings.status_callback_attempt_delays_seconds),
             timeout_s=settings.handler_timeout_seconds,
-            ordered=False,
+            ordered=ordered,
         ),
         secret=project["signing_key"],
         method=method,
-        event_type=STATUS_CALLBACK,
-        ordering_key=call_sid,
+        event_type=event_type,
+        ordering_key=ordering_key,
     )
-    return {"delivery_id": message.id, "url": target, "method": method, "params": dict(params)}
+    return message.id
 
 
 async def swml_call(

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ...core.webhooks import DeliveryPolicy
 from .callbacks import Media
-from .inbound import Target, first_answer, reply_of
+from .inbound import Target, first_answer, queue_status_callback, reply_of
 from .models import render_time
 from .replies import check_swml, swml_document
 from .signing import JsonFormat, json_headers
@@ -113,10 +112,16 @@ def reply_of_step(value: Any, scope: dict[str, Any]) -> Reply:
     if not isinstance(value, dict):
         return replace(default, problem="a reply is a string or an object")
     if "switch" in value:
-        return reply_of_step(switched(value["switch"], scope), scope)
+        picked = switched(value["switch"], scope)
+        if picked is None:
+            return replace(default, problem="no case of the switch matches and it has no default")
+        return reply_of_step(picked, scope)
     media = value.get("media", [])
     if not isinstance(media, list) or not all(isinstance(url, str) for url in media) or len(media) > MAX_MEDIA:
         return replace(default, problem=f"media is a list of at most {MAX_MEDIA} URLs")
+    strings = [key for key in ("body", "to", "from", "status_url") if key in value and not isinstance(value[key], str)]
+    if strings:
+        return replace(default, problem=f"{', '.join(strings)} must be text")
     reply = Reply(
         expand(value.get("body"), scope),
         tuple(expand(url, scope) for url in media),
@@ -210,7 +215,6 @@ def queue_status(
     provider: SignalwireProvider, tenant: str, project: Project, message_id: str, reply: Reply, state: str, url: str
 ) -> str:
     """One message status callback in the outbox, in order with the message's other states."""
-    settings = provider.settings
     payload = {
         "id": message_id,
         "project_id": project["id"],
@@ -223,19 +227,8 @@ def queue_status(
         "error_code": None,
         "error_message": None,
     }
-    message = provider.runtime.outbox.send(
-        provider=provider.name,
-        tenant=tenant,
-        url=url,
-        body=orjson.dumps(payload),
-        fmt=JsonFormat(with_sha256=settings.sha256_signature),
-        policy=DeliveryPolicy(
-            attempt_delays_s=tuple(settings.status_callback_attempt_delays_seconds),
-            timeout_s=settings.handler_timeout_seconds,
-            ordered=True,
-        ),
-        secret=project["signing_key"],
-        event_type=MESSAGE_STATUS,
-        ordering_key=message_id,
+    return queue_status_callback(
+        provider, tenant, project, url=url, body=orjson.dumps(payload), method="POST",
+        fmt=JsonFormat(with_sha256=provider.settings.sha256_signature), event_type=MESSAGE_STATUS,
+        ordering_key=message_id, ordered=True,
     )
-    return message.id
