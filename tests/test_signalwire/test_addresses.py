@@ -135,7 +135,7 @@ def test_update_merges_and_follows_this_requests_emergency_flag(server):
     assert (body["validated"], body["emergency_enabled"]) == (False, False)  # sent without emergency_enabled
     revalidated = api.put(url, json={"emergency_enabled": True}).json()
     assert (revalidated["validated"], revalidated["label"]) == (True, "Head office")
-    assert details(api.put(url, json={"label": "", "emergency_enabled": True})) == ["Label can't be blank"]
+    assert details(api.put(url, json={"label": " ", "emergency_enabled": True})) == ["Label can't be blank"]
     assert details(api.put(url, json={"state": "XX", "emergency_enabled": True})) == [
         "The carrier could not validate the address: 'XX' is not a US state"
     ]
@@ -199,7 +199,7 @@ def test_a_snapshot_from_before_the_addresses_api_is_upgraded(server):
     control.put("/state", json={"providers": {"signalwire": snapshot}}).raise_for_status()
     api = client(server)
     (old,) = api.get(ADDRESSES).json()["data"]
-    assert (old["id"], old["label"], old["validated"]) == (HQ_ADDRESS, "Old HQ", True)
+    assert (old["id"], old["label"], old["validated"], old["validated_at"]) == (HQ_ADDRESS, "Old HQ", True, None)
     assert api.get(f"{BASE}/number_groups").json()["data"] == []
     assert api.get(f"{NUMBERS}/{MAIN_LINE}").json()["messaging_handler_resource_id"] is None
     assert create(server)["validated"] is False

@@ -72,7 +72,7 @@ def parse_address(
             changes[key] = value
     merged = {**(stored or {}), **changes}
     for key in REQUIRED:
-        if key not in refused and not merged.get(key) and (stored is None or key in body):
+        if key not in refused and not (merged.get(key) or "").strip() and (stored is None or key in body):
             problems.append(f"{humanized(key)} can't be blank")
     flags = {"emergency_enabled": False, "auto_correct_address": True}
     for key in FLAGS:

@@ -6,6 +6,9 @@
   outbox: best effort, retried, visible in the control API's deliveries.
 - `relay_script` calls: a signed JSON POST to `call_relay_script_url`; the reply must be SWML.
   The number-level status callback belongs to the cXML configuration and is not sent here.
+
+Messages handled by a SWML webhook (a Fabric resource) are in `messaging.py`, which uses the
+same request-then-fallback walk (`first_answer`) and status callback queue.
 """
 
 from __future__ import annotations

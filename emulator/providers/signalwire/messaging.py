@@ -105,6 +105,7 @@ def expand(value: Any, scope: dict[str, Any]) -> Any:
 
 
 def reply_of_step(value: Any, scope: dict[str, Any]) -> Reply:
+    """A `reply` step in any of its forms: a body, an object, or an inline switch picking one of those."""
     message = scope["message"]
     default = Reply(None, (), message["from"], message["to"], None)
     if isinstance(value, str):
@@ -144,6 +145,7 @@ def switched(switch: Any, scope: dict[str, Any]) -> Any:
 
 
 def replies_of(document: dict[str, Any], scope: dict[str, Any]) -> list[Reply]:
+    """The `reply` steps of `sections.main`, in order (other steps and sections are not run)."""
     return [reply_of_step(step["reply"], scope) for step in document["sections"]["main"]
             if isinstance(step, dict) and "reply" in step]
 

@@ -140,7 +140,9 @@ def upgrade(state: ProjectState) -> None:
                 {"id": address_id, "label": old.get("label", ""), "validated": old.get("validated", True),
                  "provisioning_fails": old.get("provisioning_fails", False)}
             )
-            state["addresses"][address_id] = address_record(fixture, 0)
+            upgraded = address_record(fixture, 0)
+            upgraded["validated_us"] = None  # when is not known
+            state["addresses"][address_id] = upgraded
     for number in state["numbers"].values():
         number.setdefault("message_swml_webhook", None)
 

@@ -1,10 +1,10 @@
 """Simulated inbound traffic: a call or a message arrives on a number and its handler runs.
 
 The number is found by its E.164 string among the projects (or in the tenant named). Handlers
-that fetch instructions over HTTP (`laml_webhooks`, `relay_script`) are run for real against
-the user's URLs (see `inbound.py`); the others (relay topics, Fabric resources, cXML
-applications, …) are answered with where the call or message would go, since nothing of them
-travels over HTTP.
+that fetch instructions over HTTP (`laml_webhooks`, `relay_script`, and a SWML webhook bound to
+the number's messages) are run for real against the user's URLs (see `inbound.py` and
+`messaging.py`); the others (relay topics, Fabric resources, cXML applications, …) are
+answered with where the call or message would go, since nothing of them travels over HTTP.
 """
 
 from __future__ import annotations
