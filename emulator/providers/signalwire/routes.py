@@ -15,8 +15,6 @@ TABLE: Table = [
     ("DELETE", "/api/relay/rest/phone_numbers/{id}", "phone_numbers_release", numbers.numbers_release),
     ("POST", "/api/relay/rest/phone_numbers/{id}/e911_address", "e911_address_assign", e911.assign),
     ("DELETE", "/api/relay/rest/phone_numbers/{id}/e911_address", "e911_address_remove", e911.remove),
-    ("POST", "/api/relay/rest/imported_phone_numbers", "imported_phone_numbers_create", imported.imported_create),
-    ("GET", "/api/relay/rest/lookup/phone_number/{e164_number}", "lookup_phone_number", lookup.lookup_phone_number),
     ("GET", "/api/relay/rest/addresses", "addresses_list", addresses.addresses_list),
     ("POST", "/api/relay/rest/addresses", "addresses_create", addresses.addresses_create),
     ("GET", "/api/relay/rest/addresses/{id}", "addresses_get", addresses.addresses_get),
@@ -34,4 +32,6 @@ TABLE: Table = [
     ("GET", "/api/relay/rest/number_group_memberships/{id}", "number_group_memberships_get", number_groups.memberships_get),
     ("DELETE", "/api/relay/rest/number_group_memberships/{id}",
      "number_group_memberships_delete", number_groups.memberships_delete),
+    ("POST", "/api/relay/rest/imported_phone_numbers", "imported_phone_numbers_create", imported.imported_create),
+    ("GET", "/api/relay/rest/lookup/phone_number/{e164_number}", "lookup_phone_number", lookup.lookup_phone_number),
 ]
