@@ -15,7 +15,7 @@ def release_number(client: httpx.Client, number_id: str) -> None:
 def test_buy_then_release_after_the_window(telemock):
     signalwire = telemock.signalwire.client()  # a real socket, demo credentials preset
     offered = signalwire.get("/api/relay/rest/phone_numbers/search", params={"areacode": "503"}).json()["data"]
-    number = signalwire.post("/api/relay/rest/phone_numbers", json={"number": offered[0]["e164"]}).json()
+    number = signalwire.post("/api/relay/rest/phone_numbers", json={"number": offered[0]["number"]}).json()
 
     too_soon = signalwire.delete(f"/api/relay/rest/phone_numbers/{number['id']}")
     assert too_soon.status_code == 422  # SignalWire refuses releases within 14 days of purchase

@@ -175,8 +175,22 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
         _nothing, none_because="changes which webhooks are sent, not any API answer"
     ),
     ("signalwire", "search_item_shape"): Quirk(
-        _field("search items carry only the production keys: no `number`, `city`, `lata`",
-               frozenset({"phone_numbers_search"}), r"^body/data/\d+$", r'^"(number|city|lata)" is a required property$')
+        _field("search items carry the production keys: `e164` for `number`, `capabilities` as an array, "
+               "and `region`/`rate_center` null for toll-free numbers",
+               frozenset({"phone_numbers_search"}), r"^body/data/\d+(/capabilities|/region|/rate_center)?$",
+               r'^("number" is a required property|.* is not of type "(object|string)")$')
+    ),
+    ("signalwire", "search_links"): Quirk(
+        _field("search `links` is an empty object, as production sends it",
+               frozenset({"phone_numbers_search"}), r"^body/links$", r'^"(self|first)" is a required property$')
+    ),
+    ("signalwire", "search_rule_breaks"): Quirk(
+        _status("a search breaking the backend's rules is 422, a status the reference does not list",
+                frozenset({"phone_numbers_search"}), (422,))
+    ),
+    ("signalwire", "create_status"): Quirk(
+        _status("addresses, number groups and memberships are created with 201, as the previous reference says",
+                frozenset({"addresses_create", "number_groups_create", "number_group_memberships_create"}), (201,))
     ),
     ("signalwire", "unset_video_room_id"): Quirk(
         _field('an unset `call_video_room_id` is "" although the field is a UUID',

@@ -212,6 +212,9 @@ VOIPBIN = Target(
 
 # --- SignalWire ---------------------------------------------------------------------------------
 
+SIGNALWIRE_BASE = "/api/relay/rest"
+SIGNALWIRE_TIMES = {"created_at": "created_us", "updated_at": "updated_us"}
+
 # Unset strings production renders as "" (the observed profile's switches).
 SIGNALWIRE_EMPTY_WHEN_UNSET = frozenset({
     "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url", "call_relay_context",
@@ -233,6 +236,18 @@ def signalwire_unset_differ(answer: Record, stored: Record, profile: str) -> lis
     return problems
 
 
+def signalwire_membership_differ(answer: Record, stored: Record, _profile: str) -> list[str]:
+    shown = (answer.get("phone_number") or {}).get("id")
+    return [] if shown == stored["phone_number_id"] else [f"phone_number.id: answered {shown!r}, stored {stored['phone_number_id']!r}"]
+
+
+def signalwire_membership_pages(client: httpx.Client) -> Iterator[Page]:
+    """Every live group's memberships: the groups are listed first (those pages are not judged here)."""
+    groups = [group["id"] for _, page in link_pages(f"{SIGNALWIRE_BASE}/number_groups")(client) for group in page]
+    for group_id in groups:
+        yield from link_pages(f"{SIGNALWIRE_BASE}/number_groups/{group_id}/number_group_memberships")(client)
+
+
 def signalwire_pins(state: Record) -> dict[str, dict[str, Any]]:
     tenant = state["tenants"]["demo"]
     return {
@@ -251,9 +266,25 @@ SIGNALWIRE = Target(
         Collection(
             "numbers", lambda t: t["numbers"], "phone_numbers_get",
             lambda key, _r: f"/api/relay/rest/phone_numbers/{key}", live=lambda r: r["released_us"] is None,
-            times={"created_at": "created_us", "updated_at": "updated_us"}, precision_us=1_000_000,
+            times=SIGNALWIRE_TIMES, precision_us=1_000_000,
             skip=SIGNALWIRE_EMPTY_WHEN_UNSET | {"next_billed_at"}, differ=signalwire_unset_differ,
             list_operation="phone_numbers_list", pages=link_pages("/api/relay/rest/phone_numbers"),
+        ),
+        Collection(
+            "addresses", lambda t: t["addresses"], "addresses_get", lambda key, _r: f"{SIGNALWIRE_BASE}/addresses/{key}",
+            live=lambda r: r["deleted_us"] is None, times={"validated_at": "validated_us"}, precision_us=1_000_000,
+            list_operation="addresses_list", pages=link_pages(f"{SIGNALWIRE_BASE}/addresses"),
+        ),
+        Collection(
+            "number groups", lambda t: t["number_groups"], "number_groups_get",
+            lambda key, _r: f"{SIGNALWIRE_BASE}/number_groups/{key}", live=lambda r: r["deleted_us"] is None,
+            list_operation="number_groups_list", pages=link_pages(f"{SIGNALWIRE_BASE}/number_groups"),
+        ),
+        Collection(
+            "memberships", lambda t: t["number_group_memberships"], "number_group_memberships_get",
+            lambda key, _r: f"{SIGNALWIRE_BASE}/number_group_memberships/{key}", live=lambda r: r["deleted_us"] is None,
+            times=SIGNALWIRE_TIMES, precision_us=1_000_000, differ=signalwire_membership_differ,
+            list_operation="number_group_memberships_list", pages=signalwire_membership_pages,
         ),
     ),
 )

@@ -43,7 +43,8 @@ OPENAPI = FuzzSettings(examples=EXAMPLES, stateful_examples=SEQUENCES, steps=STE
 # PhoneNumber with an unset video room): the allow-list is used, not merely declared.
 ALWAYS_USED = {
     "voipbin": {"voipbin.timestamp_style=rfc3339", "voipbin.unset_timestamp=null", "voipbin.untyped_errors_as_internal=True"},
-    "signalwire": {"signalwire.unset_video_room_id=empty", "signalwire.search_item_shape=e164"},
+    "signalwire": {"signalwire.unset_video_room_id=empty", "signalwire.search_item_shape=e164",
+                   "signalwire.search_links=empty"},
     "voiceos": set(),
     "gigs": set(),
 }

@@ -137,6 +137,10 @@ DEMO_PATH_VALUES: dict[str, dict[tuple[str, str], str]] = {
     "signalwire": {
         ("phone_numbers", "id"): "6b1e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b",
         ("phone_number", "e164_number"): "+15035550110",
+        ("addresses", "id"): "8c1f4a52-7d3e-4b6a-9f20-5e1d2c3b4a59",
+        ("number_groups", "id"): "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6",
+        ("number_groups", "NumberGroupId"): "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6",
+        ("number_group_memberships", "id"): "7a6b5c4d-3e2f-4109-8a7b-6c5d4e3f2a1b",
     },
     "voiceos": {
         ("phone_numbers", "phone_number"): "+14155550101",

@@ -92,6 +92,7 @@ FOREIGN_REFERENCES = [
     ("voipbin:customer_update_billing_account_id", {"billing_account_id": "b0b0b0b0-0000-4000-8000-0000000b111b"}, 403),
     ("signalwire:e911_address_assign", {"e911_address_id": "b0b0b0b0-1111-4111-8111-0000000e9110"}, 422),
     ("signalwire:phone_numbers_purchase", {"number": "+13035550199"}, 422),
+    ("signalwire:number_group_memberships_create", {"phone_number_id": "b0b0b0b0-1111-4111-8111-00000000a002"}, 422),
     ("voiceos:phone_numbers_update", {"inbound_agent_id": "agt_b0b0b0b0b0b0b0b0b0b0b0b0"}, 404),
     ("voiceos:phone_numbers_buy", {"phone_number": "+13105550777"}, 400),
     ("voiceos:conversations_create_phone_call",

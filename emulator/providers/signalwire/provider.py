@@ -11,7 +11,10 @@ from .fixtures import SignalwireFixture, SignalwireSettings
 from .models import render_number
 from .profiles import PROFILES, SignalwireProfile
 from .seeding import project_state
-from .signing import FORM_FORMAT, JSON_FORMAT
+from .signing import FORM_FORMAT, JSON_FORMAT, JsonFormat
+
+# The requests SignalWire sends as JSON (named as in the spec's `webhooks:`).
+JSON_EVENTS = frozenset({"relayScriptRequest", "inboundMessageWebhook", "messageStatusCallback"})
 
 
 class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
@@ -60,12 +63,13 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
         return render_number(number, self.profile, self.clock.now_us())
 
     def webhook_format(self, event: str | None = None) -> Any:
-        """SWML requests are signed JSON; every other request SignalWire sends is a signed form."""
-        return JSON_FORMAT if event == "relayScriptRequest" else FORM_FORMAT
+        """SWML fetches and message status callbacks are signed JSON; the cXML requests are signed forms."""
+        return JSON_FORMAT if event in JSON_EVENTS else FORM_FORMAT
 
     def webhook_formats(self) -> list[Any]:
-        """The signed form format of status callbacks, so restored deliveries can still be sent."""
-        return [FORM_FORMAT]
+        """The formats of what the outbox sends (call and message status callbacks), so restored deliveries
+        can still be sent."""
+        return [FORM_FORMAT, JsonFormat(with_sha256=self.settings.sha256_signature)]
 
     async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """An inbound call or message on a number: its handler URLs are requested as SignalWire would."""
