@@ -25,11 +25,6 @@ PROFILES = [(cls.name, profile) for cls in provider_classes() for profile in cls
 
 # Where a generated client breaks today: (provider, profile) → what breaks, as this test found it.
 DEPARTURES: dict[tuple[str, str], str] = {
-    ("signalwire", "observed"): (
-        "phone_numbers_search: the observed profile sends the production item shape (e164, "
-        "national_number_formatted, international_number_formatted, no `number`) where the served spec's "
-        "AvailablePhoneNumber requires `number`: AvailablePhoneNumber.from_dict raises KeyError 'number'"
-    ),
 }
 
 

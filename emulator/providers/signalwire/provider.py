@@ -10,6 +10,7 @@ from .backend import SignalwireBackend
 from .fixtures import SignalwireFixture, SignalwireSettings
 from .models import render_number
 from .profiles import PROFILES, SignalwireProfile
+from . import served_spec
 from .seeding import project_state
 from .signing import FORM_FORMAT, JSON_FORMAT, JsonFormat
 
@@ -26,6 +27,9 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
     fixture_model = SignalwireFixture
     backend_class = SignalwireBackend
     backend: SignalwireBackend
+
+    def profile_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return served_spec.profile_spec(spec, self.profile)
 
     def demo_credentials(self) -> list[Credential]:
         found = []
