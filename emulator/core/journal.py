@@ -214,7 +214,10 @@ class Journal:
         self._entries.clear()
 
     def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """Per provider and operation: requests seen, and how many broke the contract."""
+        """Per provider and operation: requests seen, and how many broke the contract.
+
+        `drift` (only where there was some) counts the answers of a real provider, seen through
+        the proxy, that departed from the documented contract."""
         table: dict[str, dict[str, dict[str, int]]] = {}
         for entry in self._entries:
             row = table.setdefault(entry.provider, {}).setdefault(
@@ -224,6 +227,8 @@ class Journal:
             if entry.violations:
                 row["violating"] += 1
                 row["violations"] += len(entry.violations)
+                if any(v.get("drift") for v in entry.violations):
+                    row["drift"] = row.get("drift", 0) + 1
         return table
 
     def query(
