@@ -60,6 +60,7 @@ class Forwarder:
         except ClientDisconnect:
             return  # nobody is waiting for an answer
         request = outgoing(scope, body)
+        request.operation = documented_operation(self.contract, request.method, request.path, found.operation)
         started = time.perf_counter()
         try:
             answer = await self.upstream.answer(request)
@@ -69,7 +70,7 @@ class Forwarder:
             await failure_response(self.provider, scope, failure)(scope, receive, send)
             return
         duration_ms = (time.perf_counter() - started) * 1000
-        operation = documented_operation(self.contract, request.method, request.path, found.operation)
+        operation = request.operation
         add_drift(scope, answer_drift(self.contract, operation, answer.status, answer.content_type, answer.body))
         if answer.source is not None:
             add_mark(scope, f"{self.upstream.mark}:{answer.source}")

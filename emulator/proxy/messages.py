@@ -46,6 +46,7 @@ class Outgoing:
     query_string: bytes
     headers: RawHeaders
     body: bytes
+    operation: str | None = None  # the documented operationId, when the path is a documented one
 
     @cached_property
     def query(self) -> dict[str, list[str]]:

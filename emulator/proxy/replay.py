@@ -1,7 +1,7 @@
 """A folder of recordings standing in for the real provider (`telemock replay DIR`).
 
-A request matches a recording of its provider with the same method, path, query (credentials
-left out) and body, the live request masked first by the folder's rules and key, so a client
+A request matches a recording of its provider with the same operation, method, path, query
+(credentials left out) and body, the live request masked first by the folder's rules and key, so a client
 that sends the real phone number finds the recording that holds its pseudonym. The same request
 recorded several times (a list before and after a purchase) is answered with each recording in
 turn, then with the last one again. A request no recording matches gets the provider's own
@@ -32,6 +32,7 @@ CLOSEST_SHOWN = 3
 class Probe:
     """A request reduced to what matching compares."""
 
+    operation: str | None
     method: str
     path: str
     query: tuple[tuple[str, tuple[str, ...]], ...]
@@ -40,6 +41,8 @@ class Probe:
     def differences(self, other: "Probe") -> list[str]:
         """What `other` (a recording) has differently, most telling first."""
         found = []
+        if other.operation != self.operation:
+            found.append(f"operation {other.operation or '(undocumented)'}")
         if other.method != self.method:
             found.append(f"method {other.method}")
         if other.path != self.path:
@@ -54,7 +57,7 @@ class Probe:
 
 
 def weight(difference: str) -> int:
-    return {"method": 8, "path": 4}.get(difference.split(" ", 1)[0], 1)
+    return {"operation": 8, "method": 4, "path": 2}.get(difference.split(" ", 1)[0], 1)
 
 
 def canonical_body(body_format: str | None, value: Any) -> bytes:
@@ -88,7 +91,7 @@ class RecordedUpstream:
         return tuple(sorted((name, tuple(values)) for name, values in query.items() if name.lower() not in secret))
 
     def probe_of_recording(self, recording: Recording) -> Probe:
-        return Probe(recording.method, recording.path, self.without_credentials(recording.query),
+        return Probe(recording.operation, recording.method, recording.path, self.without_credentials(recording.query),
                      canonical_body(recording.body_format, recording.body))
 
     def probe_of_request(self, request: Outgoing) -> Probe:
@@ -99,7 +102,7 @@ class RecordedUpstream:
             value = masker.body(value)
         elif body_format == "text":
             value = masker.text(value)
-        return Probe(request.method, masker.text(request.path), self.without_credentials(masker.query(request.query)),
+        return Probe(request.operation, request.method, masker.text(request.path), self.without_credentials(masker.query(request.query)),
                      canonical_body(body_format, value))
 
     async def answer(self, request: Outgoing) -> Answer:
