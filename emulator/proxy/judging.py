@@ -73,8 +73,9 @@ def event_of(method: str, content_type: str, body: bytes, query: dict[str, list[
 
 
 def judge_event(contract: Contract | None, method: str, content_type: str, body: bytes, query: dict[str, list[str]]) -> EventVerdict:
-    """Tries every documented webhook: the fewest violations wins, then the one whose schema
-    declares most of the message's fields (a status callback also fits a looser schema)."""
+    """Which documented webhook: one the message names (`"type": "number_created"`, CloudEvents'
+    `type`, VoiceOS' `event`), else any; among those the fewest violations win, then the one whose
+    schema declares most of the message's fields (a status callback also fits a looser schema)."""
     if contract is None or not contract.webhooks:
         return EventVerdict(None, None, [])
     try:
@@ -83,8 +84,9 @@ def judge_event(contract: Contract | None, method: str, content_type: str, body:
         unreadable = Violation(None, "body", media_type(content_type) or "a body", shown(body.decode("utf-8", "replace")),
                                f"the webhook's body is not valid {media_type(content_type) or 'JSON'}: {exc}")
         return EventVerdict(None, None, as_drift([unreadable], "event"))
+    named = {v for v in event.values() if isinstance(v, str)} & set(contract.webhooks) if isinstance(event, dict) else set()
     best: tuple[tuple[int, int], str, list[Violation]] | None = None
-    for name in contract.webhooks:
+    for name in [n for n in contract.webhooks if n in named] or list(contract.webhooks):
         found = contract.check_event(name, event)
         score = (len(found), -declared_overlap(contract, name, event))
         if best is None or score < best[0]:
