@@ -45,7 +45,7 @@ class Pattern:
 
 
 DEFAULT_PATTERNS = (
-    Pattern(re.compile(r"\+[1-9]\d{6,14}"), keep=2),  # E.164 phone numbers: the country's first digit stays
+    Pattern(re.compile(r"\+[1-9]\d{6,14}"), keep=4),  # E.164 phone numbers: "+" and three digits stay (a country code, a +899 range)
     Pattern(re.compile(r"\(\d{3}\) \d{3}-\d{4}")),  # North American numbers as providers format them
     Pattern(re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),  # e-mail addresses
 )

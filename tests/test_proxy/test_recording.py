@@ -70,7 +70,7 @@ def test_phone_numbers_get_one_pseudonym_of_the_same_shape_everywhere(upstream, 
     created = read(folder / "0002-voipbin-numbers_create.yaml")
     pseudonym = created["request"]["body"]["number"]
     assert pseudonym != NEW_NUMBER and E164.match(pseudonym) and len(pseudonym) == len(NEW_NUMBER)
-    assert pseudonym.startswith(NEW_NUMBER[:2])  # the country's first digit stays
+    assert pseudonym.startswith(NEW_NUMBER[:4]) and pseudonym[4:] != NEW_NUMBER[4:]  # "+" and three digits stay
     assert created["response"]["body"]["number"] == pseudonym
     fetched = read(folder / "0003-voipbin-numbers_get.yaml")
     assert fetched["request"]["path"] == f"/v1.0/numbers/{number_id}"  # ids are not personal data
