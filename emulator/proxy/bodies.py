@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import json
+import zlib
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
-FORM_TYPE = "application/x-www-form-urlencoded"
+from telemock.contracts.validate import FORM_TYPE
 FORMATS = ("json", "form", "text", "base64")
 
 
@@ -72,3 +73,21 @@ def encode_body(body_format: str | None, value: Any) -> bytes:
     if body_format == "base64":
         return base64.b64decode(value)
     return str(value).encode()
+
+
+def decoded_content(encoding: str, body: bytes) -> bytes | None:
+    """`body` without its Content-Encoding (gzip, deflate, or none); None when it cannot be undone here."""
+    for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+            elif coding == "deflate":
+                try:
+                    body = zlib.decompress(body)
+                except zlib.error:  # some servers send deflate without its zlib wrapper
+                    body = zlib.decompress(body, -zlib.MAX_WBITS)
+            elif coding != "identity":
+                return None
+        except zlib.error:
+            return None
+    return body

@@ -70,13 +70,16 @@ class Forwarder:
             await failure_response(self.provider, scope, failure)(scope, receive, send)
             return
         duration_ms = (time.perf_counter() - started) * 1000
-        operation = request.operation
-        add_drift(scope, answer_drift(self.contract, operation, answer.status, answer.content_type, answer.body))
         if answer.source is not None:
             add_mark(scope, f"{self.upstream.mark}:{answer.source}")
+        plain = answer.identity()
+        if plain is None:  # compressed in a way telemock cannot undo: relayed, but neither judged nor readable
+            add_mark(scope, "undecoded")
+        else:
+            add_drift(scope, answer_drift(self.contract, request.operation, plain.status, plain.content_type, plain.body))
         if self.recordings is not None:
-            self.recordings.write(kind=REQUEST, provider=self.provider.name, operation=operation, upstream=self.upstream.name,
-                                  request=request, answer=answer, duration_ms=duration_ms)
+            self.recordings.write(kind=REQUEST, provider=self.provider.name, operation=request.operation,
+                                  upstream=self.upstream.name, request=request, answer=plain or answer, duration_ms=duration_ms)
         await relay(answer, request.method, send)
 
 

@@ -12,14 +12,15 @@ from typing import Protocol
 
 from ..core.http import GenericError
 from ..core.journal import parse_query
+from .bodies import decoded_content
 
 # Headers about one connection, not the message (RFC 9110 §7.6.1), and those the proxy sets itself.
 HOP_BY_HOP = frozenset({
     b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"proxy-connection",
     b"te", b"trailer", b"transfer-encoding", b"upgrade",
 })
-NOT_FORWARDED = HOP_BY_HOP | {b"host", b"content-length", b"accept-encoding"}
-NOT_RETURNED = HOP_BY_HOP | {b"content-length", b"content-encoding", b"date", b"server"}
+NOT_FORWARDED = HOP_BY_HOP | {b"host", b"content-length"}
+NOT_RETURNED = HOP_BY_HOP | {b"content-length", b"date", b"server"}
 
 RawHeaders = list[tuple[bytes, bytes]]
 
@@ -59,7 +60,8 @@ class Outgoing:
 
 @dataclass
 class Answer:
-    """What the upstream answered: status, headers (lowercase names) and the decoded body.
+    """What the upstream answered: status, headers (lowercase names) and the body as it came
+    (compressed if the upstream compressed it; the client gets it so).
 
     `source` says where it came from (the recording a replay served), for the journal."""
 
@@ -72,6 +74,18 @@ class Answer:
     @property
     def content_type(self) -> str:
         return header(self.headers, b"content-type")
+
+    def identity(self) -> "Answer | None":
+        """The same answer with its body uncompressed, to judge and record; None when telemock
+        cannot uncompress it (an encoding other than gzip or deflate)."""
+        encoding = header(self.headers, b"content-encoding")
+        if not encoding:
+            return self
+        body = decoded_content(encoding, self.body)
+        if body is None:
+            return None
+        headers = [(k, v) for k, v in self.headers if k != b"content-encoding"]
+        return Answer(self.status, headers, body, self.source, self.extra_headers)
 
 
 class UpstreamFailed(Exception):

@@ -23,11 +23,11 @@ from telemock.contracts.validate import Contract
 
 from ..app import create_app
 from ..config import Config
+from ..core.secrets import SECRET_QUERY_KEYS
 from .bodies import decode_body, encode_body
 from .recordings import REQUEST, Recording
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-CREDENTIAL_HEADERS = ("authorization", "cookie")
 
 
 @dataclass
@@ -102,7 +102,6 @@ async def rehearse(
                             webhook_allowed_hosts=[], log_requests=False, verdicts=False))
     plugin = app.state.runtime.providers[provider]
     auth = plugin.demo_auth() or {}
-    secret_query = {"token", "accesskey", "access_key", "api_key", "apikey", "key"}
     ids = IdMap()
     rendered: list[Rendered] = []
     transport = httpx.ASGITransport(app=app)
@@ -112,7 +111,7 @@ async def rehearse(
         for recording in recordings:
             if recording.kind != REQUEST or recording.provider != provider:
                 continue
-            query = [(k, ids.apply(v)) for k, vs in recording.query.items() if k.lower() not in secret_query for v in vs]
+            query = [(k, ids.apply(v)) for k, vs in recording.query.items() if k.lower() not in SECRET_QUERY_KEYS for v in vs]
             query += list((auth.get("params") or {}).items())
             headers = {k: v for k, v in recording.headers.items() if k in ("content-type", "accept") or k.startswith("idempotency")}
             headers |= auth.get("headers") or {}

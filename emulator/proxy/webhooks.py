@@ -30,6 +30,9 @@ from ..core.http import json_response
 from .forwarder import header_value, relay
 from .judging import contract_of, judge_event
 from .messages import NOT_FORWARDED, NOT_RETURNED, Answer, Outgoing
+
+# httpx hands the receiver's answer over uncompressed, so its Content-Encoding no longer applies.
+NOT_RELAYED = NOT_RETURNED | {b"content-encoding"}
 from .recordings import WEBHOOK, RecordingWriter
 from .signatures import VALID, signed_for, verify
 from .upstream import reason
@@ -137,7 +140,7 @@ class WebhookRelay:
             return failed(504, f"the receiver at {url} did not answer within {self.timeout_s:g} s")
         except httpx.HTTPError as exc:
             return failed(502, f"cannot deliver to the receiver at {url}: {reason(exc)}")
-        headers = [(k.lower(), v) for k, v in response.headers.raw if k.lower() not in NOT_RETURNED]
+        headers = [(k.lower(), v) for k, v in response.headers.raw if k.lower() not in NOT_RELAYED]
         return Answer(response.status_code, headers, response.content), str(response.status_code)
 
     async def close(self) -> None:

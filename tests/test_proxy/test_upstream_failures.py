@@ -40,7 +40,7 @@ def test_an_upstream_that_is_down(start_proxy, provider):
     assert response.status_code == 502
     provider_envelope(provider, response)
     kind, _, detail = response.headers["x-telemock-upstream-error"].partition("; ")
-    assert kind == "unreachable" and detail.startswith("cannot connect to http://127.0.0.1:")
+    assert kind == "unreachable" and detail.startswith("cannot connect to http://127.0.0.1:") and detail.endswith(": Connection refused")
     [entry] = journal(proxy, provider=provider)
     assert entry["status"] == 502 and entry["marks"] == ["upstream:unreachable"]
     assert not any(v.get("drift") for v in entry["violations"])  # telemock's answer, not the provider's
