@@ -1,7 +1,8 @@
 """What a recording may not keep in clear: credentials, and personal data such as phone numbers.
 
-Credentials (named headers, query parameters and body fields) become `****`, keeping an auth
-scheme word so a recording still shows how the client authenticated. Personal data (values
+Credentials (named headers, query parameters and body fields, and headers and fields whose
+names say secret, token, password…) become `****`, keeping an auth scheme word so a recording
+still shows how the client authenticated. Personal data (values
 at JSON pointers, and anything a pattern matches, anywhere: path, query, headers, bodies)
 becomes a pseudonym of the same shape: digits stay digits, hex letters stay hex letters, other
 letters stay letters of the same case, everything else is kept. A pseudonym is an HMAC of the
@@ -34,6 +35,10 @@ SIGNATURE_HEADERS = {
     "webhook-signature", "svix-signature",
 }
 RULE_KEYS = ("headers", "query", "fields", "pointers", "patterns")
+# Names that say "credential" whatever the provider calls it (`X-Secret`, a receiver's `X-Auth-Token`).
+SECRET_HEADER_WORDS = ("secret", "token", "password", "auth", "api-key", "apikey", "signature", "session")
+SECRET_FIELD_WORDS = ("secret", "password")
+MORE_SECRET_FIELDS = {"access_token", "refresh_token", "api_token", "private_key"}
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,16 @@ class MaskRules:
 
     headers: frozenset[str] = frozenset(SECRET_HEADERS | SIGNATURE_HEADERS | {"set-cookie"})
     query: frozenset[str] = frozenset(SECRET_QUERY_KEYS)
-    fields: frozenset[str] = frozenset(SECRET_BODY_KEYS)
+    fields: frozenset[str] = frozenset({*SECRET_BODY_KEYS, *MORE_SECRET_FIELDS})
     pointers: tuple[tuple[str, ...], ...] = ()
     patterns: tuple[Pattern, ...] = DEFAULT_PATTERNS
+
+    def secret_header(self, name: str) -> bool:
+        return name in self.headers or any(word in name for word in SECRET_HEADER_WORDS)
+
+    def secret_field(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in self.fields or any(word in lowered for word in SECRET_FIELD_WORDS)
 
     @classmethod
     def load(cls, path: Path | None) -> "MaskRules":
@@ -180,7 +192,7 @@ class Masker:
                 value = mask_cookie(value)
             elif lname == "set-cookie":
                 value = mask_set_cookies([(lname, value)])[0][1]
-            elif lname in self.rules.headers:
+            elif self.rules.secret_header(lname):
                 value = mask_value(value)
             else:
                 value = self.text(value)
@@ -197,7 +209,7 @@ class Masker:
         """A parsed body (JSON, or a form as a dict): secret fields masked, personal data pseudonymized."""
         if isinstance(value, dict):
             return {
-                key: MASK if key.lower() in self.rules.fields and item is not None else self.body(item, (*at, key))
+                key: MASK if item is not None and self.rules.secret_field(key) else self.body(item, (*at, key))
                 for key, item in value.items()
             }
         if isinstance(value, list):

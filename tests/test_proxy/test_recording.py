@@ -140,3 +140,19 @@ def test_a_broken_rules_file_is_refused_with_the_reason(tmp_path, content, probl
     with pytest.raises(ValueError) as caught:
         MaskRules.load(rules)
     assert str(caught.value).startswith(f"{rules}: ") and problem in str(caught.value)
+
+
+def test_credentials_named_by_their_name_are_masked_wherever_they_are(upstream, start_proxy, tmp_path):
+    """VoiceOS webhooks carry their receiver's credential in `headers`; a client may send its own header."""
+    folder = tmp_path / "recordings"
+    proxy = start_proxy(upstream, record=folder)
+    voiceos = proxy.client("/voiceos", headers={"Authorization": "Bearer voiceos_demo_key", "X-Auth-Token": "tok-123"})
+    hook = {"events": ["phone_call:connection_requested"], "url": "https://hooks.example/x", "method": "POST",
+            "headers": {"X-Secret": "s3cr3t", "X-Tenant": "acme"}}
+    assert voiceos.patch("/phone_numbers/%2B14155550100", json={"webhooks": [hook]}).status_code == 200
+    recorded = read(next(folder.glob("0001-voiceos-*.yaml")))
+    assert recorded["request"]["headers"]["x-auth-token"] == "****"
+    assert recorded["request"]["body"]["webhooks"][0]["headers"] == {"X-Secret": "****", "X-Tenant": "acme"}
+    assert recorded["response"]["body"]["webhooks"][0]["headers"]["X-Secret"] == "****"
+    text = next(folder.glob("0001-voiceos-*.yaml")).read_text()
+    assert "s3cr3t" not in text and "tok-123" not in text and "voiceos_demo_key" not in text
