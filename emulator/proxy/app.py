@@ -23,7 +23,7 @@ from ..core.runtime import Runtime
 from .forwarder import Forwarder
 from .masking import Masker, MaskRules, mask_key
 from .messages import Upstream
-from .recordings import RecordingWriter, load_recordings
+from .recordings import REQUEST, RecordingError, RecordingWriter, load_recordings
 from .replay import RecordedUpstream
 from .upstream import HttpUpstream
 from .webhooks import WEBHOOKS_PREFIX, WebhookRelay
@@ -95,10 +95,8 @@ def create_proxy_app(config: ProxyConfig) -> Starlette:
 
 def create_replay_app(directory: Path, server: Config | None = None, mask_rules: Path | None = None) -> Starlette:
     """Serves a recordings folder back. Raises RecordingError when it cannot be read or holds nothing to serve."""
-    from .recordings import RecordingError
-
     recordings = load_recordings(directory)
-    providers = sorted({r.provider for r in recordings if r.kind == "request"})
+    providers = sorted({r.provider for r in recordings if r.kind == REQUEST})
     if not providers:
         raise RecordingError(f"{directory}: no recorded requests to replay")
     try:

@@ -145,6 +145,7 @@ def mask_key(directory: Path, create: bool) -> bytes | None:
 
 
 CLASSES = ("0123456789", "abcdef", "ghijklmnopqrstuvwxyz", "ABCDEF", "GHIJKLMNOPQRSTUVWXYZ")
+MEMO_SIZE = 10_000  # pseudonyms kept for values seen again; a long recording must not grow without end
 CLASS_OF = {char: alphabet for alphabet in CLASSES for char in alphabet}
 
 
@@ -172,6 +173,8 @@ class Masker:
             for char, byte in zip(value[keep:], stream):
                 alphabet = CLASS_OF.get(char)
                 chars.append(alphabet[byte % len(alphabet)] if alphabet else char)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
             found = self._memo[(value, keep)] = "".join(chars)
         return found
 

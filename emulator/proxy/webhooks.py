@@ -30,11 +30,8 @@ from ..core.http import json_response
 from .forwarder import header_value, relay
 from .judging import contract_of, judge_event
 from .messages import NOT_FORWARDED, NOT_RETURNED, Answer, Outgoing
-
-# httpx hands the receiver's answer over uncompressed, so its Content-Encoding no longer applies.
-NOT_RELAYED = NOT_RETURNED | {b"content-encoding"}
 from .recordings import WEBHOOK, RecordingWriter
-from .signatures import VALID, signed_for, verify
+from .signatures import VALID, SignatureCheck, signed_for, verify
 from .upstream import reason
 
 if TYPE_CHECKING:
@@ -43,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("telemock.proxy")
 
 WEBHOOKS_PREFIX = "_webhooks"
+# httpx hands the receiver's answer over uncompressed, so its Content-Encoding no longer applies.
+NOT_RELAYED = NOT_RETURNED | {b"content-encoding"}
 SIGNATURE_HEADER = b"x-telemock-signature"
 FORWARD_ERROR_HEADER = b"x-telemock-forward-error"
 
@@ -83,39 +82,40 @@ class WebhookRelay:
         except ClientDisconnect:
             return
         started = time.perf_counter()
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         message = Outgoing(scope["method"], "/" + tail if tail else "", b"", scope.get("query_string", b""), list(scope["headers"]), body)
         verdict = judge_event(contract_of(name), message.method, message.content_type, body, message.query)
         fmt = provider.webhook_format(verdict.name) if verdict.name else None
-        secret = self.secrets.get(name)
-        check = verify(fmt, headers=headers, url=self.called_url(scope), body=body, secret=secret)
-        marks = [f"webhook:{verdict.name or 'unknown'}", f"signature:{check.verdict}"]
-        receiver = self.receivers.get(name)
-        if receiver is None:
-            answer = Answer(204, [], b"")
-            marks.append("forward:none")
-        else:
-            target = receiver + message.path + (f"?{message.query_string.decode('latin-1')}" if message.query_string else "")
-            forwarded = [(k, v) for k, v in message.headers if k.lower() not in NOT_FORWARDED]
-            forwarded.append((SIGNATURE_HEADER, check.verdict.encode()))
-            if check.verdict == VALID and secret:
-                again = signed_for(fmt, check, url=target, body=body, secret=secret)
-                forwarded = [(k, v) for k, v in forwarded if k.decode("latin-1").lower() not in again]
-                forwarded += [(k.encode(), v.encode("latin-1")) for k, v in again.items()]
-            answer, outcome = await self.forward(message.method, target, forwarded, body)
-            marks.append(f"forward:{outcome}")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.headers}
+        check = verify(fmt, headers=headers, url=self.called_url(scope), body=body, secret=self.secrets.get(name))
+        answer, outcome = await self.pass_on(name, message, fmt, check)
         duration_ms = (time.perf_counter() - started) * 1000
+        marks = [f"webhook:{verdict.name or 'unknown'}", f"signature:{check.verdict}", f"forward:{outcome}"]
         self.runtime.journal.record(
             time=rfc3339(self.runtime.clock.now_us()), provider=name, tenant=None, operation=verdict.operation,
-            method=message.method, path=scope["path"], query=message.query_string, headers=list(scope["headers"]),
-            body=body, status=answer.status, response_headers=answer.headers + answer.extra_headers,
-            response_body=answer.body, duration_ms=round(duration_ms, 3), violations=verdict.violations, marks=marks,
+            method=message.method, path=scope["path"], query=message.query_string, headers=message.headers,
+            body=body, status=answer.status, response_headers=answer.headers, response_body=answer.body,
+            duration_ms=round(duration_ms, 3), violations=verdict.violations, marks=marks,
         )
         if self.recordings is not None:
-            self.recordings.write(kind=WEBHOOK, provider=name, operation=verdict.operation, upstream=receiver or "",
+            self.recordings.write(kind=WEBHOOK, provider=name, operation=verdict.operation, upstream=self.receivers.get(name, ""),
                                   request=message, answer=answer, duration_ms=duration_ms,
                                   event=verdict.name, signature=check.verdict)
         await relay(answer, message.method, send)
+
+    async def pass_on(self, name: str, message: Outgoing, fmt: Any, check: SignatureCheck) -> tuple[Answer, str]:
+        """The receiver's answer to the message and the journal's word for it (its status, `failed`, `none`)."""
+        receiver = self.receivers.get(name)
+        if receiver is None:
+            return Answer(204, [], b""), "none"
+        target = receiver + message.path + (f"?{message.query_string.decode('latin-1')}" if message.query_string else "")
+        forwarded = [(k, v) for k, v in message.headers if k.lower() not in NOT_FORWARDED]
+        forwarded.append((SIGNATURE_HEADER, check.verdict.encode()))
+        secret = self.secrets.get(name)
+        if check.verdict == VALID and secret:  # signed again where the signature covers the URL
+            again = signed_for(fmt, check, url=target, body=message.body, secret=secret)
+            forwarded = [(k, v) for k, v in forwarded if k.decode("latin-1").lower() not in again]
+            forwarded += [(k.encode(), v.encode("latin-1")) for k, v in again.items()]
+        return await self.forward(message.method, target, forwarded, message.body)
 
     def called_url(self, scope: Scope) -> str:
         """The URL the provider called, as it signed it: `--public-url` when the proxy sits behind a
