@@ -17,9 +17,10 @@ listed as not compared rather than guessed at. Values masked as credentials are 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Coroutine, TypeVar
 
 from ..core.secrets import MASK
 from ..registry import provider_classes
@@ -30,6 +31,7 @@ from .rehearsal import rehearse
 from .shapes import Shape, compared, shape_of
 
 MASKED = f'"{MASK}"'
+T = TypeVar("T")
 
 
 @dataclass
@@ -229,5 +231,16 @@ def drift_report(directory: Path, *, providers: list[str] | None = None, fixture
                  path_params: dict[str, str] | None = None, profiles: bool = True) -> DriftReport:
     """Raises RecordingError when the folder cannot be read."""
     recordings = [r for r in load_recordings(directory) if providers is None or r.provider in providers]
-    rows, skipped = asyncio.run(compare_profiles(recordings, fixtures or [], path_params or {})) if profiles else ([], [])
+    rows, skipped = run_apart(compare_profiles(recordings, fixtures or [], path_params or {})) if profiles else ([], [])
     return DriftReport(str(directory), len(recordings), judge_recordings(recordings), rows, skipped)
+
+
+def run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """Runs `work` on its own event loop, in a thread of its own when the caller's thread already
+    runs one (an async test, a notebook), where `asyncio.run` would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1) as apart:
+        return apart.submit(asyncio.run, work).result()

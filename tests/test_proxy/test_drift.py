@@ -120,3 +120,14 @@ def test_a_folder_that_is_not_recordings_is_refused(tmp_path):
     (tmp_path / "0001-voipbin-x.yaml").write_text("[1, 2]")
     result = CliRunner().invoke(main, ["drift", str(tmp_path)])
     assert result.exit_code == 1 and "0001-voipbin-x.yaml: not a telemock recording" in result.output
+
+
+def test_drift_can_be_asked_from_inside_a_running_event_loop(observed_recordings):
+    """An async test or a notebook has a loop running where the report wants one of its own."""
+    import asyncio
+
+    async def from_async_code():
+        return drift_report(observed_recordings, providers=["voipbin"])
+
+    report = asyncio.run(from_async_code())
+    assert report.closest_profiles()[("voipbin", "numbers_list", 200)] == ["observed"]
