@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Coroutine, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +18,7 @@ from telemock.emulator import Config
 from telemock.emulator.proxy.app import ProxyConfig, create_proxy_app
 from test_webhooks.receiver import Received, Receiver
 
+T = TypeVar("T")
 PROVIDERS = ("gigs", "signalwire", "voiceos", "voipbin")
 # Each provider's demo credentials (fixtures/default.yaml) as a client sends them, and a list path.
 DEMO = {
@@ -41,6 +44,13 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def run_on_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: a worker that ran the inspector's browser tests keeps
+    Playwright's loop running in its main thread, where `asyncio.run` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as apart:
+        return apart.submit(asyncio.run, work).result()
 
 
 def journal(server: LiveServer, **params: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from telemock.cli import main
 from telemock.emulator.proxy.drift import drift_report
 
-from .support import DEMO, VOIPBIN_SECRET
+from .support import DEMO, VOIPBIN_SECRET, run_on_own_loop
 
 
 def record(upstream, start_proxy, folder: Path, **options) -> None:
@@ -124,10 +124,9 @@ def test_a_folder_that_is_not_recordings_is_refused(tmp_path):
 
 def test_drift_can_be_asked_from_inside_a_running_event_loop(observed_recordings):
     """An async test or a notebook has a loop running where the report wants one of its own."""
-    import asyncio
 
     async def from_async_code():
         return drift_report(observed_recordings, providers=["voipbin"])
 
-    report = asyncio.run(from_async_code())
+    report = run_on_own_loop(from_async_code())
     assert report.closest_profiles()[("voipbin", "numbers_list", 200)] == ["observed"]

@@ -3,7 +3,6 @@ HTTP/1.1 allows (lengths, chunks, the connection's end, interim answers, compres
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 from typing import Iterator
 
@@ -17,7 +16,7 @@ from telemock.emulator.proxy.messages import Outgoing, UpstreamFailed
 from telemock.emulator.proxy.upstream import HttpUpstream
 
 from .scripted_upstream import ScriptedUpstream
-from .support import journal
+from .support import journal, run_on_own_loop
 
 JSON_OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}"
 
@@ -29,7 +28,7 @@ def exchange(upstream: HttpUpstream, *requests: Outgoing) -> list:
         finally:
             await upstream.close()
 
-    return asyncio.run(run())
+    return run_on_own_loop(run())
 
 
 def get(path: bytes = b"/x", method: str = "GET", body: bytes = b"", headers: list | None = None) -> Outgoing:
