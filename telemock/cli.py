@@ -9,7 +9,7 @@ import socket
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -170,7 +170,22 @@ def warn_if_open(host: str, admin_token: str | None) -> None:
         )
 
 
-def run_server(app: Any, host: str, port: int) -> None:
+def emulator_banner(base: str, app: Any) -> list[str]:
+    """What `telemock serve` prints once it accepts connections: each provider's URL and demo credentials."""
+    runtime = app.state.runtime
+    lines = [f"telemock ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
+        for credential in provider.demo_credentials():
+            lines.append(f"      {credential.label}: {credential.value}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, state, webhooks, clock in a browser)")
+    return lines
+
+
+Banner = Callable[[str, Any], list[str]]
+
+
+def run_server(app: Any, host: str, port: int, banner: Banner = emulator_banner) -> None:
     from telemock.emulator.core.serving import server_config
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -184,7 +199,7 @@ def run_server(app: Any, host: str, port: int) -> None:
     bound_port = sock.getsockname()[1]
     # No websockets: telemock serves none, and uvicorn would import an implementation for them.
     config = server_config(app, server_header=False, ws="none")
-    server = announcing_server_class()(config, app, host, bound_port)
+    server = announcing_server_class()(config, app, host, bound_port, banner)
     try:
         server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)
     except KeyboardInterrupt:
@@ -203,25 +218,18 @@ def announcing_server_class() -> type:
         """Prints the URL of every provider once the socket accepts connections; stops cleanly on a
         second Ctrl-C too."""
 
-        def __init__(self, config: Any, app: Any, host: str, port: int) -> None:
+        def __init__(self, config: Any, app: Any, host: str, port: int, banner: Banner) -> None:
             super().__init__(config)
             self.telemock_app = app
             self.display_host = f"[{host}]" if ":" in host else host
             self.display_port = port
+            self.banner = banner
 
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
             if self.should_exit:
                 return
-            base = f"http://{self.display_host}:{self.display_port}"
-            runtime = self.telemock_app.state.runtime
-            lines = [f"telemock ready on {base}  (control API: {base}/_telemock/, port {self.display_port})"]
-            for name, provider in runtime.providers.items():
-                lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
-                for credential in provider.demo_credentials():
-                    lines.append(f"      {credential.label}: {credential.value}")
-            lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, state, webhooks, clock in a browser)")
-            click.echo("\n".join(lines))
+            click.echo("\n".join(self.banner(f"http://{self.display_host}:{self.display_port}", self.telemock_app)))
             sys.stdout.flush()
 
         async def shutdown(self, sockets: Any = None) -> None:
@@ -563,3 +571,194 @@ def state_import(file: Path, url: str | None) -> None:
     response = state_request("PUT", url, content=raw, headers={"content-type": "application/json"})
     loaded = response.json().get("loaded", [])
     click.echo(f"imported {', '.join(loaded) or 'no providers'} from {file}", err=True)
+
+
+def parse_upstreams(values: tuple[str, ...], providers: tuple[str, ...]) -> dict[str, str]:
+    """`--upstream voipbin=https://…` (repeatable), or one `--upstream URL` with one `--provider NAME`."""
+    named: dict[str, str] = {}
+    unnamed: list[str] = []
+    for value in values:
+        name, sep, url = value.partition("=")
+        if sep and "://" not in name and name.strip():
+            named[name.strip()] = url.strip()
+        else:
+            unnamed.append(value.strip())
+    if unnamed:
+        if len(unnamed) > 1 or len(providers) != 1:
+            raise click.BadParameter("give each upstream as PROVIDER=URL, or one URL with one --provider NAME",
+                                     param_hint="--upstream")
+        named[providers[0]] = unnamed[0]
+    elif providers and set(providers) - set(named):
+        missing = ", ".join(sorted(set(providers) - set(named)))
+        raise click.BadParameter(f"no upstream for {missing}: give it as PROVIDER=URL", param_hint="--upstream")
+    return named
+
+
+def provider_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    return parse_pairs(values, "=", option, "PROVIDER=VALUE")
+
+
+def proxy_banner(base: str, app: Any) -> list[str]:
+    """Each proxied provider's URL and upstream, and where its webhooks are received."""
+    runtime = app.state.runtime
+    lines = [f"telemock proxy ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  ->  {app.state.upstreams[name]}")
+    relay = app.state.webhook_relay
+    for name in runtime.providers:
+        target = relay.receivers.get(name, "accepted, not forwarded (no --forward-webhooks)")
+        lines.append(f"  webhooks    {base}/_webhooks/{name}  ->  {target}")
+    if app.state.recording_to is not None:
+        lines.append(f"  recording   every exchange to {app.state.recording_to}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, verdicts and drift in a browser)")
+    return lines
+
+
+def replay_banner(base: str, app: Any) -> list[str]:
+    runtime = app.state.runtime
+    lines = [f"telemock replay ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  <-  {app.state.upstreams[name]}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests and the recordings that answered them)")
+    return lines
+
+
+def server_options(fn: Any) -> Any:
+    """The listening and logging options `proxy` and `replay` share with `serve`."""
+    options = [
+        click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+        click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+                     help="Port; 0 picks a free one."),
+        click.option("--journal-size", default=1000, show_default=True, type=click.IntRange(1), help="Requests kept in the journal."),
+        click.option("--mask-rules", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                     help="YAML or JSON file of masking rules added to telemock's (headers, query, fields, pointers, patterns)."),
+        click.option("--log-format", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True),
+        click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+                     default="info", show_default=True),
+        click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", show_envvar=True, default=None, metavar="TOKEN",
+                     help="Require 'Authorization: Bearer TOKEN' on the control API."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@click.option("--upstream", "upstreams", multiple=True, required=True, metavar="[PROVIDER=]URL",
+              help="The real provider's base URL, e.g. voipbin=https://api.voipbin.net (repeatable).")
+@click.option("--provider", "providers", multiple=True, metavar="NAME", callback=split_commas,
+              help="The provider of an upstream given without PROVIDER=.")
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Write each exchange, masked, as one YAML file in DIR.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds an upstream (or a webhook receiver) has to answer.")
+@click.option("--upstream-ca", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="PEM certificates to trust for https upstreams instead of the system's.")
+@click.option("--forward-webhooks", "receivers", multiple=True, metavar="PROVIDER=URL",
+              help="Forward the webhooks received at /_webhooks/PROVIDER to this receiver (repeatable).")
+@click.option("--webhook-secret", "webhook_secrets", multiple=True, metavar="PROVIDER=SECRET",
+              help="Verify the provider's webhook signatures with this secret (repeatable).")
+@click.option("--public-url", default=None, metavar="URL",
+              help="This proxy's address as the providers reach it (a tunnel), for signatures that cover the URL.")
+@server_options
+def proxy(
+    upstreams: tuple[str, ...], providers: tuple[str, ...], record: Path | None, timeout: float, upstream_ca: Path | None,
+    receivers: tuple[str, ...], webhook_secrets: tuple[str, ...], public_url: str | None,
+    host: str, port: int, journal_size: int, mask_rules: Path | None, log_format: str, log_level: str, admin_token: str | None,
+) -> None:
+    """Put telemock's contract, journal and inspector in front of the real providers.
+
+    Each request to /PROVIDER/… goes to the upstream unchanged (credentials included, never
+    stored in clear) and the client gets the real answer; both are judged against the documented
+    contract, the provider's departures marked as drift (`telemock report`). Webhooks sent to
+    /_webhooks/PROVIDER are verified, judged and forwarded to your receiver.
+    """
+    from telemock.emulator.core.fixtures import FixtureError
+    from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.proxy.app import ProxyConfig, create_proxy_app
+
+    configure_logging(log_format, log_level)
+    warn_if_open(host, admin_token)
+    config = ProxyConfig(
+        upstreams=parse_upstreams(upstreams, providers),
+        server=Config(journal_size=journal_size, admin_token=admin_token or None,
+                      log_requests=log_level in ("debug", "info")),
+        record=record,
+        mask_rules=mask_rules,
+        timeout_s=timeout,
+        ca_file=upstream_ca,
+        webhook_receivers=provider_pairs(receivers, "--forward-webhooks"),
+        webhook_secrets=provider_pairs(webhook_secrets, "--webhook-secret"),
+        public_url=public_url,
+    )
+    try:
+        app = create_proxy_app(config)
+    except (FixtureError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(app, host, port, proxy_banner)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@server_options
+def replay(
+    directory: Path, host: str, port: int, journal_size: int, mask_rules: Path | None, log_format: str, log_level: str,
+    admin_token: str | None,
+) -> None:
+    """Serve a folder of recordings (telemock proxy --record) as the provider answered them.
+
+    A request is matched by operation, path, query and body; one that matches none gets the
+    provider's own 404 naming the closest recordings (header X-Telemock-Replay).
+    """
+    from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.proxy.app import create_replay_app
+    from telemock.emulator.proxy.recordings import RecordingError
+
+    configure_logging(log_format, log_level)
+    warn_if_open(host, admin_token)
+    server = Config(journal_size=journal_size, admin_token=admin_token or None, log_requests=log_level in ("debug", "info"))
+    try:
+        app = create_replay_app(directory, server, mask_rules)
+    except (RecordingError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(app, host, port, replay_banner)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--provider", "providers", multiple=True, metavar="NAME", callback=split_commas,
+              help="Only this provider's recordings (repeatable).")
+@click.option("--fixtures", "fixtures", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Fixtures of the emulator the recordings are compared with (repeatable). Default: the bundled set.")
+@click.option("--path-param", "path_params", multiple=True, metavar="NAME=VALUE",
+              help="Path parameter to use with the emulator, e.g. project=demo for Gigs (repeatable).")
+@click.option("--contract-only", is_flag=True, help="Judge against the documented contract only, not telemock's profiles.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on-drift", is_flag=True, help="Exit 1 when a recorded answer or webhook departs from the contract.")
+def drift(
+    directory: Path, providers: tuple[str, ...], fixtures: tuple[Path, ...], path_params: tuple[str, ...],
+    contract_only: bool, fmt: str, fail_on_drift: bool,
+) -> None:
+    """Where the recorded provider departs from its documented contract and from telemock's profiles.
+
+    Per operation and field: what the documentation says against what came, and the shape of
+    the provider's answers against telemock's in each profile (documented, observed).
+    """
+    import orjson
+
+    from telemock.emulator.core.fixtures import FixtureError
+    from telemock.emulator.proxy.drift import drift_report
+    from telemock.emulator.proxy.recordings import RecordingError
+
+    try:
+        report = drift_report(directory, providers=list(providers) or None, fixtures=list(fixtures),
+                              path_params=parse_pairs(path_params, "=", "--path-param", "NAME=VALUE"),
+                              profiles=not contract_only)
+    except (RecordingError, FixtureError, LookupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(report.render())
+    if fail_on_drift and report.drifted:
+        sys.exit(1)

@@ -55,21 +55,25 @@ def fetch_violations(
 
 
 def render_summary(summary: dict[str, dict[str, dict[str, int]]]) -> str:
-    """A table, one row per operation, with totals."""
+    """A table, one row per operation, with totals; a `drift` column when the journal holds real
+    providers' answers (the proxy) that departed from the contract."""
+    with_drift = any("drift" in counts for operations in summary.values() for counts in operations.values())
+    keys = ("requests", "violating", "violations", *(("drift",) if with_drift else ()))
     rows = [
-        (provider, operation, counts["requests"], counts["violating"], counts["violations"])
+        (provider, operation, *(counts.get(key, 0) for key in keys))
         for provider, operations in sorted(summary.items())
         for operation, counts in sorted(operations.items())
     ]
     if not rows:
         return "no requests in the journal"
-    header = ("provider", "operation", "requests", "violating", "violations")
-    total = ("total", "", *(sum(int(row[i]) for row in rows) for i in (2, 3, 4)))
-    widths = [max(len(str(r[i])) for r in [header, *rows, total]) for i in range(5)]
+    numbers = range(2, 2 + len(keys))
+    header = ("provider", "operation", *keys)
+    total = ("total", "", *(sum(int(row[i]) for row in rows) for i in numbers))
+    widths = [max(len(str(r[i])) for r in [header, *rows, total]) for i in range(len(header))]
 
     def line(row: tuple[Any, ...]) -> str:
         cells = [str(row[0]).ljust(widths[0]), str(row[1]).ljust(widths[1])]
-        cells += [str(row[i]).rjust(widths[i]) for i in (2, 3, 4)]
+        cells += [str(row[i]).rjust(widths[i]) for i in numbers]
         return "  ".join(cells).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
@@ -87,7 +91,8 @@ def render_violations(entries: list[dict[str, Any]]) -> str:
         lines.append(f"#{entry['seq']} {entry['method']} {target} → {entry['status']}  "
                      f"[{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
         for violation in entry["violations"]:
-            lines.append(f"    - {violation['location']}: {violation['message']}")
+            drift = "[drift] " if violation.get("drift") else ""  # the provider's answer, not the client's request
+            lines.append(f"    - {drift}{violation['location']}: {violation['message']}")
             lines.append(f"        expected {violation['expected']}, got {violation['got']}")
     return "\n".join(lines)
 

@@ -216,7 +216,9 @@ class Journal:
 
     def summary(self) -> dict[str, dict[str, dict[str, int | bool]]]:
         """Per provider and operation: requests seen, and how many broke the contract. Requests
-        for an operation telemock does not emulate count under its name, flagged `not_emulated`."""
+        for an operation telemock does not emulate count under its name, flagged `not_emulated`;
+        `drift` (only where there was some) counts the answers of a real provider, seen through
+        the proxy, that departed from the documented contract."""
         table: dict[str, dict[str, dict[str, int | bool]]] = {}
         for entry in self._entries:
             missing = not_emulated_of(entry.marks) if entry.marks else None
@@ -229,6 +231,8 @@ class Journal:
             if entry.violations:
                 row["violating"] += 1
                 row["violations"] += len(entry.violations)
+                if any(v.get("drift") for v in entry.violations):
+                    row["drift"] = row.get("drift", 0) + 1
         return table
 
     def query(

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..clock import rfc3339
 from ..connection import ConnectionDropped
-from ..exchange import marks_of, tenant_of
+from ..exchange import drift_of, marks_of, tenant_of
 from ..not_emulated import not_emulated_of
 from ..verdicts import Verdicts
 
@@ -37,7 +37,11 @@ def sends_body(headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 class Recorder:
-    """Journals what came in and what went out (body, status, tenant, operationId, verdict, marks)."""
+    """Journals what came in and what went out (body, status, tenant, operationId, verdict, marks).
+
+    The verdict judges the request; an answer from the real provider (the proxy) adds its own
+    departures from the contract, marked as drift.
+    """
 
     def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
         self.app = app
@@ -104,7 +108,7 @@ class Recorder:
         path = scope.get("path", "")
         request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
-        violations = self.verdicts.judge(scope, operation, headers, judged_body)
+        violations = self.verdicts.judge(scope, operation, headers, judged_body) + drift_of(scope)
         tenant = tenant_of(scope)
         marks = marks_of(scope)
         runtime.journal.record(
