@@ -107,7 +107,7 @@ def test_the_command_prints_the_report_and_fails_on_drift_when_asked(observed_re
     assert drifted.exit_code == 1, drifted.output
     assert "voipbin numbers_list: 1 answers, 1 depart" in drifted.output
     assert "- body/result/*/tm_purchase: null is not of type \"string\"" in drifted.output
-    assert "voipbin numbers_list (200, 1 compared): documented 6 field(s) differ, observed matches; closest: observed" in drifted.output
+    assert "voipbin numbers_list (200, 1 compared): documented 6 field(s) differ, openapi 4 field(s) differ, observed matches; closest: observed" in drifted.output
     clean = runner.invoke(main, ["drift", str(documented_recordings), "--fail-on-drift", "--contract-only"])
     assert clean.exit_code == 0, clean.output
     assert "nothing compared" in clean.output
