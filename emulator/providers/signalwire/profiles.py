@@ -23,12 +23,32 @@ class SignalwireProfile:
         field), `""` in production.
     unset_status_callback_url: an unset `call_status_callback_url`: `null` in the reference,
         `""` in production.
+
+    The compatibility (LaML) API's switches:
+
+    laml_error_body: `spec` sends `code` as an integer and the reference's `more_info` link, as
+        the compatibility OpenAPI describes the error; `recorded` sends `code` as a string and the
+        `developer.signalwire.com` link, as a recorded production error and SignalWire's shared
+        status-code description do.
+    laml_unset_url: an unset `voice_url`, `voice_fallback_url`, `status_callback`, `sms_url` or
+        `sms_fallback_url`: `null` in the reference, `""` in a recorded production list.
+    laml_number_uri: a number's `uri`: with `.json` in the reference's example, without it in a
+        recorded production list.
+    laml_available_friendly_name: an available number's `friendly_name`: `(253) 218-6751` in the
+        reference's example, `253-218-6751` in recorded production searches.
+    laml_friendly_name_max: the longest `FriendlyName` accepted: 255 characters in the
+        compatibility OpenAPI, 64 in the compatibility API's error catalogue (code 20002).
     """
 
     search_item_shape: Literal["both", "e164"]
     unset_relay_string: Literal["null", "empty"]
     unset_video_room_id: Literal["null", "empty"]
     unset_status_callback_url: Literal["null", "empty"]
+    laml_error_body: Literal["spec", "recorded"]
+    laml_unset_url: Literal["null", "empty"]
+    laml_number_uri: Literal["json", "bare"]
+    laml_available_friendly_name: Literal["national", "dashed"]
+    laml_friendly_name_max: int
 
 
 DOCUMENTED = SignalwireProfile(
@@ -36,6 +56,11 @@ DOCUMENTED = SignalwireProfile(
     unset_relay_string="null",
     unset_video_room_id="null",
     unset_status_callback_url="null",
+    laml_error_body="spec",
+    laml_unset_url="null",
+    laml_number_uri="json",
+    laml_available_friendly_name="national",
+    laml_friendly_name_max=255,
 )
 
 OBSERVED = SignalwireProfile(
@@ -43,6 +68,11 @@ OBSERVED = SignalwireProfile(
     unset_relay_string="empty",
     unset_video_room_id="empty",
     unset_status_callback_url="empty",
+    laml_error_body="recorded",
+    laml_unset_url="empty",
+    laml_number_uri="bare",
+    laml_available_friendly_name="dashed",
+    laml_friendly_name_max=64,
 )
 
 PROFILES = {"documented": DOCUMENTED, "observed": OBSERVED}

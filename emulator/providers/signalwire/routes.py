@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.routing import Table
 from . import e911, imported, lookup, numbers, search
+from . import laml_routes
 
 # search comes before {id} so the literal path wins.
 TABLE: Table = [
@@ -17,4 +18,6 @@ TABLE: Table = [
     ("DELETE", "/api/relay/rest/phone_numbers/{id}/e911_address", "e911_address_remove", e911.remove),
     ("POST", "/api/relay/rest/imported_phone_numbers", "imported_phone_numbers_create", imported.imported_create),
     ("GET", "/api/relay/rest/lookup/phone_number/{e164_number}", "lookup_phone_number", lookup.lookup_phone_number),
+    # The compatibility (LaML) API: the same numbers, Twilio-style.
+    *laml_routes.TABLE,
 ]
