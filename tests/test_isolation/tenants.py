@@ -69,6 +69,9 @@ TENANT_B_PATH_VALUES: dict[str, dict[tuple[str, str], str]] = {
     "signalwire": {
         ("phone_numbers", "id"): "b0b0b0b0-1111-4111-8111-00000000a002",
         ("phone_number", "e164_number"): "+13035550199",
+        ("Accounts", "AccountSid"): "b0b0b0b0-1111-4111-8111-00000000000b",
+        ("IncomingPhoneNumbers", "Sid"): "b0b0b0b0-1111-4111-8111-00000000a002",
+        ("AvailablePhoneNumbers", "IsoCountry"): "US",
     },
     "voiceos": {
         ("phone_numbers", "phone_number"): "+13105550777",
@@ -143,6 +146,8 @@ VALID_BODIES: dict[str, Any] = {
     "signalwire:phone_numbers_update": {"name": "renamed"},
     "signalwire:e911_address_assign": {"e911_address_id": "8c1f4a52-7d3e-4b6a-9f20-5e1d2c3b4a59"},
     "signalwire:imported_phone_numbers_create": {"number": "+15555550123"},
+    "signalwire:laml_incoming_phone_numbers_create": {"PhoneNumber": "+15035550111"},
+    "signalwire:laml_incoming_phone_numbers_update": {"FriendlyName": "renamed"},
     "voiceos:phone_numbers_buy": {"phone_number": None},
     "voiceos:phone_numbers_update": {"inbound_agent_id": None},
     "voiceos:agents_create": {"prompt": "new agent"},
