@@ -3,8 +3,6 @@ always its own Twilio-style error, never Relay REST's."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from test_signalwire.helpers import (
     AUTH,
@@ -16,10 +14,15 @@ from test_signalwire.helpers import (
     cached,
     client,
     state,
-    write_fixture,
 )
 from test_signalwire.laml_support import INCOMING, LOCAL, SDK_INCOMING, TOLL_FREE_SEARCH, laml, laml_error, number_path
-from test_signalwire.test_auth import OTHER_NUMBER, OTHER_PROJECT, TWO_PROJECTS
+from test_signalwire.test_auth import (  # noqa: F401  (fixtures: a server with two projects)
+    OTHER_NUMBER,
+    OTHER_PROJECT,
+    basic,
+    two_projects,
+    two_projects_server,
+)
 
 from telemock.emulator import Config
 
@@ -35,21 +38,6 @@ ROUTES = [
     ("GET", f"{SDK_INCOMING}.json", None),
     ("POST", f"{SDK_INCOMING}/{RECENT}.json", {"FriendlyName": "x"}),
 ]
-
-
-def basic(raw: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(raw.encode()).decode()}
-
-
-@pytest.fixture(scope="module")
-def two_projects_server(server_factory, tmp_path_factory):
-    return server_factory(Config(fixtures=[write_fixture(tmp_path_factory.mktemp("laml"), TWO_PROJECTS)]))
-
-
-@pytest.fixture
-def two_projects(two_projects_server):
-    cached(two_projects_server, "/_telemock").post("/reset").raise_for_status()
-    return two_projects_server
 
 
 @pytest.mark.parametrize("method,path,body", ROUTES)

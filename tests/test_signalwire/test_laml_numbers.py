@@ -167,6 +167,7 @@ def test_a_number_nobody_offers_or_someone_holds_is_422_and_buys_nothing(server)
     [({}, 21421), ({"PhoneNumber": ""}, 21421), ({"PhoneNumber": "15035550111"}, 21401),
      ({"PhoneNumber": "+1 503 555 0111"}, 21401), ({"VoiceUrl": "not a url"}, 21402),
      ({"VoiceUrl": "ftp://example.com/x"}, 21402), ({"SmsFallbackUrl": "/relative"}, 21402),
+     ({"VoiceFallbackUrl": "http://[::1"}, 21402),
      ({"StatusCallback": "example.com"}, 21456), ({"VoiceMethod": "PUT"}, 21209), ({"SmsMethod": "post"}, 21209),
      ({"VoiceReceiveMode": "video"}, 21209), ({"VoiceApplicationSid": "app"}, 21420), ({"FriendlyName": ""}, 20002),
      ({"FriendlyName": "x" * 256}, 20002)],

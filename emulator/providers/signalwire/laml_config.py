@@ -95,7 +95,10 @@ def checked_url(name: str, value: str) -> str | None:
     """An absolute http(s) URL, or None for "" (which clears the field)."""
     if value == "":
         return None
-    parts = urlsplit(value) if value.isprintable() and " " not in value else None
+    try:
+        parts = urlsplit(value) if value.isprintable() and " " not in value else None
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         error: type[LamlError] = InvalidCallbackUrl if name == "StatusCallback" else InvalidUrl
         raise error(f"{name} is not a valid URL: {value!r}")
@@ -116,6 +119,13 @@ def checked_application(name: str, value: str) -> str | None:
     if canonical is None:
         raise InvalidApplicationSid(f"The {name} {value!r} could not be found")
     return canonical
+
+
+def checked_receive_mode(value: str) -> str:
+    """21209 also covers "the passed mode was not valid for the phone number"."""
+    if value not in RECEIVE_MODES:
+        raise InvalidMethod(f"VoiceReceiveMode must be voice or fax, not {value!r}")
+    return value
 
 
 def checked_name(value: str, longest: int) -> str:
@@ -139,10 +149,8 @@ def field_changes(params: dict[str, str], longest_name: int) -> dict[str, Any]:
             changes[METHODS[name]] = checked_method(name, value)
         elif name in APPLICATIONS:
             changes[APPLICATIONS[name]] = checked_application(name, value)
-        elif value not in RECEIVE_MODES:
-            raise InvalidMethod(f"VoiceReceiveMode must be voice or fax, not {value!r}")
         else:
-            changes["call_receive_mode"] = value
+            changes["call_receive_mode"] = checked_receive_mode(value)
     return changes
 
 
