@@ -178,8 +178,8 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
         _nothing, none_because='the spec types the compatibility API\'s URLs as [string, null], so "" conforms'
     ),
     ("signalwire", "laml_number_uri"): Quirk(_nothing, none_because="a number's `uri` is a string either way"),
-    ("signalwire", "laml_available_friendly_name"): Quirk(
-        _nothing, none_because="an available number's `friendly_name` is a string either way"
+    ("signalwire", "laml_friendly_names"): Quirk(
+        _nothing, none_because="a `friendly_name` is a string either way"
     ),
     ("signalwire", "laml_friendly_name_max"): Quirk(
         _nothing, none_because="it changes which names get the documented 400, not the shape of any answer"

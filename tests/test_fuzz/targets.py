@@ -278,11 +278,10 @@ LAML_DATES = {"date_created": "created_us", "date_updated": "updated_us"}
 
 def laml_view(number: Record) -> Record:
     """What the compatibility API must show for a stored number (URLs and dates: `laml_differ`)."""
-    from telemock.emulator.providers.signalwire.phonefmt import parse
-
     view = {key: number[stored] for key, stored in LAML_SAME.items()}
     view.update({key: number[stored] or "POST" for key, stored in LAML_METHODS.items()})
-    view["friendly_name"] = number["name"] if number["name"] is not None else parse(number["number"]).friendly_name()
+    if number["name"] is not None:  # a number without one shows its digits, formatted as the profile says
+        view["friendly_name"] = number["name"]
     view["capabilities"] = {kind: kind in number["capabilities"] for kind in ("voice", "sms", "mms", "fax")}
     view["emergency_status"] = "Active" if number["e911_status"] == "active" else "Inactive"
     view["origin"] = "signalwire" if number["source"] == "purchased" else "hosted"

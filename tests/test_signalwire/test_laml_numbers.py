@@ -146,11 +146,12 @@ def test_buying_configures_the_number_in_the_same_request(server):
     assert bought["sid"] == laml(server).get(INCOMING).json()["incoming_phone_numbers"][0]["sid"]
 
 
-def test_a_number_bought_without_a_name_is_named_as_relay_names_it(server):
+def test_a_number_bought_without_a_name_is_named_by_its_formatted_digits(server):
     bought = buy(server, "+18005550105")
-    assert bought["friendly_name"] == "+1 (800) 555-0105"
+    assert bought["friendly_name"] == "(800) 555-0105"  # as the reference's example formats it
     assert bought["verification_status"] == "Unverified" and bought["capabilities"]["fax"] is True
-    assert client(server).get(f"{NUMBERS}/{bought['sid']}").json()["number_type"] == "toll-free"
+    relay = client(server).get(f"{NUMBERS}/{bought['sid']}").json()
+    assert relay["number_type"] == "toll-free" and relay["name"] == "(800) 555-0105"
 
 
 def test_a_number_nobody_offers_or_someone_holds_is_422_and_buys_nothing(server):

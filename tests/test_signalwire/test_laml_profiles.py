@@ -47,11 +47,13 @@ def test_documented_answers_conform_on_real_data(server):
         assert problems(ERROR, refused.json()) == set()
 
 
-def test_a_number_without_a_name_shows_its_formatted_number(server_factory):
+def test_a_number_without_a_name_shows_its_formatted_digits(server_factory):
     live = server_factory(Config(settings={"signalwire": {"default_name": "null"}}))
-    bought = laml(live).post(INCOMING, data={"PhoneNumber": "+15035550111"})
-    assert bought.status_code == 201 and bought.json()["friendly_name"] == "+1 (503) 555-0111"
-    assert client(live).get(f"{NUMBERS}/{bought.json()['sid']}").json()["name"] is None
+    bought = client(live).post(NUMBERS, json={"number": "+15035550111"}).json()  # Relay REST names it nothing
+    assert bought["name"] is None
+    assert laml(live).get(number_path(bought["id"])).json()["friendly_name"] == "(503) 555-0111"
+    set_profile(live, "observed")
+    assert laml(live).get(number_path(bought["id"])).json()["friendly_name"] == "+1 (503) 555-0111"
 
 
 @pytest.fixture
@@ -81,9 +83,11 @@ def test_observed_numbers_show_unset_urls_empty_and_bare_uris(observed):
     assert main["voice_url"] == "http://127.0.0.1:9/signalwire/voice" and main["voice_fallback_url"] == ""
 
 
-def test_observed_searches_dash_the_friendly_name(observed):
+def test_observed_friendly_names_are_the_recorded_ones(observed):
     first = laml(observed).get(LOCAL, params={"AreaCode": "503"}).json()["available_phone_numbers"][0]
     assert first["friendly_name"] == "503-555-0111"
+    bought = laml(observed).post(INCOMING, data={"PhoneNumber": "+15035550111"}).json()
+    assert bought["friendly_name"] == "+1 (503) 555-0111"  # Relay REST's name for a purchased number
 
 
 def test_observed_friendly_names_stop_at_64_characters(observed, server):

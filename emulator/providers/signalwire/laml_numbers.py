@@ -20,7 +20,7 @@ from .laml_auth import laml_caller
 from .laml_config import CREATE_FIELDS, UPDATE_FIELDS, purchase_request, update_request
 from .laml_errors import InvalidArgument, InvalidPageToken, laml_endpoint, route_path
 from .laml_forms import Kind, read_form, typed
-from .laml_render import render_incoming, render_page
+from .laml_render import digits_name, render_incoming, render_page
 from .paging import TOKEN, PageRequest
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ async def incoming_create(provider: SignalwireProvider, request: Request) -> Res
     caller = laml_caller(provider, request)
     params = typed(await read_form(request), CREATE_FIELDS)
     wanted, configuration = purchase_request(params, provider.profile.laml_friendly_name_max)
+    if "name" not in configuration.changes and provider.profile.laml_friendly_names == "reference":
+        configuration.changes["name"] = digits_name(wanted, provider.profile)  # else Relay REST's default
     number = LamlNumbers(provider.backend, caller.tenant).purchase(wanted, configuration)
     return json_response(render_incoming(number, caller.state["project"]["id"], provider.profile), 201)
 

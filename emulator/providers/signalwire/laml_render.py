@@ -31,6 +31,12 @@ def number_uri(project_id: str, sid: str, profile: SignalwireProfile) -> str:
     return f"{account_path(project_id)}/IncomingPhoneNumbers/{sid}{suffix}"
 
 
+def digits_name(e164: str, profile: SignalwireProfile) -> str:
+    """A bought number's name when it was given none: `(503) 555-0111`, or Relay REST's `+1 (503) 555-0111`."""
+    parsed = parse(e164)
+    return parsed.national_formatted() if profile.laml_friendly_names == "reference" else parsed.friendly_name()
+
+
 def render_incoming(number: PhoneNumber, project_id: str, profile: SignalwireProfile) -> dict[str, Any]:
     """Every key of the reference's IncomingPhoneNumber; `verification_status` for toll-free numbers only."""
     capabilities = number["capabilities"]
@@ -38,7 +44,7 @@ def render_incoming(number: PhoneNumber, project_id: str, profile: SignalwirePro
         "sid": number["id"],
         "account_id": project_id,
         "account_sid": project_id,
-        "friendly_name": number["name"] if number["name"] is not None else parse(number["number"]).friendly_name(),
+        "friendly_name": number["name"] if number["name"] is not None else digits_name(number["number"], profile),
         "phone_number": number["number"],
         "voice_url": number["call_request_url"],
         "voice_method": number["call_request_method"] or "POST",
@@ -107,7 +113,7 @@ def render_available(item: InventoryNumber, profile: SignalwireProfile) -> dict[
     """Inferred from the reference ("always null") and recorded searches: no locality, LATA or postal code."""
     parsed = parse(item.number)
     national = parsed.national_formatted()
-    if profile.laml_available_friendly_name == "dashed" and parsed.nanp:
+    if profile.laml_friendly_names == "recorded" and parsed.nanp:
         national = f"{parsed.national[:3]}-{parsed.national[3:6]}-{parsed.national[6:]}"
     return {
         "friendly_name": national,

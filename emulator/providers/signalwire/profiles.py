@@ -34,8 +34,11 @@ class SignalwireProfile:
         `sms_fallback_url`: `null` in the reference, `""` in a recorded production list.
     laml_number_uri: a number's `uri`: with `.json` in the reference's example, without it in a
         recorded production list.
-    laml_available_friendly_name: an available number's `friendly_name`: `(253) 218-6751` in the
-        reference's example, `253-218-6751` in recorded production searches.
+    laml_friendly_names: how the compatibility API names a number by its digits: `reference`
+        formats it `(253) 218-6751`, for an available number and for a number bought without a
+        `FriendlyName`, as the compatibility OpenAPI's examples do; `recorded` gives available
+        numbers `253-218-6751` and bought ones Relay REST's `+1 (253) 218-6751`, as recorded
+        production searches and lists do.
     laml_friendly_name_max: the longest `FriendlyName` accepted: 255 characters in the
         compatibility OpenAPI, 64 in the compatibility API's error catalogue (code 20002).
     """
@@ -47,7 +50,7 @@ class SignalwireProfile:
     laml_error_body: Literal["spec", "recorded"]
     laml_unset_url: Literal["null", "empty"]
     laml_number_uri: Literal["json", "bare"]
-    laml_available_friendly_name: Literal["national", "dashed"]
+    laml_friendly_names: Literal["reference", "recorded"]
     laml_friendly_name_max: int
 
 
@@ -59,7 +62,7 @@ DOCUMENTED = SignalwireProfile(
     laml_error_body="spec",
     laml_unset_url="null",
     laml_number_uri="json",
-    laml_available_friendly_name="national",
+    laml_friendly_names="reference",
     laml_friendly_name_max=255,
 )
 
@@ -71,7 +74,7 @@ OBSERVED = SignalwireProfile(
     laml_error_body="recorded",
     laml_unset_url="empty",
     laml_number_uri="bare",
-    laml_available_friendly_name="dashed",
+    laml_friendly_names="recorded",
     laml_friendly_name_max=64,
 )
 
