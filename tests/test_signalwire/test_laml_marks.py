@@ -18,10 +18,13 @@ CASES = [
     (CREATE, "POST", f"{ACCOUNT}/IncomingPhoneNumbers", {"PhoneNumber": "+15035550111", "VoiceUrl": "https://e.com/v"},
      201, {"demo"}),
     (UPDATE, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{RECENT}", {"FriendlyName": "Front desk"}, 200, {"demo"}),
-    (UPDATE, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{RECENT}.json", {"EmergencyAddressSid": HQ_ADDRESS}, 200, {"demo"}),
-    (DELETE, "DELETE", f"/2010-04-01/Accounts/{PROJECT}/IncomingPhoneNumbers/{MAIN_LINE}.json", None, 204, {"demo"}),
+    (UPDATE, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{RECENT}.json", {"EmergencyAddressSid": HQ_ADDRESS}, 200,
+     {"demo"}),
+    (DELETE, "DELETE", f"/2010-04-01/Accounts/{PROJECT}/IncomingPhoneNumbers/{MAIN_LINE}.json", None, 204,
+     {"demo"}),
     (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers", {"PhoneNumber": "+15035550199"}, 422, set()),  # not offered
-    (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers", {"PhoneNumber": "+15035550111", "VoiceMethod": "PUT"}, 400, set()),
+    (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers", {"PhoneNumber": "+15035550111", "VoiceMethod": "PUT"}, 400,
+     set()),
     (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{RECENT}", {"FriendlyName": ""}, 400, set()),
     (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{RECENT}", {}, 200, set()),  # nothing sent
     (None, "POST", f"{ACCOUNT}/IncomingPhoneNumbers/{MAIN_LINE}", {"EmergencyAddressSid": HQ_ADDRESS}, 200, set()),

@@ -217,8 +217,9 @@ def test_an_update_changes_only_what_it_sends_and_shows_in_relay(server):
 
 
 def test_relay_changes_show_in_the_compatibility_api(server):
-    client(server).put(f"{NUMBERS}/{RECENT}", json={"name": "From Relay", "call_handler": "laml_webhooks",
-                                                    "call_request_url": "https://relay.example/voice"}).raise_for_status()
+    relay_update = {"name": "From Relay", "call_handler": "laml_webhooks",
+                    "call_request_url": "https://relay.example/voice"}
+    client(server).put(f"{NUMBERS}/{RECENT}", json=relay_update).raise_for_status()
     shown = laml(server).get(number_path(RECENT)).json()
     assert shown["friendly_name"] == "From Relay" and shown["voice_url"] == "https://relay.example/voice"
 

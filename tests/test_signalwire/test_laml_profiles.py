@@ -4,7 +4,17 @@
 from __future__ import annotations
 
 import pytest
-from test_signalwire.helpers import BASE, HQ_ADDRESS, MAIN_LINE, NUMBERS, RECENT, TOLL_FREE, client, set_profile, spec_schema
+from test_signalwire.helpers import (
+    BASE,
+    HQ_ADDRESS,
+    MAIN_LINE,
+    NUMBERS,
+    RECENT,
+    TOLL_FREE,
+    client,
+    set_profile,
+    spec_schema,
+)
 from test_signalwire.laml_support import (
     INCOMING,
     LOCAL,
@@ -36,7 +46,8 @@ def test_documented_answers_conform_on_real_data(server):
     bought = api.post(INCOMING, data={"PhoneNumber": "+18775550102", "VoiceUrl": "https://example.com/v",
                                       "VoiceApplicationSid": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"})
     assert bought.status_code == 201 and problems(NUMBER, bought.json()) == set()
-    imported = client(server).post(f"{BASE}/imported_phone_numbers", json={"number": "+99912345", "number_type": "longcode"})
+    imported = client(server).post(f"{BASE}/imported_phone_numbers",
+                                   json={"number": "+99912345", "number_type": "longcode"})
     shown = api.get(number_path(imported.json()["id"])).json()
     assert shown["origin"] == "hosted" and shown["country_code"] == "" and problems(NUMBER, shown) == set()
     assert problems(NUMBER, api.post(number_path(RECENT), data={"EmergencyAddressSid": HQ_ADDRESS}).json()) == set()

@@ -34,7 +34,18 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 import pytest
-from test_signalwire.helpers import AUTH, MAIN_LINE, NUMBERS, PROJECT, RECENT, TOKEN, advance, client, freeze, set_profile
+from test_signalwire.helpers import (
+    AUTH,
+    MAIN_LINE,
+    NUMBERS,
+    PROJECT,
+    RECENT,
+    TOKEN,
+    advance,
+    client,
+    freeze,
+    set_profile,
+)
 
 PINS = ("signalwire==2.1.1", "twilio==6.54.0")
 
@@ -51,10 +62,12 @@ def sdk_directory() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not rest.is_file():
             installing = cache.with_name(cache.name + ".partial")
-            command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(installing), *PINS]
+            command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(installing),
+                       *PINS]
             done = subprocess.run(command, capture_output=True, text=True, timeout=300)
             if done.returncode != 0:
-                pytest.skip(f"the signalwire 2.x SDK could not be installed ({' '.join(command)}): {done.stderr[-300:]}")
+                pytest.skip(f"the signalwire 2.x SDK could not be installed ({' '.join(command)}): "
+                            f"{done.stderr[-300:]}")
             installing.rename(cache)
     return cache
 
@@ -102,7 +115,8 @@ def test_search_buy_list_fetch_update_release(server, sdk, sdk_rest):
     assert [n.phone_number for n in offered] == ["+15035550111", "+15035550112", "+15035550147"]
     assert offered[0].friendly_name == "(503) 555-0111" and offered[0].region == "OR"
     assert offered[0].capabilities == {"voice": True, "SMS": True, "MMS": True}
-    assert [n.phone_number for n in sdk.available_phone_numbers("US").toll_free.list(area_code="866")] == ["+18665550103"]
+    toll_free = sdk.available_phone_numbers("US").toll_free.list(area_code="866")
+    assert [n.phone_number for n in toll_free] == ["+18665550103"]
 
     bought = sdk.incoming_phone_numbers.create(phone_number=offered[0].phone_number, friendly_name="Sales",
                                                voice_url="https://example.com/voice", sms_url="https://example.com/sms")
@@ -122,7 +136,8 @@ def test_search_buy_list_fetch_update_release(server, sdk, sdk_rest):
                                                             status_callback="https://example.com/status")
     assert updated.voice_url == "https://example.com/other" and updated.voice_method == "GET"
     assert updated.friendly_name == "Sales"  # untouched
-    assert client(server).get(f"{NUMBERS}/{bought.sid}").json()["call_status_callback_url"] == "https://example.com/status"
+    relay = client(server).get(f"{NUMBERS}/{bought.sid}").json()
+    assert relay["call_status_callback_url"] == "https://example.com/status"
 
     with pytest.raises(sdk_rest.TwilioRestException) as refused:
         sdk.incoming_phone_numbers(bought.sid).delete()

@@ -102,6 +102,8 @@ class LamlNumbers:
         try:
             self.backend.assign_e911(self.tenant, sid, address)
         except (UnknownAddress, UnvalidatedAddress):
-            raise InvalidEmergencyAddress(f"The E911 address ID {address} is not a validated address of this project") from None
+            raise InvalidEmergencyAddress(
+                f"The E911 address ID {address} is not a validated address of this project"
+            ) from None
         except E911NotAssignable as exc:
             raise EmergencyAddressRefused(exc.message) from None

@@ -46,6 +46,8 @@ from .laml_errors import (
     NumberRequired,
 )
 from .laml_forms import Kind
+from .laml_render import digits_name
+from .profiles import SignalwireProfile
 from .state import PhoneNumber
 
 URLS = {
@@ -168,19 +170,27 @@ def handler_changes(params: dict[str, str], changes: dict[str, Any], stored: Map
     return found
 
 
-def purchase_request(params: dict[str, str], longest_name: int) -> tuple[str, Configuration]:
-    """The number to buy and how to configure it: 21421 without a number, 21401 for a malformed one."""
+def purchase_request(params: dict[str, str], profile: SignalwireProfile) -> tuple[str, Configuration]:
+    """The number to buy and how to configure it: 21421 without a number, 21401 for a malformed one.
+
+    Without a `FriendlyName` the number is named by its digits as the profile formats them (the
+    `recorded` format is the one Relay REST's purchase gives it anyway).
+    """
     wanted = params.get("PhoneNumber", "")
     if wanted == "":
         raise NumberRequired()
     if PURCHASABLE.match(wanted) is None:
         raise InvalidPurchaseNumber(f"The phone number you're attempting to purchase has an invalid format: {wanted!r}")
-    changes = field_changes(params, longest_name)
+    changes = field_changes(params, profile.laml_friendly_name_max)
     changes.update(handler_changes(params, changes, {}))
+    if "name" not in changes and profile.laml_friendly_names == "reference":
+        changes["name"] = digits_name(wanted, profile)
     return wanted, Configuration(changes)
 
 
-def update_request(params: dict[str, str], stored: PhoneNumber, project_id: str, longest_name: int) -> Configuration:
+def update_request(
+    params: dict[str, str], stored: PhoneNumber, project_id: str, profile: SignalwireProfile
+) -> Configuration:
     """A merge: only the parameters sent change (as Twilio's API and Relay REST's PUT both do).
 
     Inferred: telemock has no subprojects, so `AccountSid` may only name the number's own project.
@@ -193,6 +203,6 @@ def update_request(params: dict[str, str], stored: PhoneNumber, project_id: str,
         if address != "" and parse_uuid(address) is None:
             raise InvalidEmergencyAddress(f"The E911 address ID {address!r} is not valid")
         configuration.emergency_address = parse_uuid(address) or ""
-    configuration.changes = field_changes(params, longest_name)
+    configuration.changes = field_changes(params, profile.laml_friendly_name_max)
     configuration.changes.update(handler_changes(params, configuration.changes, stored))  # type: ignore[arg-type]
     return configuration

@@ -20,7 +20,7 @@ from .laml_auth import laml_caller
 from .laml_config import CREATE_FIELDS, UPDATE_FIELDS, purchase_request, update_request
 from .laml_errors import InvalidArgument, InvalidPageToken, laml_endpoint, route_path
 from .laml_forms import Kind, read_form, typed
-from .laml_render import digits_name, render_incoming, render_page
+from .laml_render import render_incoming, render_page
 from .paging import TOKEN, PageRequest
 
 if TYPE_CHECKING:
@@ -69,9 +69,7 @@ async def incoming_create(provider: SignalwireProvider, request: Request) -> Res
     """201; only numbers the search offers and nobody holds, configured by the same request."""
     caller = laml_caller(provider, request)
     params = typed(await read_form(request), CREATE_FIELDS)
-    wanted, configuration = purchase_request(params, provider.profile.laml_friendly_name_max)
-    if "name" not in configuration.changes and provider.profile.laml_friendly_names == "reference":
-        configuration.changes["name"] = digits_name(wanted, provider.profile)  # else Relay REST's default
+    wanted, configuration = purchase_request(params, provider.profile)
     number = LamlNumbers(provider.backend, caller.tenant).purchase(wanted, configuration)
     return json_response(render_incoming(number, caller.state["project"]["id"], provider.profile), 201)
 
@@ -93,7 +91,7 @@ async def incoming_update(provider: SignalwireProvider, request: Request) -> Res
     number = numbers.number(sid, path)
     params = typed(await read_form(request), UPDATE_FIELDS)
     project_id = caller.state["project"]["id"]
-    configuration = update_request(params, number, project_id, provider.profile.laml_friendly_name_max)
+    configuration = update_request(params, number, project_id, provider.profile)
     updated = numbers.update(number["id"], path, configuration)
     return json_response(render_incoming(updated, project_id, provider.profile))
 

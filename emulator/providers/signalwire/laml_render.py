@@ -101,7 +101,9 @@ def render_page(
     return {
         "uri": page_uri(base, request, request.number, request.token if request.number > 0 else None, filters),
         "first_page_uri": page_uri(base, request, 0, None, filters),
-        "next_page_uri": page_uri(base, request, request.number + 1, found.next_token, filters) if found.next_token else None,
+        "next_page_uri": (
+            page_uri(base, request, request.number + 1, found.next_token, filters) if found.next_token else None
+        ),
         "previous_page_uri": previous,
         "page": request.number,
         "page_size": request.size,
