@@ -6,7 +6,8 @@ The 2.x SDK cannot sit in the test extra: it installs the import name `signalwir
 which pins `PyJWT==1.7.1` where telemock needs PyJWT 2. So it lives in a directory of its own
 (`signalwire==2.1.1` and `twilio==6.54.0`, installed there once with pip's `--target`, or found at
 `TELEMOCK_SIGNALWIRE2_PATH`), and its REST module is loaded from that file under another name;
-`twilio` itself is importable from there, as nothing else installs it.
+`twilio` itself is importable from there (the directory comes last on `sys.path`, so what the
+environment installs, `signalwire` 3.x included, keeps its place).
 
 The SDK's own quirks, as these tests meet them:
 - It forces `https://` onto `signalwire_space_url` (a host, here with the mount path:
@@ -47,7 +48,9 @@ from test_signalwire.helpers import (
     set_profile,
 )
 
-PINS = ("signalwire==2.1.1", "twilio==6.54.0")
+# twilio 6's REST client also needs six and pytz (and requests, which the test extra brings); its
+# pinned PyJWT only serves access tokens, which these tests do not make.
+PINS = ("signalwire==2.1.1", "twilio==6.54.0", "six", "pytz")
 
 
 def sdk_directory() -> Path:
@@ -55,10 +58,10 @@ def sdk_directory() -> Path:
     given = os.environ.get("TELEMOCK_SIGNALWIRE2_PATH")
     if given:
         return Path(given)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "telemock" / "signalwire-2.1.1"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "telemock" / "signalwire-2.1.1-sdk"
     rest = cache / "signalwire" / "rest" / "__init__.py"
     cache.parent.mkdir(parents=True, exist_ok=True)
-    with open(cache.parent / "signalwire-2.1.1.lock", "w") as lock:  # xdist workers install it once
+    with open(cache.parent / f"{cache.name}.lock", "w") as lock:  # xdist workers install it once
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not rest.is_file():
             installing = cache.with_name(cache.name + ".partial")
