@@ -332,10 +332,9 @@ SIGNALWIRE = Target(
     # The compatibility API's purchase names the account in its path (and application ids in its
     # body), which schemathesis takes for references no operation creates: next to the Relay REST
     # purchase it is never a sequence's first step, so its links get a phase of their own.
-    stateful_groups=(frozenset({
-        "laml_incoming_phone_numbers_create", "laml_incoming_phone_numbers_get", "laml_incoming_phone_numbers_update",
-        "laml_incoming_phone_numbers_delete", "laml_incoming_phone_numbers_list",
-    }),),
+    stateful_groups=(
+        frozenset(f"laml_incoming_phone_numbers_{action}" for action in ("create", "get", "update", "delete")),
+    ),
 )
 
 

@@ -99,6 +99,8 @@ class InternalError(LamlError):
 
 
 class PayloadTooLarge(LamlError):
+    """Inferred: the catalogue names no code for an oversize body, so the generic 10000."""
+
     status = 413
 
 
