@@ -344,7 +344,7 @@ def _spec_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pin_body_properties(spec: dict[str, Any], pins: Mapping[str, Mapping[str, Any]]) -> None:
-    """Replace the schema of JSON body properties, per operationId (in place).
+    """Replace the schema of JSON (or form-encoded) body properties, per operationId (in place).
 
     `pins` maps an operationId to `{property: schema}`. The operation gets its own copy of its
     body schema, so a shared component elsewhere in the spec is left as documented.
@@ -355,9 +355,10 @@ def pin_body_properties(spec: dict[str, Any], pins: Mapping[str, Mapping[str, An
             if not wanted:
                 continue
             body = copy.deepcopy(_resolve(spec, operation.get("requestBody")))
-            content = (body or {}).get("content", {}).get("application/json")
+            media = (body or {}).get("content", {})
+            content = media.get("application/json") or media.get("application/x-www-form-urlencoded")
             if content is None or "schema" not in content:
-                raise LookupError(f"{operation['operationId']} has no JSON request body to pin")
+                raise LookupError(f"{operation['operationId']} has no JSON or form request body to pin")
             schema = copy.deepcopy(_resolve(spec, content["schema"]))
             properties = schema.setdefault("properties", {})
             unknown = set(wanted) - set(properties)

@@ -122,6 +122,12 @@ def _nothing(_name: str, _value: Any) -> list[Departure]:
     return []
 
 
+def operations_named(provider: str, prefix: str) -> frozenset[str]:
+    spec = load_spec(provider)
+    return frozenset(op["operationId"] for item in spec["paths"].values() for op in item.values()
+                     if isinstance(op, dict) and op.get("operationId", "").startswith(prefix))
+
+
 VOIPBIN_TIMES = r"tm_[a-z_]+"
 VOIPBIN_TIME_OPERATIONS = operations_answering("voipbin", VOIPBIN_TIMES)
 
@@ -201,6 +207,20 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
     ),
     ("signalwire", "unset_status_callback_url"): Quirk(
         _nothing, none_because='the spec types call_status_callback_url as [string, null], so "" conforms'
+    ),
+    ("signalwire", "laml_error_body"): Quirk(
+        _field("compatibility API errors carry `code` as a string", operations_named("signalwire", "laml_"),
+               r"^body/code$", r'is not of type "integer"$', statuses=())
+    ),
+    ("signalwire", "laml_unset_url"): Quirk(
+        _nothing, none_because='the spec types the compatibility API\'s URLs as [string, null], so "" conforms'
+    ),
+    ("signalwire", "laml_number_uri"): Quirk(_nothing, none_because="a number's `uri` is a string either way"),
+    ("signalwire", "laml_friendly_names"): Quirk(
+        _nothing, none_because="a `friendly_name` is a string either way"
+    ),
+    ("signalwire", "laml_friendly_name_max"): Quirk(
+        _nothing, none_because="it changes which names get the documented 400, not the shape of any answer"
     ),
     ("voiceos", "source"): Quirk(_nothing, none_because="a label shown by the control API"),
 }

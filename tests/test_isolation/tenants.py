@@ -79,6 +79,9 @@ TENANT_B_PATH_VALUES: dict[str, dict[tuple[str, str], str]] = {
         ("number_groups", "id"): "b0b0b0b0-1111-4111-8111-0000000a9a00",
         ("number_groups", "NumberGroupId"): "b0b0b0b0-1111-4111-8111-0000000a9a00",
         ("number_group_memberships", "id"): "b0b0b0b0-1111-4111-8111-0000000a9a01",
+        ("Accounts", "AccountSid"): "b0b0b0b0-1111-4111-8111-00000000000b",
+        ("IncomingPhoneNumbers", "Sid"): "b0b0b0b0-1111-4111-8111-00000000a002",
+        ("AvailablePhoneNumbers", "IsoCountry"): "US",
     },
     "voiceos": {
         ("phone_numbers", "phone_number"): "+13105550777",
@@ -166,6 +169,8 @@ VALID_BODIES: dict[str, Any] = {
     "signalwire:number_groups_create": {"name": "new"},
     "signalwire:number_groups_update": {"name": "renamed"},
     "signalwire:number_group_memberships_create": {"phone_number_id": "9a8b7c6d-5e4f-4a3b-b2c1-d0e9f8a7b6c5"},
+    "signalwire:laml_incoming_phone_numbers_create": {"PhoneNumber": "+15035550111"},
+    "signalwire:laml_incoming_phone_numbers_update": {"FriendlyName": "renamed"},
     "voiceos:phone_numbers_buy": {"phone_number": None},
     "voiceos:phone_numbers_update": {"inbound_agent_id": None},
     "voiceos:agents_create": {"prompt": "new agent"},

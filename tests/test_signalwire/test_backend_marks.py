@@ -148,7 +148,9 @@ def simulate(live: Any, kind: str, **extra: Any) -> Any:
 
 
 def test_the_cases_cover_every_route_that_writes():
-    assert {op for verb, _path, op, _handler in TABLE if verb != "GET"} == {op for op, *_ in WRITES}
+    # The compatibility (LaML) API's writes have their own cases: test_laml_marks.py.
+    assert {op for verb, _path, op, _handler in TABLE if verb != "GET" and not op.startswith("laml_")} == {
+        op for op, *_ in WRITES}
 
 
 @pytest.mark.parametrize("op,method,path,body,status", WRITES, ids=[f"{w[0]}:{i}" for i, w in enumerate(WRITES)])

@@ -119,6 +119,7 @@ class PurchasedTooRecently(InvalidAttributes):
     """`purchased_too_recently`: clients parse the time out of the detail, so its wording is kept exact."""
 
     def __init__(self, earliest: str) -> None:
+        self.earliest = earliest  # `YYYY-MM-DD HH:MM:SS`, UTC; the compatibility API words its refusal itself
         super().__init__(
             f"Number was purchased too recently to release. Please wait until {earliest} UTC to release this "
             "number, or contact Support for assistance."

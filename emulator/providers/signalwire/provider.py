@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
 from ...core.fixtures import FixtureError
+from ...core.http import GenericError
 from ...core.provider import Credential, Provider
+from . import laml_errors
 from .backend import SignalwireBackend
 from .fixtures import SignalwireFixture, SignalwireSettings
 from .models import render_number
@@ -80,3 +85,19 @@ class SignalwireProvider(Provider[SignalwireProfile, SignalwireSettings]):
         from . import simulate as simulation  # its HTTP client is only needed when a call is simulated
 
         return await simulation.simulate(self, kind, params)
+
+    def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
+        """The compatibility (LaML) API answers in its own Twilio-style format, Relay REST in its."""
+        if laml_errors.is_laml(conn):
+            error = laml_errors.generic_error(conn, kind, detail)
+            return laml_errors.styled(error, self.profile.laml_error_body).response(conn)
+        return super().generic_error(conn, kind, detail)
+
+    def fault_response(self, conn: HTTPConnection, status: int, retry_after: int | None) -> Response:
+        """An injected fault on a compatibility path carries the fault's status in its body too."""
+        if not laml_errors.is_laml(conn):
+            return super().fault_response(conn, status, retry_after)
+        response = laml_errors.styled(laml_errors.fault_error(status), self.profile.laml_error_body).response(conn)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.routing import Table
 from . import addresses, e911, imported, lookup, number_groups, numbers, search
+from . import laml_routes
 
 # search comes before {id} so the literal path wins.
 TABLE: Table = [
@@ -34,4 +35,6 @@ TABLE: Table = [
      "number_group_memberships_delete", number_groups.memberships_delete),
     ("POST", "/api/relay/rest/imported_phone_numbers", "imported_phone_numbers_create", imported.imported_create),
     ("GET", "/api/relay/rest/lookup/phone_number/{e164_number}", "lookup_phone_number", lookup.lookup_phone_number),
+    # The compatibility (LaML) API: the same numbers, Twilio-style.
+    *laml_routes.TABLE,
 ]
