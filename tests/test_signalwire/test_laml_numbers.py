@@ -317,3 +317,21 @@ def test_a_release_through_either_api_is_gone_from_both(server):
     laml_error(laml(server).get(number_path(AUSTIN_IVR)), 404, 20404)
     laml_error(laml(server).delete(number_path(AUSTIN_IVR)), 404, 20404)
     assert sids(laml(server).get(INCOMING).json()) == [RECENT, TOLL_FREE]
+
+
+def test_the_sdk_path_forms_are_judged_as_the_documented_operation(server):
+    """A client on the 2.x SDK's paths is not told it left the contract: they are the same operation."""
+    api = laml(server)
+    for path in (f"{SDK_INCOMING}.json", f"{INCOMING}.json", f"{SDK_INCOMING}/{MAIN_LINE}.json"):
+        assert api.get(path).status_code == 200
+    assert api.post(f"{SDK_INCOMING}/{MAIN_LINE}.json", data={"FriendlyName": "x" * 300}).status_code == 400
+    entries = server.admin().get("/journal", params={"provider": "signalwire"}).json()["entries"][-4:]
+    by_path = {(e["method"], e["path"]): e for e in entries}
+    for path in (f"{SDK_INCOMING}.json", f"{INCOMING}.json"):
+        entry = by_path[("GET", f"/signalwire{path}")]
+        assert entry["operation"] == "laml_incoming_phone_numbers_list"
+        assert entry["violations"] == [], entry["violations"]
+    fetched = by_path[("GET", f"/signalwire{SDK_INCOMING}/{MAIN_LINE}.json")]
+    assert fetched["operation"] == "laml_incoming_phone_numbers_get" and fetched["violations"] == []
+    updated = by_path[("POST", f"/signalwire{SDK_INCOMING}/{MAIN_LINE}.json")]
+    assert [v["location"] for v in updated["violations"]] == ["body/FriendlyName"], updated["violations"]
