@@ -23,7 +23,7 @@ from .indexes import ProjectIndexes
 from .models import configured, new_number
 from .paging import NumberPage, PageRequest, matches_filters, walk
 from .phonefmt import parse
-from .seeding import DAY_US, derived_space_id, empty_project_state, outdated, upgrade
+from .seed import DAY_US, derived_space_id, empty_project_state, outdated, upgrade
 from .signing import new_signing_key
 from .state import NumberSource, PhoneNumber, Project, ProjectState
 

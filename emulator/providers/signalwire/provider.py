@@ -16,7 +16,7 @@ from .fixtures import SignalwireFixture, SignalwireSettings
 from .models import render_number
 from .profiles import PROFILES, SignalwireProfile
 from . import served_spec
-from .seeding import project_state
+from .seed import project_state
 from .signing import FORM_FORMAT, JSON_FORMAT, JsonFormat
 
 # The requests SignalWire sends as JSON (named as in the spec's `webhooks:`).

@@ -9,7 +9,7 @@ from ...core.provider import Credential, Provider
 from . import simulate as calls
 from .backend import VoiceosBackend
 from .events import FORMAT
-from .fixture_state import account_state
+from .seed import account_state
 from .fixtures import VoiceosFixture, VoiceosSettings
 from .profiles import PROFILES, VoiceosProfile
 

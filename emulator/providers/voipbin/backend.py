@@ -19,7 +19,7 @@ from .backend_activeflows import Activeflows
 from .backend_flows import Flows
 from .backend_inbound import Inbound
 from .backend_numbers import Numbers
-from .backend_seed import customer_state
+from .seed import customer_state
 from .errors import BillingAccountNotFound, PermissionDenied, ResourceNotFound, VoipbinError, untyped
 from .fixtures import CustomerFixture
 from .state import Customer, TenantState
