@@ -189,7 +189,7 @@ class ProviderApp:
                 break
         else:
             return False
-        rule = self.runtime.overrides.take(self.provider.name, getattr(route, "name", None))
+        rule = self.runtime.overrides.take(self.provider.name, getattr(route, "name", None), scope)
         if rule is None:
             return False
         scope["route"] = route
