@@ -19,6 +19,7 @@ from .guard import guard
 Handler = Callable[[Request], Awaitable[Response]]
 
 ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/", h.index),
     ("GET", "/health", h.health),
     ("POST", "/reset", h.reset),
     ("POST", "/fixtures", h.seed),
