@@ -82,14 +82,18 @@ def render_violations(entries: list[dict[str, Any]]) -> str:
         return "no request broke a documented contract"
     lines: list[str] = []
     for entry in entries:
-        query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
-        target = entry["path"] + (f"?{query}" if query else "")
-        lines.append(f"#{entry['seq']} {entry['method']} {target} → {entry['status']}  "
-                     f"[{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
+        lines.append(f"#{entry['seq']} {request_line(entry)}  [{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
         for violation in entry["violations"]:
             lines.append(f"    - {violation['location']}: {violation['message']}")
             lines.append(f"        expected {violation['expected']}, got {violation['got']}")
     return "\n".join(lines)
+
+
+def request_line(entry: dict[str, Any]) -> str:
+    """`GET /voipbin/v1.0/numbers?accesskey=****&page_token=… → 200` for a journal entry."""
+    query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
+    target = printable(entry["path"]) + (f"?{query}" if query else "")
+    return f"{entry['method']} {target} → {entry['status']}"
 
 
 def printable(text: str) -> str:
