@@ -9,7 +9,9 @@ k only to the request that carries page k-1's cursor (a request without one gets
 
 The cursors are ones the provider could send: drawn from the extension's `pattern` (ASCII, as
 the provider writes them), distinct, and written into the item they name (VoIPBIN's token is the
-last item's `tm_create`, Gigs' cursor the last item's `id`). `x-pagination` keys:
+last item's `tm_create`, Gigs' cursor the last item's `id`). A walk draws at most `MAX_ITEMS`
+distinct items and fills its pages with copies of them, each copy with a fresh value of that
+field (so ids stay unique where the cursor is an id). `x-pagination` keys:
 
 - `items`: the key of the page's items; `next`: the (dotted) field that leads to the next page;
   `parameter`: the query parameter a client sends to get it.
@@ -33,7 +35,8 @@ from urllib.parse import parse_qs, urlsplit
 from hypothesis import strategies as st
 
 MAX_PAGES = 3
-MAX_ITEMS = 2  # generating an item is slow (tens of ms for a rich schema): pages stay short
+MAX_ITEMS = 2  # per page, and distinct items drawn per walk: a rich item (SignalWire's) costs so many
+# hypothesis choices that a walk drawing six of them overruns its budget; pages reuse copies instead
 ABSENT = "absent"
 
 
@@ -93,46 +96,53 @@ def sequences(
     """Walks of 1 to MAX_PAGES pages: schema-valid bodies, fresh distinct cursors, an end."""
 
     def walk(pages: int) -> st.SearchStrategy[tuple[Page, ...]]:
-        drawn = st.tuples(*(
-            st.tuples(bodies, st.lists(items, min_size=low, max_size=high))
-            for low, high in (paging.item_count(k, pages) for k in range(1, pages + 1))
-        ))
-        return st.tuples(drawn, cursors(paging, pages - 1)).map(lambda pair: assemble(paging, *pair))
+        counts = st.tuples(*(st.integers(*paging.item_count(k, pages)) for k in range(1, pages + 1)))
+        drawn = st.tuples(
+            st.tuples(*([bodies] * pages)),
+            st.lists(items, min_size=1, max_size=MAX_ITEMS),
+            counts.flatmap(lambda c: st.tuples(st.just(c), tokens(paging, sum(c) or 1))),
+        )
+        return drawn.map(lambda parts: assemble(paging, parts[0], parts[1], *parts[2]))
 
     return st.integers(1, MAX_PAGES).flatmap(walk)
 
 
-def cursors(paging: Pagination, count: int) -> st.SearchStrategy[list[str | None]]:
+def tokens(paging: Pagination, count: int) -> st.SearchStrategy[list[str]]:
+    """`count` distinct cursor values (none for a walk by page number)."""
     if paging.token_pattern is None:
-        return st.just([None] * count)
+        return st.just([])
     return st.lists(st.from_regex(paging.token_pattern, fullmatch=True), min_size=count, max_size=count, unique=True)
 
 
-def assemble(paging: Pagination, drawn: tuple[tuple[Any, list[Any]], ...], tokens: list[str | None]) -> tuple[Page, ...]:
+def assemble(
+    paging: Pagination, bodies: tuple[Any, ...], pool: list[Any], counts: tuple[int, ...], fresh: list[str]
+) -> tuple[Page, ...]:
     pages: list[Page] = []
     asked_with: dict[str, str] = {}
-    for position, (body, items) in enumerate(drawn, 1):
+    unused = iter(fresh)
+    for position, (body, count) in enumerate(zip(bodies, counts), 1):
         body = copy.deepcopy(body)
-        items = copy.deepcopy(items)
+        items = [copy.deepcopy(pool[i % len(pool)]) for i in range(count)]
+        if paging.token_item is not None:
+            for item in items:
+                item[paging.token_item] = next(unused)
         body[paging.items] = items
         if paging.page is not None:
             body[paging.page] = position
-        leads_on = position < len(drawn)
         onward: str | None = None
-        if leads_on and paging.page is not None:
+        if position == len(bodies):
+            if paging.last_next == ABSENT:
+                drop(body, paging.next)
+            else:
+                put(body, paging.next, paging.last_next)
+        elif paging.page is not None:
             put(body, paging.next, True)
             onward = str(position + 1)
-        elif leads_on:
-            token = tokens[position - 1]
-            if paging.token_item is not None:
-                items[-1][paging.token_item] = token
+        else:
+            token = items[-1][paging.token_item] if paging.token_item else next(unused)
             value = paging.link.format(token=token, index=position, number=position + 1) if paging.link else token
             put(body, paging.next, value)
             onward = first_query_value(value, paging.parameter) if paging.link else token
-        elif paging.last_next == ABSENT:
-            drop(body, paging.next)
-        else:
-            put(body, paging.next, paging.last_next)
         if paging.previous is not None:
             body[paging.previous] = items[0].get(paging.token_item) if position > 1 and items and paging.token_item else None
         pages.append(Page(body, asked_with))
@@ -159,14 +169,44 @@ def drop(body: dict[str, Any], path: tuple[str, ...]) -> None:
     body.pop(path[-1], None)
 
 
-def envelope_schema(schema: dict[str, Any], name: str) -> dict[str, Any]:
-    """The page schema with its `name` list forced empty: the items are drawn apart and put in."""
+def envelope_schema(schema: dict[str, Any], paging: Pagination) -> dict[str, Any]:
+    """The page schema without what the walk sets itself: the items list forced empty (they are
+    drawn apart and put in) and the cursor fields left out (drawing them would be wasted)."""
     envelope = copy.deepcopy(schema)
     for part in [envelope, *(envelope.get("allOf") or [])]:
-        listed = (part.get("properties") or {}).get(name)
-        if isinstance(listed, dict):
-            part["properties"][name] = {"type": "array", "maxItems": 0}
+        properties = part.get("properties") or {}
+        if isinstance(properties.get(paging.items), dict):
+            properties[paging.items] = {"type": "array", "maxItems": 0}
+        for path in (paging.next, *((name,) for name in (paging.previous, paging.page) if name)):
+            forget(part, path)
     return envelope
+
+
+def forget(schema: dict[str, Any], path: tuple[str, ...]) -> None:
+    """Leave the property at `path` out of an object schema (not required, not drawn)."""
+    for key in path[:-1]:
+        schema = (schema.get("properties") or {}).get(key) or {}
+    (schema.get("properties") or {}).pop(path[-1], None)
+    if path[-1] in (schema.get("required") or []):
+        schema["required"] = [name for name in schema["required"] if name != path[-1]]
+
+
+def lighter(schema: Any) -> Any:
+    """The schema with short free-text strings and short arrays: a walk draws several items, and a
+    rich item (SignalWire's) drawn at full length several times overruns hypothesis' budget.
+    Structure (nulls, enums, absent optionals, formats, patterns) is kept."""
+    if isinstance(schema, list):
+        return [lighter(part) for part in schema]
+    if not isinstance(schema, dict):
+        return schema
+    light = {key: lighter(value) for key, value in schema.items()}
+    kinds = light.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "string" in kinds and not {"maxLength", "pattern", "format", "enum", "const"} & set(light):
+        light["maxLength"] = 12
+    if "array" in kinds and "maxItems" not in light:
+        light["maxItems"] = 2
+    return light
 
 
 def property_schema(schema: dict[str, Any], name: str) -> dict[str, Any] | None:

@@ -197,7 +197,7 @@ class ServerReport:
                 note = f"  ({len(r.failures)} failed check{'s' if len(r.failures) != 1 else ''})"
             if r.mode == "stateful" and r.outcome != "skipped":
                 note = f"  ({r.scenarios} sequences){note}"
-            reached = f"  2xx {r.reached:>4}/{r.cases:<4}" if r.mode != "stateful" else ""
+            reached = f", {r.reached:>4} 2xx" if r.mode != "stateful" else ""
             if r.mode == "positive" and r.cases and not r.reached:
                 note += "  (never reached a 2xx)"
             lines.append(f"  {mark:<5} {r.operation:<{width}}  {r.mode:<8} {r.cases:>4} cases{reached}{note}")
