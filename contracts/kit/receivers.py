@@ -115,6 +115,12 @@ def tamper(signature: str) -> str:
     return signature + "A"
 
 
+def asgi_url(url: str | None) -> str:
+    """Where to post to an ASGI app: `url` as given (`/hooks/gigs` or `http://host/hooks`); default `/webhook`."""
+    url = url or "/webhook"
+    return f"http://receiver{url}" if url.startswith("/") else url
+
+
 class Transport:
     """Delivers to a URL over HTTP, or to an ASGI app in this process."""
 
@@ -161,7 +167,8 @@ def check_receiver(
     effects: Callable[[], int] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> ReceiverReport:
-    """Deliver generated events to `target` (a URL, or an ASGI app with `url` as the path to post to).
+    """Deliver generated events to `target` (a URL, or an ASGI app with `url` as the path to post to,
+    `/webhook` by default).
 
     `effects`, when given, returns how many actions the receiver has taken so far (rows written,
     jobs queued…); a duplicate delivery must not change it. Each delivery and each call of
@@ -183,7 +190,7 @@ def check_receiver(
     if isinstance(target, str):
         probe(target, timeout)
     fmt = next((f for f in formats.values() if f is not None), None)
-    post_url = target if isinstance(target, str) else (url or "http://receiver/webhook")
+    post_url = target if isinstance(target, str) else asgi_url(url)
     report = ReceiverReport(provider=provider, target=post_url if isinstance(target, str) else f"ASGI app {post_url}")
     if fmt is None or not secret:
         report.not_applicable.append(
