@@ -39,6 +39,15 @@ class ResponseHandlingError(AssertionError):
         super().__init__(f"{what}\n{response.describe()}\n{error}")
 
 
+def kit_settings(max_examples: int, **more: Any) -> settings:
+    """Hypothesis settings of a kit check: no hypothesis deadline (the kit keeps its own), no example
+    database, no health checks, no blob; the kit reports one failure, shrunk, in its own words."""
+    return settings(
+        max_examples=max_examples, deadline=None, database=None, phases=[Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False, **more,
+    )
+
+
 def serve(control: Control, provider: str, generated: GeneratedResponse, match: Match | None = None) -> None:
     """Put the generated answer in force: the first page for any request, page k for the request
     that carries page k-1's cursor (newer rules are tried first)."""
@@ -73,15 +82,7 @@ def check_response_handling(
     strategy = responses(provider, operation, statuses)
     last: list[GeneratedResponse] = []
 
-    @settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-        report_multiple_bugs=False,
-    )
+    @kit_settings(max_examples)
     @given(generated=strategy)
     def run(generated: GeneratedResponse) -> None:
         last[:] = [generated]

@@ -19,6 +19,7 @@ import pytest
 
 from .control import Control, LocalControl, RemoteControl, UnknownTenant, last_seq
 from .deadline import DEFAULT_TIMEOUT
+from .report import violation_lines
 from .tenancy import fresh_auth, fresh_credential, request_match
 
 MARKER_KEYWORDS = ("strict",)
@@ -422,9 +423,7 @@ def format_violations(entries: list[dict[str, Any]]) -> str:
     lines = ["the client broke the documented contract:"]
     for entry in entries:
         lines.append(f"  {entry['method']} {entry['path']} → {entry['status']}  [{entry['provider']} {entry.get('operation') or '?'}]")
-        for violation in entry["violations"]:
-            lines.append(f"    - {violation['location']}: {violation['message']}")
-            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+        lines += violation_lines(entry, "    ")
     return "\n".join(lines)
 
 

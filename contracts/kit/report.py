@@ -83,10 +83,17 @@ def render_violations(entries: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     for entry in entries:
         lines.append(f"#{entry['seq']} {request_line(entry)}  [{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
-        for violation in entry["violations"]:
-            lines.append(f"    - {violation['location']}: {violation['message']}")
-            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+        lines += violation_lines(entry, "    ")
     return "\n".join(lines)
+
+
+def violation_lines(entry: dict[str, Any], indent: str) -> list[str]:
+    """Each violation of a journal entry: where and what, then what was expected and what came."""
+    lines = []
+    for violation in entry["violations"]:
+        lines.append(f"{indent}- {violation['location']}: {violation['message']}")
+        lines.append(f"{indent}    expected {violation['expected']}, got {violation['got']}")
+    return lines
 
 
 def request_line(entry: dict[str, Any]) -> str:

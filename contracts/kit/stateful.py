@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, ClassVar
 
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -35,6 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from .checks import kit_settings
 from .control import Control, last_seq, requests_since
 from .deadline import DEFAULT_TIMEOUT, DidNotReturn, StopCheck, call_with_deadline
 
@@ -394,16 +394,7 @@ def check_client_state(
     machine = client_state_machine(provider, adapter_factory, control=control, tenant=tenant, rules=rules, timeout=timeout)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
-    config = settings(
-        max_examples=max_examples,
-        stateful_step_count=steps,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-        report_multiple_bugs=False,
-    )
+    config = kit_settings(max_examples, stateful_step_count=steps)
     try:
         with with_reporter(lambda _text: None):  # the steps are reported in the error instead
             run_state_machine_as_test(machine, settings=config)
