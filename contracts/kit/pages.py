@@ -191,24 +191,6 @@ def forget(schema: dict[str, Any], path: tuple[str, ...]) -> None:
         schema["required"] = [name for name in schema["required"] if name != path[-1]]
 
 
-def lighter(schema: Any) -> Any:
-    """The schema with short free-text strings and short arrays: a walk draws several items, and a
-    rich item (SignalWire's) drawn at full length several times overruns hypothesis' budget.
-    Structure (nulls, enums, absent optionals, formats, patterns) is kept."""
-    if isinstance(schema, list):
-        return [lighter(part) for part in schema]
-    if not isinstance(schema, dict):
-        return schema
-    light = {key: lighter(value) for key, value in schema.items()}
-    kinds = light.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    if "string" in kinds and not {"maxLength", "pattern", "format", "enum", "const"} & set(light):
-        light["maxLength"] = 12
-    if "array" in kinds and "maxItems" not in light:
-        light["maxItems"] = 2
-    return light
-
-
 def property_schema(schema: dict[str, Any], name: str) -> dict[str, Any] | None:
     """The schema of property `name` of an object schema, looking into `allOf` (the last one wins)."""
     found = (schema.get("properties") or {}).get(name)

@@ -39,7 +39,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="documented|observed, or PROVIDER=PROFILE (repeatable).")
     group.addoption("--telemock-provider", action="append", default=[], metavar="NAME",
                     help="Run only these providers in the in-process emulator (repeatable; env TELEMOCK_PROVIDERS, comma-separated).")
-    group.addoption("--telemock-timeout", type=float, default=float(os.environ.get("TELEMOCK_TIMEOUT") or DEFAULT_TIMEOUT),
+    group.addoption("--telemock-timeout", type=float, default=os.environ.get("TELEMOCK_TIMEOUT") or str(DEFAULT_TIMEOUT),
                     metavar="SECONDS",
                     help=f"Seconds each call of your code may take in check_responses, check_client_state and "
                          f"check_receiver before it is reported as hanging (env TELEMOCK_TIMEOUT; default {DEFAULT_TIMEOUT:g}).")

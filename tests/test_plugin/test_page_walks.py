@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import json
 
+import httpx
+import pytest
+
+from telemock.contracts.kit.strategies import pagination, responses
+from telemock.contracts.validate import contract_for
+
 USER_PAGERS = '''
 import json
 import socket
@@ -138,6 +144,7 @@ def test_a_client_blocked_in_a_call_is_reported_not_awaited(telemock):
 '''
 
 
+@pytest.mark.timeout(900)  # a user's session of nine checks, on a machine that may be busy
 def test_pagers_of_every_provider(pytester):
     pytester.makepyfile(test_pagers=USER_PAGERS)
     result = pytester.runpytest_subprocess(
@@ -147,3 +154,43 @@ def test_pagers_of_every_provider(pytester):
     timings = json.loads((pytester.path / "timings.json").read_text())
     print("seconds to report a looping pager (deadline 2 s):", timings)
     assert sorted(timings) == ["gigs", "signalwire", "voiceos", "voipbin"]
+
+
+PAGINATED = [
+    ("voipbin", "numbers_list"), ("voipbin", "flows_list"), ("voipbin", "activeflows_list"),
+    ("signalwire", "phone_numbers_list"),
+    ("gigs", "virtual_numbers_list"), ("gigs", "subscriptions_list"), ("gigs", "users_list"),
+    ("voiceos", "phone_numbers_list"), ("voiceos", "agents_list"), ("voiceos", "conversations_list"),
+]
+
+
+@pytest.mark.parametrize("provider,operation", PAGINATED)
+def test_every_page_of_every_walk_is_documented_and_the_walk_ends(provider, operation):
+    from hypothesis import HealthCheck, given, settings
+
+    contract = contract_for(provider)
+    paging = pagination(provider, operation)
+    lengths = set()
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(responses(provider, operation, [200]))
+    def check(generated):
+        lengths.add(len(generated.pages))
+        asked = [page.asked_with for page in generated.pages]
+        assert asked[0] == {} and all(set(a) == {paging.parameter} for a in asked[1:])
+        assert len({a[paging.parameter] for a in asked[1:]}) == len(asked) - 1  # every cursor leads to one page
+        for position, page in enumerate(generated.pages, 1):
+            body = httpx.Response(200, json=page.body).content
+            assert contract.check_response(operation, 200, "application/json", body) == []
+            onward = page.body
+            for key in paging.next:
+                onward = onward.get(key) if isinstance(onward, dict) else None
+            if position < len(generated.pages):
+                assert onward not in (None, "", False)
+                if isinstance(onward, str) and onward.startswith("/"):
+                    httpx.URL(onward)  # a link an HTTP client accepts
+            else:
+                assert onward in (None, "", False)  # the last page ends the walk
+
+    check()
+    assert lengths >= {1, 2}
