@@ -3,6 +3,8 @@ client or a receiver that does not return is reported, in a user's own project, 
 
 from __future__ import annotations
 
+import pytest
+
 USER_TESTS = '''
 import asyncio
 import itertools
@@ -64,6 +66,7 @@ def test_a_receiver_check_reports_a_receiver_that_never_answers(telemock):
 '''
 
 
+@pytest.mark.timeout(600)  # a user's session that waits out two deadlines, on a machine that may be busy
 def test_stateful_and_receiver_checks_have_the_deadline(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess(
