@@ -45,24 +45,49 @@ def parse_profiles(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     return default, per_provider
 
 
+EXIT_USAGE = 2  # a mistake in the command line: one line on stderr names the option and what it takes
+
+
+def usage_error(option: str, message: str) -> None:
+    """One line naming the option and what is wrong, then exit 2 (no traceback, no usage block)."""
+    click.echo(f"Error: {option}: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 def parse_settings(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """`--set voipbin.purchase_pending_seconds=30` (values parsed as YAML scalars)."""
     import yaml
+
+    from telemock.emulator.registry import provider_names
 
     settings: dict[str, dict[str, Any]] = {}
     for value in values:
         key, sep, raw = value.partition("=")
         provider, dot, name = key.partition(".")
         if not sep or not dot or not provider or not name:
-            raise click.BadParameter(f"{value!r} is not PROVIDER.SETTING=VALUE", param_hint="--set")
-        settings.setdefault(provider, {})[name] = yaml.safe_load(raw)
+            usage_error("--set", f"{value!r} is not PROVIDER.SETTING=VALUE (the settings: telemock settings)")
+        if provider not in provider_names():
+            usage_error("--set", f"{value!r}: no provider {provider!r} (providers: {', '.join(provider_names())})")
+        try:
+            settings.setdefault(provider, {})[name] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            settings[provider][name] = raw  # not YAML: the setting's own validation says what it takes
     return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "TELEMOCK"})
 @click.version_option(package_name="telemock")
 def main() -> None:
-    """telemock: a local, stateful emulator of telecom number APIs."""
+    """telemock: a local, stateful emulator of telecom number APIs.
+
+    \b
+    Exit status of every command:
+      0  done (serve: stopped cleanly; checks: clean)
+      1  the check found failures, or the command failed (a fixture file, the
+         server, a file to import); report: violations with --fail-on-violations
+      2  a usage error or a check that could not run: a bad option value, an
+         unknown setting, nothing listening at the URL, credentials refused
+    """
 
 
 def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,7 +110,9 @@ def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--provider", "providers", envvar="TELEMOCK_PROVIDERS", multiple=True, metavar="NAME",
               callback=split_commas, show_envvar=True,
               help="Run only this provider (repeatable or comma-separated). Default: all.")
-@click.option("--set", "settings", multiple=True, metavar="PROVIDER.KEY=VALUE", help="Override a provider setting.")
+@click.option("--set", "settings", envvar="TELEMOCK_SET", multiple=True, metavar="PROVIDER.KEY=VALUE", show_envvar=True,
+              help="Override a provider setting (repeatable; space-separated in the environment). "
+                   "`telemock settings` lists every provider's keys.")
 @click.option("--journal-size", envvar="TELEMOCK_JOURNAL_SIZE", default=1000, show_default=True, show_envvar=True,
               type=click.IntRange(1), help="Requests kept in the journal.")
 @click.option("--auto-tenants/--no-auto-tenants", envvar="TELEMOCK_AUTO_TENANTS", default=False, show_default=True,
@@ -131,6 +158,7 @@ def serve(
     """
     from telemock.emulator.core.fixtures import FixtureError
     from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.core.provider import SettingsError
 
     configure_logging(log_format, log_level)
     warn_if_open(host, admin_token)
@@ -153,9 +181,32 @@ def serve(
         from telemock.emulator.app import create_app
 
         app = create_app(config)
+    except SettingsError as exc:
+        usage_error("--set", str(exc))
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from None
     run_server(app, host, port)
+
+
+@main.command("settings")
+@click.argument("providers", nargs=-1, metavar="[PROVIDER]...")
+def settings_command(providers: tuple[str, ...]) -> None:
+    """List every provider setting: what `--set PROVIDER.KEY=VALUE` (TELEMOCK_SET) and a fixture's
+    `settings:` section take, with its type and default."""
+    from telemock.emulator.registry import provider_classes, provider_names
+
+    unknown = sorted(set(providers) - set(provider_names()))
+    if unknown:
+        usage_error("PROVIDER", f"no provider {unknown[0]!r} (providers: {', '.join(provider_names())})")
+    for cls in provider_classes(list(providers) or None):
+        rows = cls.settings_help()
+        width = max(len(f"{cls.name}.{name}") for name, *_ in rows)
+        click.echo(f"{cls.title}:")
+        for name, kind, default, description in rows:
+            click.echo(f"  {cls.name + '.' + name:<{width}}  {kind} = {default}")
+            if description:
+                click.echo(f"  {'':<{width}}  {description}")
+        click.echo("")
 
 
 def warn_if_open(host: str, admin_token: str | None) -> None:
@@ -387,7 +438,9 @@ def check_server_command(
 
     Every operation gets generated valid and invalid requests; a 5xx, an undocumented status or
     content type, or a body off the documented schema fails it, shrunk to a minimal case with a
-    curl command that reproduces it. Exit status: 0 clean, 1 failures, 2 could not run.
+    curl command that reproduces it. The summary shows per operation how many cases reached a
+    2xx. Exit status: 0 clean, 1 failures, 2 could not run (nothing listens at the URL, a bad
+    option, or credentials refused on (nearly) every valid case, so nothing was checked).
     """
     from telemock.contracts.specs import available_specs
 
@@ -420,6 +473,11 @@ def check_server_command(
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     click.echo(report.render(verbose=verbose))
+    refused = report.credentials_refused
+    if refused is not None:
+        click.echo(f"Error: credentials were refused on {refused[0]} of {refused[1]} cases: "
+                   "pass --basic/--header/--query (and --path-param where the path names the tenant)", err=True)
+        sys.exit(2)
     sys.exit(0 if report.ok else 1)
 
 
@@ -431,28 +489,36 @@ def check_server_command(
 @click.option("--event", "events", multiple=True, metavar="NAME", help="Only these webhook kinds (repeatable). Default: all documented.")
 @click.option("--examples", default=20, show_default=True, type=click.IntRange(1), help="Generated events.")
 @click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds the receiver has to answer each delivery; one that does not ends the check.")
 def check_receiver_command(
-    provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None
+    provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None,
+    timeout: float,
 ) -> None:
     """Deliver generated, correctly signed events to a running webhook receiver, then forgeries.
 
     Genuine, duplicate and out-of-order deliveries must be accepted (2xx); a tampered signature,
-    a tampered body, the wrong secret and a stale timestamp must be refused. Exit status: 0 clean,
-    1 failures, 2 could not run.
+    a tampered body, the wrong secret and a stale timestamp must be refused; a receiver that does
+    not answer within --timeout ends the check. Exit status: 0 clean, 1 failures, 2 could not run
+    (a secret the provider cannot sign with, nothing listening at --url, an unknown --event).
     """
     from telemock.contracts.specs import available_specs
 
     if provider not in available_specs():
         raise click.BadParameter(f"{provider!r} has no documented spec (available: {', '.join(available_specs())})",
                                  param_hint="--provider")
-    from telemock.contracts.kit.receivers import check_receiver
+    from telemock.contracts.kit.reach import Unreachable
+    from telemock.contracts.kit.receivers import ReceiverSetupError, check_receiver
 
     try:
         report = check_receiver(provider, url, secret=secret, event_names=list(events) or None,
-                                examples=examples, seed=seed)
+                                examples=examples, seed=seed, timeout=timeout)
+    except ReceiverSetupError as exc:
+        usage_error("--secret", str(exc))
     except LookupError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        usage_error("--event", str(exc))
+    except (Unreachable, ValueError) as exc:
+        usage_error("--url", str(exc))
     click.echo(report.render())
     sys.exit(0 if report.ok else 1)
 
@@ -469,7 +535,11 @@ def report(
     url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool,
     admin_token: str | None,
 ) -> None:
-    """Print the journal's per-operation contract verdicts of a running telemock."""
+    """Print the journal's per-operation contract verdicts of a running telemock.
+
+    Exit status: 0 (also when requests broke the contract, unless --fail-on-violations),
+    1 with --fail-on-violations when any request did, 2 when telemock cannot be reached.
+    """
     from telemock.contracts.kit.report import (
         ReportUnavailable,
         fetch_summary,
@@ -501,7 +571,10 @@ def default_server_url() -> str:
 
 @main.group()
 def state() -> None:
-    """Export or import the state of a running telemock (the JSON of GET/PUT /_telemock/state)."""
+    """Export or import the state of a running telemock (the JSON of GET/PUT /_telemock/state).
+
+    Exit status: 0 done, 1 failed (the server, or a file that is not a snapshot), 2 usage error.
+    """
 
 
 def state_url_option(fn: Any) -> Any:
@@ -568,6 +641,10 @@ def state_import(file: Path, url: str | None) -> None:
         raise click.ClickException(f"{file}: not JSON: {exc}") from None
     if not isinstance(snapshot, dict):
         raise click.ClickException(f"{file}: a state snapshot is a JSON object (as `telemock state export` writes)")
+    providers = snapshot.get("providers")
+    if not isinstance(providers, dict) or not providers:
+        raise click.ClickException(f"{file}: no provider section: a state snapshot has \"providers\": {{...}}, "
+                                   "as `telemock state export` writes; nothing was imported")
     response = state_request("PUT", url, content=raw, headers={"content-type": "application/json"})
     loaded = response.json().get("loaded", [])
     click.echo(f"imported {', '.join(loaded) or 'no providers'} from {file}", err=True)

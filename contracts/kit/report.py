@@ -86,15 +86,26 @@ def render_violations(entries: list[dict[str, Any]]) -> str:
         return "no request broke a documented contract"
     lines: list[str] = []
     for entry in entries:
-        query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
-        target = entry["path"] + (f"?{query}" if query else "")
-        lines.append(f"#{entry['seq']} {entry['method']} {target} → {entry['status']}  "
-                     f"[{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
-        for violation in entry["violations"]:
-            drift = "[drift] " if violation.get("drift") else ""  # the provider's answer, not the client's request
-            lines.append(f"    - {drift}{violation['location']}: {violation['message']}")
-            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+        lines.append(f"#{entry['seq']} {request_line(entry)}  [{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
+        lines += violation_lines(entry, "    ")
     return "\n".join(lines)
+
+
+def violation_lines(entry: dict[str, Any], indent: str) -> list[str]:
+    """Each violation of a journal entry: where and what, then what was expected and what came."""
+    lines = []
+    for violation in entry["violations"]:
+        drift = "[drift] " if violation.get("drift") else ""  # the provider's answer, not the client's request
+        lines.append(f"{indent}- {drift}{violation['location']}: {violation['message']}")
+        lines.append(f"{indent}    expected {violation['expected']}, got {violation['got']}")
+    return lines
+
+
+def request_line(entry: dict[str, Any]) -> str:
+    """`GET /voipbin/v1.0/numbers?accesskey=****&page_token=… → 200` for a journal entry."""
+    query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
+    target = printable(entry["path"]) + (f"?{query}" if query else "")
+    return f"{entry['method']} {target} → {entry['status']}"
 
 
 def printable(text: str) -> str:
