@@ -97,7 +97,10 @@ class Connection:
         parser = collector.parser = httptools.HttpResponseParser(collector)
         self.writer.write(message)
         while True:
-            data = await self.reader.read(READ_SIZE)
+            try:
+                data = await self.reader.read(READ_SIZE)
+            except OSError as exc:  # a reset: on a reused connection, often the upstream's close racing this request
+                raise ExchangeFailed(f"the connection broke: {exc.strerror or exc}", answered=collector.started) from None
             if not data:
                 if collector.headers_done and not collector.complete and not collector.delimited():
                     return Reply(parser.get_status_code(), collector.headers, b"".join(collector.chunks)), False
@@ -142,8 +145,6 @@ class ConnectionPool:
                     connection.close()  # the upstream had closed it before this request: once more, afresh
                     connection = await self.connection(fresh=True)
                     reply, keep = await connection.exchange(message, method == "HEAD")
-                except OSError as exc:
-                    raise ExchangeFailed(f"the connection broke: {exc.strerror or exc}", answered=False) from None
             except BaseException:
                 connection.close()
                 raise

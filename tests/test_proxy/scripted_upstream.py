@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 import threading
 from typing import Callable
 
-# Given the raw request, the bytes to send back, and whether to close the connection afterwards.
+# Given the raw request, the bytes to send back, and whether to close the connection afterwards;
+# RESET instead of bytes aborts the connection with a TCP reset and no answer.
 Script = Callable[[bytes], tuple[bytes, bool]]
+RESET = b"<reset>"
 
 
 class ScriptedUpstream:
@@ -46,6 +50,11 @@ class ScriptedUpstream:
                 body = await reader.readexactly(length) if length else b""
                 self.requests.append(head + body)
                 answer, close = self.script(head + body)
+                if answer is RESET:
+                    linger_zero = struct.pack("ii", 1, 0)  # closing then sends a reset, not an orderly end
+                    writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_zero)
+                    writer.transport.abort()
+                    break
                 writer.write(answer)
                 await writer.drain()
                 if close:

@@ -15,7 +15,7 @@ from telemock.emulator import Config, create_app
 from telemock.emulator.proxy.messages import Outgoing, UpstreamFailed
 from telemock.emulator.proxy.upstream import HttpUpstream
 
-from .scripted_upstream import ScriptedUpstream
+from .scripted_upstream import RESET, ScriptedUpstream
 from .support import journal, run_on_own_loop
 
 JSON_OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}"
@@ -52,6 +52,32 @@ def test_keep_alive_connections_are_reused_and_one_the_upstream_closed_is_not():
         answers = exchange(HttpUpstream(upstream.url), get(), get(), get(b"/close"), get(), get())
     assert [a.status for a in answers] == [200] * 5
     assert upstream.connections == 2  # one until the upstream closed it, then a new one
+
+
+def test_a_reused_connection_the_upstream_reset_is_retried_once_afresh_for_idempotent_methods():
+    seen = []
+
+    def script(raw: bytes) -> tuple[bytes, bool]:
+        seen.append(raw)
+        return (RESET, True) if len(seen) == 2 else (JSON_OK, False)  # the second request finds its connection reset
+
+    with ScriptedUpstream(script) as upstream:
+        answers = exchange(HttpUpstream(upstream.url), get(), get(b"/again"))
+    assert [a.status for a in answers] == [200, 200]
+    assert upstream.connections == 2 and [r.split(b" ")[1] for r in upstream.requests] == [b"/x?a=1", b"/again?a=1", b"/again?a=1"]
+
+
+def test_a_post_whose_reused_connection_was_reset_is_not_sent_twice():
+    seen = []
+
+    def script(raw: bytes) -> tuple[bytes, bool]:
+        seen.append(raw)
+        return (RESET, True) if len(seen) == 2 else (JSON_OK, False)
+
+    with ScriptedUpstream(script) as upstream:
+        with pytest.raises(UpstreamFailed) as caught:
+            exchange(HttpUpstream(upstream.url), get(), get(method="POST", body=b"{}"))
+    assert "the connection broke" in caught.value.detail and len(upstream.requests) == 2
 
 
 def test_chunked_answers_are_read_whole():
