@@ -57,13 +57,20 @@ def authed(server: LiveServer, provider: str) -> httpx.Client:
                          auth=tuple(basic) if basic else None)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+def providers_with_gaps() -> list[str]:
+    """Only providers whose list names operations telemock lacks (the others have nothing to mark)."""
+    return [provider for provider in PROVIDERS if missing_operations(provider)]
+
+
+def test_some_provider_has_gaps_to_mark() -> None:
+    assert providers_with_gaps(), "no provider lists a not-emulated operation: the marking tests below test nothing"
+
+
+@pytest.mark.parametrize("provider", providers_with_gaps())
 def test_each_operation_telemock_lacks_is_answered_as_before_and_marked(
     server: LiveServer, provider: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = missing_operations(provider)
-    if not missing:
-        pytest.skip(f"telemock emulates every operation listed for {provider}")
     client = authed(server, provider)
     sent: dict[str, int] = {}
     caplog.set_level(logging.INFO, logger="telemock.requests")
