@@ -293,9 +293,14 @@ def admin_spec() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+def admin_base(request: Request) -> str:
+    """The control API's own URL (`…/_telemock`), which its paths are relative to."""
+    return str(request.url.replace(path=request.scope.get("root_path", ""), query="")).rstrip("/")
+
+
 async def index(request: Request) -> Response:
     """`/_telemock/`: every route of the control API with its summary, and where its OpenAPI is."""
-    base = str(request.url.replace(path=request.scope.get("root_path", ""), query="")).rstrip("/")
+    base = admin_base(request)
     routes = [
         {"method": method.upper(), "path": f"{base}{path}", "summary": operation.get("summary", "")}
         for path, item in admin_spec().get("paths", {}).items()
@@ -307,7 +312,7 @@ async def index(request: Request) -> Response:
 
 async def openapi(request: Request) -> Response:
     spec = dict(admin_spec())
-    spec["servers"] = [{"url": str(request.base_url).rstrip("/")}]
+    spec["servers"] = [{"url": admin_base(request)}]
     return json_response(spec)
 
 

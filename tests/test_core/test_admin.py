@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import httpx
 import pytest
 
 from telemock.emulator.admin.routes import ROUTES
@@ -108,6 +109,9 @@ def test_openapi_documents_every_route(server):
     assert spec["openapi"].startswith("3.1")
     for verb, path, _ in ROUTES:
         assert verb.lower() in spec["paths"].get(path, {}), f"{verb} {path} is not documented"
+    server_url = spec["servers"][0]["url"]
+    assert server_url == f"{server.url}/_telemock"  # a generated client joins it with the paths
+    assert httpx.get(server_url + "/health").status_code == 200
 
 
 def test_provider_specs_are_served_with_the_emulator_as_server(server):
