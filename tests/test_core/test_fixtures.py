@@ -29,6 +29,13 @@ def build(tmp_path, text: str):
         ("voipbin:\n  customers:\n    - {tenant: t}\n    - {tenant: t}\n", "declared twice"),
         ("voipbin:\n  customers:\n    - tenant: t\n      numbers: [{number: '+15550001111', call_flow: nope}]\n", "no flow named"),
         ("voipbin:\n  settings: {inventory: {usa: []}}\n", "not an ISO 3166"),
+        ("voipbin:\n  customers:\n    - tenant: t\n      flows: [{id: 0b266038-844b-11ec-97d8-63ba531361ce, name: f, actions: [{type: hangup}]}, {id: 0b266038-844b-11ec-97d8-63ba531361ce, name: f, actions: [{type: hangup}]}]\n",
+         "voipbin.customers[0].flows[1].id: id 0b266038-844b-11ec-97d8-63ba531361ce is declared twice"),
+        ("voipbin:\n  customers:\n    - tenant: a\n      flows: [{id: 0b266038-844b-11ec-97d8-63ba531361ce, name: f, actions: [{type: hangup}]}]\n    - tenant: b\n      flows: [{id: 0b266038-844b-11ec-97d8-63ba531361ce, name: f, actions: [{type: hangup}]}]\n",
+         "voipbin.customers[1].flows[0].id: id 0b266038-844b-11ec-97d8-63ba531361ce is declared twice"),
+        ("voipbin:\n  customers:\n    - tenant: t\n      flows: [{id: 0b266038-844b-11ec-97d8-63ba531361ce, name: f, actions: [{type: hangup}]}]\n"
+         "      numbers: [{number: '+15550001111', id: 0b266038-844b-11ec-97d8-63ba531361ce}]\n",
+         "voipbin.customers[0].numbers[0].id: id 0b266038-844b-11ec-97d8-63ba531361ce is declared twice"),
     ],
 )
 def test_errors_name_file_place_and_problem(tmp_path, text, expected):

@@ -106,6 +106,7 @@ def add_flows(
             now_us=backend.clock.stamp_us(),
             flow_id=fixture_uuid(flow.id, f"{where}.flows[{position}].id"),
         )
+        claim_id(backend, state, record["id"], f"{where}.flows[{position}].id")
         state["flows"][record["id"]] = record
         records.append(record)
         if flow.name:
@@ -148,7 +149,14 @@ def add_numbers(
             rtp_debug=number.rtp_debug,
             number_id=fixture_uuid(number.id, f"{place}.id"),
         )
+        claim_id(backend, state, record["id"], f"{place}.id")
         state["numbers"][record["id"]] = record
+
+
+def claim_id(backend: "VoipbinBackend", state: TenantState, item_id: str, where: str) -> None:
+    """Ids are unique across every customer's numbers and flows, as the service's UUIDs are."""
+    if item_id in state["flows"] or item_id in state["numbers"] or backend.owner_of(item_id) is not None:
+        raise FixtureError(f"{where}: id {item_id} is declared twice")
 
 
 def fixture_uuid(value: str | None, where: str) -> str | None:
