@@ -67,6 +67,12 @@ def test_token_expires_on_the_virtual_clock(server, anon):
     assert error_of(response)["reason"] == "INVALID_CREDENTIALS"
 
 
+def test_a_token_issued_with_the_clock_ahead_of_real_time_is_accepted(server, anon):
+    server.admin().post("/clock/advance", json={"seconds": 2 * 24 * 3600}).raise_for_status()
+    token = anon.post("/auth/login", json={"username": "demo", "password": "demo"}).json()["token"]
+    assert anon.get("/v1.0/flows", params={"token": token}).status_code == 200  # issued "in the future" of the wall clock
+
+
 def test_request_id_is_echoed_when_well_formed_and_replaced_otherwise(vb):
     echoed = vb.get("/numbers", headers={"X-Request-Id": "client-corr_42"})
     assert echoed.headers["x-request-id"] == "client-corr_42"
