@@ -16,7 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..clock import rfc3339
 from ..connection import ConnectionDropped
-from ..exchange import marks_of, tenant_of
+from ..exchange import mark_started, marks_of, tenant_of
+from ..logs import RequestLine, log_request
 from ..verdicts import Verdicts
 
 if TYPE_CHECKING:
@@ -63,14 +64,16 @@ class Recorder:
 
         async def recording_send(message: Message) -> None:
             nonlocal status, response_headers, recorded
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                response_headers = list(message.get("headers", ()))
-            elif message["type"] == "http.response.body":
+            kind = message["type"]
+            if kind == "http.response.body":
                 response_chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and not recorded:
                     recorded = True
                     self.record(scope, status, request_chunks, body_read, response_headers, response_chunks, started_at)
+            elif kind == "http.response.start":
+                mark_started(scope)  # the inner layers answer no error after this
+                status = message["status"]
+                response_headers = list(message.get("headers", ()))
             await send(message)
 
         try:
@@ -134,13 +137,4 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
-            log.info(
-                "%s %s %s -> %d (%.1f ms)",
-                name,
-                scope["method"],
-                path,
-                status,
-                duration_ms,
-                extra={"provider": name, "tenant": tenant, "operation": operation, "status": status,
-                       "latency_ms": duration_ms},
-            )
+            log_request(RequestLine(time.time(), name, scope["method"], path, status, duration_ms, tenant, operation))
