@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import Any, Callable
 
 from .clock import VirtualClock, rfc3339
 from .delivery_client import DeliveryClient, DeliveryFailed
@@ -22,16 +22,26 @@ from .outbox import Message, Outbox, clip
 log = logging.getLogger("telemock.delivery")
 
 MAX_RESPONSE_CHARS = 4096
+# While the API is answering requests, an attempt starts at most this often: deliveries then take
+# a few percent of the event loop and the API keeps its speed; alone, they go as fast as they can.
+BUSY_PAUSE_S = 0.004
 
 
 class DeliveryWorker:
     """Sends ready messages concurrently (up to `concurrency` at once)."""
 
     def __init__(
-        self, outbox: Outbox, clock: VirtualClock, concurrency: int = 16, destinations: Destinations | None = None
+        self,
+        outbox: Outbox,
+        clock: VirtualClock,
+        concurrency: int = 16,
+        destinations: Destinations | None = None,
+        activity: Callable[[], int] | None = None,
     ) -> None:
+        """`activity` counts the API's requests: when it moved since the last attempt, the API is busy."""
         self.outbox = outbox
         self.clock = clock
+        self.activity = activity or (lambda: 0)
         self.destinations = destinations or Destinations()
         self.concurrency = concurrency
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -59,8 +69,13 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         slots = asyncio.Semaphore(self.concurrency)
+        seen = self.activity()
         while True:
             await self.outbox.wait_until(self.outbox.has_ready, 3600)
+            now = self.activity()
+            if now != seen:  # requests came since the last attempt: give way to them
+                seen = now
+                await asyncio.sleep(BUSY_PAUSE_S)
             await slots.acquire()
             message = self.outbox.take_ready()
             if message is None:

@@ -40,7 +40,10 @@ class Runtime:
         self.endpoints = EndpointRegistry(self.clock)
         self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
         self.destinations = Destinations(config.webhook_allowed_hosts)
-        self.delivery = FaultyDelivery(self.outbox, self.clock, self.faults, destinations=self.destinations)
+        self.served = 0  # provider requests answered, counted by the recorder: the delivery worker gives way to them
+        self.delivery = FaultyDelivery(
+            self.outbox, self.clock, self.faults, destinations=self.destinations, activity=lambda: self.served
+        )
         self.providers: dict[str, Provider[Any, Any]] = {cls.name: cls(self) for cls in plugins}
         unknown = set(config.provider_profiles) - set(self.providers)
         if unknown:

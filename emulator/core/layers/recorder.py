@@ -98,6 +98,7 @@ class Recorder:
         """`body_read` is False when the answer came before the body was received (e.g. a 404
         for an unknown id): the body is then neither judged nor shown as empty."""
         runtime = self.runtime
+        runtime.served += 1
         name = self.provider.name
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
