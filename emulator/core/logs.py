@@ -137,22 +137,27 @@ class BatchingHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().__init__(stream)
         self._pending: list[RequestLine] = []
         self._scheduled: asyncio.TimerHandle | None = None
+        self._scheduled_on: asyncio.AbstractEventLoop | None = None
 
     def add(self, line: RequestLine) -> None:
         pending = self._pending
         pending.append(line)
         if len(pending) >= MAX_PENDING:
             self.flush()
-        elif self._scheduled is None:
-            try:
-                self._scheduled = asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self.flush)
-            except RuntimeError:  # no event loop in this thread: nothing would flush later
-                self.flush()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop in this thread: nothing would flush later
+            self.flush()
+            return
+        if self._scheduled is None or self._scheduled_on is not loop:  # none yet, or on a loop that ended
+            self._scheduled = loop.call_later(FLUSH_AFTER_S, self.flush)
+            self._scheduled_on = loop
 
     def flush(self) -> None:
         self.acquire()
         try:
-            scheduled, self._scheduled = self._scheduled, None
+            scheduled, self._scheduled, self._scheduled_on = self._scheduled, None, None
             if scheduled is not None:
                 scheduled.cancel()
             pending, self._pending = self._pending, []
@@ -190,6 +195,13 @@ class BatchingHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.stream.write(text)
         except (OSError, ValueError):  # a closed terminal or pipe: the log is lost, the server goes on
             pass
+
+
+def flush_request_lines() -> None:
+    """Writes the request lines still held (a server that stops writes them before it ends)."""
+    handler = batching_handler()
+    if handler is not None:
+        handler.flush()
 
 
 def configure_logging(log_format: str = "text", level: str = "info") -> None:

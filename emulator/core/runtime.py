@@ -15,6 +15,7 @@ from .faults.deliveries import FaultyDelivery
 from .faults.rules import Faults
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
+from .logs import flush_request_lines
 from .watcher import FixtureWatcher
 from .overrides import Overrides
 from .outbox import PENDING, SENDING, Outbox
@@ -81,6 +82,7 @@ class Runtime:
             await self.timers.stop()
             self._stopped()
             self.stopped = True
+            flush_request_lines()
 
     def _stopped(self) -> None:
         """After serving: the state file gets its last write; without one, undelivered webhooks are named."""
