@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-BASE62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # A random byte below 248 (4 × 62) picks one of the 62 characters with equal chances; the bytes
 # from 248 up are dropped. Table lookups in C: a Python loop per character cost several
 # microseconds an id, and ids are made on every create and for every webhook.
 UNBIASED = 4 * len(BASE62)
-BASE62_OF_BYTE = bytes(BASE62[byte % len(BASE62)] for byte in range(256))
+BASE62_OF_BYTE = bytes(BASE62.encode()[byte % len(BASE62)] for byte in range(256))
 DROPPED = bytes(range(UNBIASED, 256))
 
 

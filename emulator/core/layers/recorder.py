@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..clock import rfc3339
 from ..connection import ConnectionDropped
-from ..exchange import mark_started, marks_of, tenant_of
+from ..exchange import MARKS_KEY, TENANT_KEY, mark_started
 from ..logs import RequestLine, log_request
 from ..verdicts import Verdicts
 
@@ -103,34 +102,24 @@ class Recorder:
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
-        headers = list(scope.get("headers", ()))
-        path = scope.get("path", "")
+        headers = scope["headers"]  # the server's list for this request alone: kept, not copied
+        path = scope["path"]
+        method = scope["method"]
         request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
         violations = self.verdicts.judge(scope, operation, headers, judged_body)
-        tenant = tenant_of(scope)
-        runtime.journal.record(
-            time=rfc3339(runtime.clock.now_us()),
-            provider=name,
-            tenant=tenant,
-            operation=operation,
-            method=scope["method"],
-            path=path,
-            query=scope.get("query_string", b""),
-            headers=headers,
-            body=request_body,
-            status=status,
-            response_headers=response_headers,
-            response_body=b"".join(response_chunks),
-            duration_ms=duration_ms,
-            violations=violations,
-            marks=marks_of(scope),
+        state = scope["state"]
+        tenant = state.get(TENANT_KEY)
+        runtime.journal.add(
+            runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), headers,
+            request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations,
+            list(state.get(MARKS_KEY, ())),
         )
         if violations:
             log.warning(
                 "%s %s %s broke the documented contract: %s",
                 name,
-                scope["method"],
+                method,
                 path,
                 "; ".join(f"{v['location']}: {v['message']}" for v in violations[:5])
                 + (f" (+{len(violations) - 5} more)" if len(violations) > 5 else ""),
@@ -138,4 +127,4 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
-            log_request(RequestLine(time.time(), name, scope["method"], path, status, duration_ms, tenant, operation))
+            log_request(RequestLine(time.time(), name, method, path, status, duration_ms, tenant, operation))
