@@ -55,6 +55,7 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self._client.prepare()
         self._task = asyncio.create_task(self._run(), name="telemock-delivery")
 
     async def stop(self) -> None:

@@ -6,12 +6,14 @@ had: no proxies from the environment, no redirects (a 3xx is an answer like any 
 verifying TLS context, only the first `limit` bytes of an answer read (a bigger one closes its
 connection unread), and on the wire the same default headers. The attempt records name
 failures as they always have (`ConnectError`, `RemoteProtocolError`…, httpx's names): users
-read and match them. aiohttp is imported on the first delivery, never at start-up.
+read and match them. aiohttp is imported by a background thread once the delivery worker
+starts (`prepare`), never by create_app, so the first delivery does not wait for it.
 """
 
 from __future__ import annotations
 
 import ssl
+import threading
 from functools import lru_cache
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import aiohttp
 
+# Characters a URL may carry as they are (RFC 3986's unreserved and reserved ones, and escapes).
+URL_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
 # The request headers deliveries have always carried besides their own (httpx's defaults).
 DEFAULT_HEADERS = {"Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
 
@@ -48,6 +52,11 @@ class DeliveryClient:
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
 
+    @staticmethod
+    def prepare() -> None:
+        """Imports aiohttp and builds the TLS context in a background thread (tens to hundreds of ms)."""
+        threading.Thread(target=_load, name="telemock-delivery-client", daemon=True).start()
+
     def session(self) -> "aiohttp.ClientSession":
         if self._session is None:
             import aiohttp
@@ -68,7 +77,8 @@ class DeliveryClient:
         import aiohttp
 
         try:
-            async with self.session().request(method, url, data=body, headers=headers, allow_redirects=False) as answer:
+            target = as_sent(url)
+            async with self.session().request(method, target, data=body, headers=headers, allow_redirects=False) as answer:
                 excerpt = b""
                 while len(excerpt) < limit:
                     chunk = await answer.content.read(limit - len(excerpt))
@@ -85,6 +95,20 @@ class DeliveryClient:
         session, self._session = self._session, None
         if session is not None:
             await session.close()
+
+
+def as_sent(url: str) -> Any:
+    """The URL exactly as given when it needs no quoting: signatures (SignalWire's) cover the URL, and
+    aiohttp would otherwise re-quote it (`%2C` becomes `,`); other URLs are quoted by aiohttp."""
+    from yarl import URL
+
+    return URL(url, encoded=URL_CHARACTERS.issuperset(url))
+
+
+def _load() -> None:
+    import aiohttp  # noqa: F401
+
+    tls_context()
 
 
 def header_dict(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from typing import Any, Mapping
+from urllib.parse import parse_qsl
 
 import orjson
-from starlette.requests import Request
+from starlette.datastructures import Headers, QueryParams
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 
 
@@ -33,6 +35,71 @@ class MalformedBody(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class ProviderQueryParams(QueryParams):
+    """Starlette's QueryParams whose `get` looks the name up instead of catching a KeyError
+    (`Mapping.get`'s way, which costs microseconds for every absent parameter)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._dict.get(key, default)
+
+
+class ProviderHeaders(Headers):
+    """Starlette's Headers whose `get` returns the default instead of catching a KeyError."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        wanted = key.lower().encode("latin-1")
+        for name, value in self._list:
+            if name == wanted:
+                return value.decode("latin-1")
+        return default
+
+
+class ProviderRequest(Request):
+    """Starlette's Request, reading the query, the headers and the cookies more cheaply.
+
+    Each is what Starlette's property gives (the same parser, the same multidict, the same
+    precedence), made straight from the request's raw data: handlers read them on every request,
+    and Starlette's way cost several times the parse itself (an absent name raised and caught a
+    KeyError, cookies built a header object first).
+    """
+
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = ProviderHeaders(scope=self.scope)
+        return self._headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        if not hasattr(self, "_query_params"):
+            params = ProviderQueryParams.__new__(ProviderQueryParams)
+            params._list = pairs = query_pairs(self.scope["query_string"])
+            params._dict = dict(pairs)
+            self._query_params = params
+        return self._query_params
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        if not hasattr(self, "_cookies"):
+            cookies: dict[str, str] = {}
+            for name, value in self.scope["headers"]:
+                if name == b"cookie":
+                    cookies.update(cookie_parser(value.decode("latin-1")))
+            self._cookies = cookies
+        return self._cookies
+
+
+def query_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """The query's (name, value) pairs exactly as Starlette's `QueryParams` parses them (`parse_qsl`,
+    blank values kept); without `%` or `+` there is nothing to unquote, and splitting is all."""
+    if not raw:
+        return []
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True)
+    return [(name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part)]
 
 
 class JSONResponse(Response):

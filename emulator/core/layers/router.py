@@ -4,7 +4,7 @@ No route list is scanned here; `Operations.resolve` did it (at most once per req
 no route knows raises a 404 and a known path with the wrong method a 405 (Starlette's own
 `HTTPException`s), which the error layer answers in the provider's format.
 
-A full match calls the route's endpoint itself (a `Request` in, a `Response` out) instead of
+A full match calls the route's endpoint itself (a `ProviderRequest` in, a `Response` out) instead of
 going through Starlette's `Route.handle`, whose exception-handler wrapper and extra `send`
 frame do nothing here: the error layer outside answers every exception.
 """
@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from ..http import ProviderRequest
 from ..operations import Operations
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -44,7 +45,7 @@ class OperationRouter:
         if endpoint is None:  # a wrong method (405), or a route that is an ASGI app itself
             await route.handle(scope, receive, send)
             return
-        response = await endpoint(Request(scope, receive, send))
+        response = await endpoint(ProviderRequest(scope, receive, send))
         await response(scope, receive, send)
 
 
