@@ -102,8 +102,23 @@ def query_pairs(raw: bytes) -> list[tuple[str, str]]:
     return [(name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part)]
 
 
+JSON_TYPE = (b"content-type", b"application/json")
+
+
 class JSONResponse(Response):
     media_type = "application/json"
+
+    def __init__(
+        self, content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None, **options: Any
+    ) -> None:
+        if headers is not None or options or status_code < 200 or status_code in (204, 304):
+            super().__init__(content, status_code, headers, **options)
+            return
+        # Starlette's init_headers would build this same list (length, then type) with more steps.
+        self.status_code = status_code
+        self.background = None
+        self.body = body = self.render(content)
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), JSON_TYPE]
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
