@@ -7,6 +7,7 @@ from collections import deque
 from typing import Any, Iterable
 from urllib.parse import parse_qs
 
+from .clock import rfc3339
 from .secrets import mask_headers, mask_json_body, mask_query
 
 MAX_BODY_CHARS = 64 * 1024
@@ -193,6 +194,17 @@ def clip_body(raw: bytes) -> str | None:
     return text
 
 
+def entry_of(item: tuple[Any, ...]) -> JournalEntry:
+    """The entry of a tuple `Journal.add` kept (its fields in `add`'s order, `seq` first)."""
+    (seq, time_us, provider, tenant, operation, method, path, query, headers, body, status,
+     response_headers, response_body, duration_ms, violations, marks) = item
+    return JournalEntry(
+        seq=seq, time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation, method=method,
+        path=path, query=query, headers=headers, body=body, status=status, response_headers=response_headers,
+        response_body=response_body, duration_ms=duration_ms, violations=violations, marks=marks,
+    )
+
+
 class Journal:
     """Keeps the newest `capacity` requests; older ones fall off so memory stays flat.
 
@@ -220,35 +232,22 @@ class Journal:
     ) -> None:
         """Keeps one exchange as it came (the recorder's way); anything over an entry's bounds is
         bounded now, as `JournalEntry` would, so a held tuple is never bigger than an entry."""
+        item = (next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body, status,
+                response_headers, response_body, duration_ms, violations, marks)
         if (len(query) > MAX_KEPT_CHARS or len(body) > MAX_BODY_CHARS or len(response_body) > MAX_BODY_CHARS
                 or bounded_headers(headers) is not headers):
-            from .clock import rfc3339
-
-            self.record(time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation, method=method,
-                        path=path, query=query, headers=headers, body=body, status=status,
-                        response_headers=response_headers, response_body=response_body, duration_ms=duration_ms,
-                        violations=violations, marks=marks)
+            self._entries.append(entry_of(item))  # bounded now
             return
-        self._entries.append((next(self._seq), time_us, provider, tenant, operation, method, path, query, headers,
-                              body, status, response_headers, response_body, duration_ms, violations, marks))
+        self._entries.append(item)
         self._unread += 1
 
     def _read(self) -> deque[JournalEntry]:
         """The entries, the tuples added since the last read made into entries first."""
         entries = self._entries
         if self._unread:
-            from .clock import rfc3339
-
             for index, item in enumerate(entries):
                 if type(item) is tuple:
-                    (seq, time_us, provider, tenant, operation, method, path, query, headers, body, status,
-                     response_headers, response_body, duration_ms, violations, marks) = item
-                    entries[index] = JournalEntry(
-                        seq=seq, time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation,
-                        method=method, path=path, query=query, headers=headers, body=body, status=status,
-                        response_headers=response_headers, response_body=response_body, duration_ms=duration_ms,
-                        violations=violations, marks=marks,
-                    )
+                    entries[index] = entry_of(item)
             self._unread = 0
         return entries  # type: ignore[return-value]
 

@@ -186,3 +186,21 @@ def test_base62_ids_are_uniform_over_the_alphabet() -> None:
     assert set(counts) == set(BASE62)
     assert all(0.8 * expected < n < 1.2 * expected for n in counts.values()), counts
     assert len(set(ids)) == len(ids)
+
+
+def test_the_journal_keeps_added_exchanges_bounded_and_reads_them_as_entries() -> None:
+    from telemock.emulator.core.journal import MAX_BODY_CHARS, Journal
+
+    journal = Journal(3)
+    headers = [(b"host", b"t"), (b"authorization", b"Bearer secret-token")]
+    for number in range(4):
+        body = b'{"n":%d}' % number if number < 3 else b"x" * (MAX_BODY_CHARS + 10)
+        journal.add(1_700_000_000_000_000 + number, "gigs", "demo", "op", "POST", "/gigs/x", b"a=1", headers, body,
+                    201, [(b"content-type", b"application/json")], b"{}", 1.5, [], ["fault:1:latency"])
+    entries = journal.query()
+    assert [e.seq for e in entries] == [2, 3, 4]  # the oldest fell off
+    assert entries[0].time == "2023-11-14T22:13:20.000001Z" and entries[0].body == '{"n":1}'
+    assert entries[0].headers["authorization"] != "Bearer secret-token"  # masked on read, as ever
+    assert entries[0].marks == ["fault:1:latency"] and entries[0].query == {"a": ["1"]}
+    assert len(entries[2].body) < MAX_BODY_CHARS + 100 and entries[2].body.endswith("10 more bytes]")
+    assert journal.summary() == {"gigs": {"op": {"requests": 3, "violating": 0, "violations": 0}}}
