@@ -6,10 +6,10 @@ header always carry the same value.
 
 from __future__ import annotations
 
-import os
-
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ...core.ids import random_bytes
 
 REQUEST_ID_STATE = "voipbin.request_id"
 REQUEST_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -22,7 +22,7 @@ REQUEST_ID_LENGTH = 26  # as the service's ids
 
 
 def new_request_id() -> str:
-    return "req_" + os.urandom(REQUEST_ID_LENGTH).translate(BASE32_OF_BYTE).decode()
+    return "req_" + random_bytes(REQUEST_ID_LENGTH).translate(BASE32_OF_BYTE).decode()
 
 
 def request_id(conn: HTTPConnection) -> str:
