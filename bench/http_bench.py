@@ -134,7 +134,7 @@ def run(quick: bool = False, reps: int | None = None, seconds: float | None = No
     problem = wrk_available()
     if problem:
         return {"skipped": problem}
-    reps = reps or (1 if quick else 3)
+    reps = reps or (1 if quick else 5)
     seconds = seconds or 1.0  # wrk's shortest run
     warm = 1.0
     ops = list(ops or OPS)

@@ -127,4 +127,5 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
-            log_request(RequestLine(time.time(), name, method, path, status, duration_ms, tenant, operation))
+            # tuple.__new__ makes the NamedTuple without its Python-level __new__: this runs on every request.
+            log_request(tuple.__new__(RequestLine, (time.time(), name, method, path, status, duration_ms, tenant, operation)))
