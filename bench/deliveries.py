@@ -6,10 +6,14 @@
 receiver (bench/receiver.py, uvicorn + uvloop, 204 to every POST) on core 1. A round:
 freeze the clock, create `--numbers` Gigs virtual numbers, register the receiver for every
 Gigs event, then advance the clock an hour: every number goes processing → active at once and
-its lifecycle events are delivered. Deliveries/s run from the advance to the last arrival.
+its lifecycle events are delivered.
 The bodies and headers that arrived are then posted again to the same receiver by plain
 clients, 16 at once like the delivery worker, from a process on core 0: httpx.AsyncClient and
 aiohttp.ClientSession. The ratio is telemock's rate over the best client's, per round.
+
+Rates run from the first arrival at the receiver to the last, for telemock and the clients alike: the
+advance makes every event before the first leaves (the control API runs the due timers in its
+handler), so that is the deliveries alone; the rate from the advance is kept besides.
 
 Each round also checks what the deliveries promise: every delivery arrived exactly once
 (unique webhook-id, as many as the outbox holds), signed, and each number's events arrived in
@@ -112,7 +116,11 @@ def telemock_round(client: Any, base: str, receiver_url: str, numbers: int) -> d
     outbox = client.get(f"{base}/_telemock/deliveries", params={"provider": "gigs"}).json()["count"]
     arrivals = client.get(f"{receiver_url}/stats", params={"bodies": "1"}).json()["arrivals"]
     problems = check_promises(arrivals, outbox)
-    return {"events": stats["count"], "seconds": stats["last"] - began, "rate": stats["count"] / (stats["last"] - began),
+    # The advance makes every event before the first leaves (the handler runs the due timers), so the
+    # deliveries alone run from the first arrival to the last; from the advance is shown besides.
+    flowing = stats["last"] - stats["first"]
+    return {"events": stats["count"], "seconds": flowing, "rate": (stats["count"] - 1) / flowing,
+            "from_advance_s": stats["last"] - began, "rate_from_advance": stats["count"] / (stats["last"] - began),
             "problems": problems, "arrivals": arrivals}
 
 
@@ -127,9 +135,11 @@ def plain_round(client: Any, receiver_url: str, kind: str, arrivals: list[dict[s
                                  SERVER_CPU), capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"{kind} client failed: {done.stderr.strip()[-500:]}")
-    seconds = float(done.stdout.strip().splitlines()[-1])
-    count = client.get(f"{receiver_url}/stats").json()["count"]
-    return {"events": count, "seconds": seconds, "rate": count / seconds}
+    client_seconds = float(done.stdout.strip().splitlines()[-1])
+    stats = client.get(f"{receiver_url}/stats").json()
+    flowing = stats["last"] - stats["first"]  # measured as telemock's: first arrival to last
+    return {"events": stats["count"], "seconds": flowing, "rate": (stats["count"] - 1) / flowing,
+            "client_seconds": client_seconds}
 
 
 async def post_all(kind: str, url: str, posts: list[dict[str, Any]]) -> float:
@@ -213,6 +223,7 @@ def run(numbers: int = 300, rounds: int = 3, api: bool = True) -> dict[str, Any]
     rows = result["rounds"]
     result["summary"] = {
         "telemock_rate": statistics.median(r["telemock"]["rate"] for r in rows),
+        "telemock_rate_from_advance": statistics.median(r["telemock"]["rate_from_advance"] for r in rows),
         "httpx_rate": statistics.median(r["httpx"]["rate"] for r in rows),
         "aiohttp_rate": statistics.median(r["aiohttp"]["rate"] for r in rows),
         "ratio": statistics.median(r["ratio"] for r in rows),

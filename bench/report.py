@@ -195,8 +195,9 @@ def delivery_targets(found: dict[str, Any]) -> list[dict[str, Any]]:
         targets_found.append({
             "target": "webhook deliveries ≥ 0.6× the best plain async client posting the same bodies",
             "figure": f"telemock {summary['telemock_rate']:,.0f}/s, httpx {summary['httpx_rate']:,.0f}/s, aiohttp "
-                      f"{summary['aiohttp_rate']:,.0f}/s: median of the rounds' ratios {fr(summary['ratio'])} "
-                      f"({summary['events']:.0f} events a round; {kept})",
+                      f"{summary['aiohttp_rate']:,.0f}/s (first arrival to last): median of the rounds' ratios {fr(summary['ratio'])} "
+                      f"({summary['events']:.0f} events a round; {kept}); from the clock advance, events made "
+                      f"included: {fmt(summary.get('telemock_rate_from_advance'))}/s",
             "met": summary["ratio"] >= 0.6 and not summary["problems"],
         })
     api = found.get("deliveries", {}).get("api")
@@ -516,11 +517,15 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
             "every number's lifecycle events are delivered. The same bodies and headers are then posted to the same "
             f"receiver by plain clients, {d['concurrency']} at once like the delivery worker, from a process on core 0.")
         add("")
-        add("| round | events | telemock /s | httpx /s | aiohttp /s | telemock ÷ best client | promises |")
-        add("|---:|---:|---:|---:|---:|---:|---|")
+        add("Rates run from the first arrival to the last for all three: the clock advance makes every event in its "
+            "handler before the first one leaves, so that is the deliveries alone; the last column adds the making.")
+        add("")
+        add("| round | events | telemock /s | httpx /s | aiohttp /s | telemock ÷ best client | promises | telemock from the advance /s |")
+        add("|---:|---:|---:|---:|---:|---:|---|---:|")
         for number, row in enumerate(d["rounds"], 1):
             add(f"| {number} | {row['telemock']['events']} | {row['telemock']['rate']:,.0f} | {row['httpx']['rate']:,.0f} | "
-                f"{row['aiohttp']['rate']:,.0f} | {fr(row['ratio'])} | {'; '.join(row['telemock']['problems']) or 'kept'} |")
+                f"{row['aiohttp']['rate']:,.0f} | {fr(row['ratio'])} | {'; '.join(row['telemock']['problems']) or 'kept'} | "
+                f"{fmt(row['telemock'].get('rate_from_advance'))} |")
         add("")
         if d.get("api"):
             api = d["api"]
