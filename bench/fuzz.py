@@ -46,15 +46,20 @@ from test_fuzz.departures import PROVIDERS, allowances  # noqa: E402
 from test_fuzz.runner import FuzzRun, FuzzSettings, fuzz, spec_links  # noqa: E402
 from test_fuzz.targets import TARGETS  # noqa: E402
 
-PROFILES = ("documented", "observed")
+from telemock.emulator.registry import provider_classes  # noqa: E402
+
+PROFILE_NAMES = {cls.name: list(cls.profiles) for cls in provider_classes()}
+PROFILES = tuple(dict.fromkeys(name for names in PROFILE_NAMES.values() for name in names))
 LOOPBACK = "127.0.0.1,localhost,::1"  # fuzzed callback URLs never leave this machine
 
 
-def serve(profile: str) -> tuple[Server, str]:
+def serve(profile: str, providers: list[str]) -> tuple[Server, str]:
+    """A server running `providers`, each in `profile` (a name not every provider declares)."""
     port = free_port()
+    chosen = [arg for name in providers for arg in ("--provider", name, "--profile", f"{name}={profile}")]
     server = Server(
         f"telemock serve ({profile})",
-        [PY, "-m", "telemock", "serve", "--port", str(port), "--profile", profile, "--log-level", "error",
+        [PY, "-m", "telemock", "serve", "--port", str(port), *chosen, "--log-level", "error",
          "--webhook-host", LOOPBACK],
     )
     server.start()
@@ -130,7 +135,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="stateful rounds, each from fresh fixtures (default 1)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--provider", action="append", choices=PROVIDERS, help="repeatable; default: all")
-    parser.add_argument("--profile", action="append", choices=PROFILES, help="repeatable; default: both")
+    parser.add_argument("--profile", action="append", choices=PROFILES, help="repeatable; default: every profile")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
@@ -140,9 +145,12 @@ def main() -> int:
     runs: list[FuzzRun] = []
     started = time.perf_counter()
     for profile in args.profile or PROFILES:
-        server, url = serve(profile)
+        providers = [name for name in args.provider or PROVIDERS if profile in PROFILE_NAMES[name]]
+        if not providers:
+            continue
+        server, url = serve(profile, providers)
         try:
-            for provider in args.provider or PROVIDERS:
+            for provider in providers:
                 log(f"{provider} {profile}: {settings}")
                 run = fuzz(url, TARGETS[provider], profile, settings)
                 runs.append(run)

@@ -82,6 +82,9 @@ class Operation:
     security_headers: frozenset[str] = frozenset()
     declared_query: frozenset[str] = frozenset()
     credential_options: tuple[tuple[tuple[str, str], ...], ...] | None = None  # None: no credentials needed
+    # Other paths the provider answers this operation at (`x-telemock-path-aliases` on the path
+    # item, each with its source), so a client that uses one is not told it left the contract.
+    aliases: tuple[re.Pattern[str], ...] = ()
 
 
 class Contract:
@@ -140,6 +143,7 @@ class Contract:
                     body_validators={},
                     responses={},
                     security=operation.get("security", global_security),
+                    aliases=tuple(self._path_pattern(alias) for alias in item.get("x-telemock-path-aliases", ())),
                 )
                 body = self.resolve(operation.get("requestBody"))
                 if body:
@@ -240,16 +244,26 @@ class Contract:
         if hint is not None:
             operation = self.by_id.get(hint)
             if operation is not None and operation.method == method:
-                found = operation.pattern.match(path)
+                found = self._match_paths(operation, path)
                 if found:
                     return operation, found.groupdict()
         for operation in self.operations:
             if operation.method != method:
                 continue
-            found = operation.pattern.match(path)
+            found = self._match_paths(operation, path)
             if found:
                 return operation, found.groupdict()
         return None, {}
+
+    @staticmethod
+    def _match_paths(operation: Operation, path: str) -> re.Match[str] | None:
+        found = operation.pattern.match(path)
+        if found is None:
+            for alias in operation.aliases:
+                found = alias.match(path)
+                if found is not None:
+                    break
+        return found
 
     # --- requests ------------------------------------------------------------------------
 

@@ -107,8 +107,8 @@ class Emulator(Starlette):
     as middleware.
     """
 
-    def __init__(self, runtime: Runtime, mounts: dict[str, ASGIApp]) -> None:
-        super().__init__(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=runtime.lifespan)
+    def __init__(self, runtime: Runtime, mounts: dict[str, ASGIApp], *, lifespan: Any) -> None:
+        super().__init__(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=lifespan)
         self.state.runtime = runtime
         self.add_middleware(PrefixDispatch, mounts=mounts)
         self.add_middleware(HostRouting, runtime=runtime)
@@ -150,15 +150,33 @@ async def unknown_path(request: Request, exc: Exception) -> Response:
 
 def create_app(config: Config | None = None) -> Starlette:
     """The emulator as an ASGI app. Raises FixtureError when the fixtures are unusable."""
-    config = config or Config()
+    runtime = build_runtime(config or Config())
+    return assemble(runtime, {name: ProviderApp(provider) for name, provider in runtime.providers.items()})
+
+
+def build_runtime(config: Config) -> Runtime:
+    """The live parts of one instance, with the provider plugins `config` names."""
     try:
         plugins = provider_classes(config.providers)
     except LookupError as exc:
         raise FixtureError(str(exc)) from None
-    runtime = Runtime(config, plugins, provider_names())
-    mounts: dict[str, ASGIApp] = {ADMIN_PREFIX.strip("/"): admin_app(runtime)}
-    mounts.update({name: ProviderApp(provider) for name, provider in runtime.providers.items()})
+    return Runtime(config, plugins, provider_names())
+
+
+def assemble(
+    runtime: Runtime,
+    provider_apps: dict[str, ASGIApp],
+    *,
+    mounts: dict[str, ASGIApp] | None = None,
+    lifespan: Any = None,
+) -> Starlette:
+    """The one Starlette app around a runtime: each provider's app under its prefix, the control
+    API, host routing and persistence. `mounts` adds apps under other first segments; `lifespan`
+    replaces the runtime's own (it must run that one too). The emulator and the proxy differ only
+    in what answers inside a provider's prefix."""
+    admin = ADMIN_PREFIX.strip("/")
+    apps: dict[str, ASGIApp] = {admin: admin_app(runtime), **provider_apps}
     if runtime.persistence is not None:  # changes reach the state file before each answer ends
-        admin = ADMIN_PREFIX.strip("/")
-        mounts = {name: runtime.persistence.wrap(app, None if name == admin else name) for name, app in mounts.items()}
-    return Emulator(runtime, mounts)
+        apps = {name: runtime.persistence.wrap(app, None if name == admin else name) for name, app in apps.items()}
+    apps.update(mounts or {})
+    return Emulator(runtime, apps, lifespan=lifespan or runtime.lifespan)

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROFILES = ("documented", "observed")
-
-
 @dataclass
 class Config:
     """Everything `create_app` needs; every field has the embedded default.

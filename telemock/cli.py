@@ -9,50 +9,85 @@ import socket
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
-from telemock.emulator.config import PROFILES, Config
+from telemock.emulator.config import Config
 
 log = logging.getLogger("telemock")
 
 
 def parse_profiles(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """`--profile observed` sets all providers; `--profile voipbin=observed` sets one."""
+    """`--profile observed` sets all providers; `--profile voipbin=openapi` sets one.
+
+    Each provider names its own profiles and refuses an unknown one when it starts; a profile
+    for all providers must be one every provider has.
+    """
+    from telemock.emulator.registry import provider_classes
+
     default = "documented"
     per_provider: dict[str, str] = {}
     for value in values:
         name, sep, profile = value.partition("=")
         if not sep:
             name, profile = "", value
-        if profile not in PROFILES:
-            raise click.BadParameter(f"{profile!r} is not one of {', '.join(PROFILES)}", param_hint="--profile")
         if name:
             per_provider[name] = profile
         else:
             default = profile
+    lacking = [cls.name for cls in provider_classes() if default not in cls.profiles]
+    if lacking:
+        raise click.BadParameter(
+            f"{default!r} is not a profile of {', '.join(lacking)}; name the provider (PROVIDER={default})",
+            param_hint="--profile",
+        )
     return default, per_provider
+
+
+EXIT_USAGE = 2  # a mistake in the command line: one line on stderr names the option and what it takes
+
+
+def usage_error(option: str, message: str) -> None:
+    """One line naming the option and what is wrong, then exit 2 (no traceback, no usage block)."""
+    click.echo(f"Error: {option}: {message}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 def parse_settings(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """`--set voipbin.purchase_pending_seconds=30` (values parsed as YAML scalars)."""
     import yaml
 
+    from telemock.emulator.registry import provider_names
+
     settings: dict[str, dict[str, Any]] = {}
     for value in values:
         key, sep, raw = value.partition("=")
         provider, dot, name = key.partition(".")
         if not sep or not dot or not provider or not name:
-            raise click.BadParameter(f"{value!r} is not PROVIDER.SETTING=VALUE", param_hint="--set")
-        settings.setdefault(provider, {})[name] = yaml.safe_load(raw)
+            usage_error("--set", f"{value!r} is not PROVIDER.SETTING=VALUE (the settings: telemock settings)")
+        if provider not in provider_names():
+            usage_error("--set", f"{value!r}: no provider {provider!r} (providers: {', '.join(provider_names())})")
+        try:
+            settings.setdefault(provider, {})[name] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            settings[provider][name] = raw  # not YAML: the setting's own validation says what it takes
     return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "TELEMOCK"})
 @click.version_option(package_name="telemock")
 def main() -> None:
-    """telemock: a local, stateful emulator of telecom number APIs."""
+    """telemock: a local, stateful emulator of telecom number APIs.
+
+    \b
+    Exit status of every command:
+      0  done (serve: stopped cleanly; checks: clean)
+      1  the check found failures, or the command failed (a fixture file, the
+         server, a file to import); report: violations with --fail-on-violations
+      2  a usage error or a check that could not run: a bad option value, an
+         unknown setting, nothing listening at the URL, credentials refused
+    """
 
 
 def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -75,7 +110,9 @@ def split_commas(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--provider", "providers", envvar="TELEMOCK_PROVIDERS", multiple=True, metavar="NAME",
               callback=split_commas, show_envvar=True,
               help="Run only this provider (repeatable or comma-separated). Default: all.")
-@click.option("--set", "settings", multiple=True, metavar="PROVIDER.KEY=VALUE", help="Override a provider setting.")
+@click.option("--set", "settings", envvar="TELEMOCK_SET", multiple=True, metavar="PROVIDER.KEY=VALUE", show_envvar=True,
+              help="Override a provider setting (repeatable; space-separated in the environment). "
+                   "`telemock settings` lists every provider's keys.")
 @click.option("--journal-size", envvar="TELEMOCK_JOURNAL_SIZE", default=1000, show_default=True, show_envvar=True,
               type=click.IntRange(1), help="Requests kept in the journal.")
 @click.option("--auto-tenants/--no-auto-tenants", envvar="TELEMOCK_AUTO_TENANTS", default=False, show_default=True,
@@ -121,6 +158,7 @@ def serve(
     """
     from telemock.emulator.core.fixtures import FixtureError
     from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.core.provider import SettingsError
 
     configure_logging(log_format, log_level)
     warn_if_open(host, admin_token)
@@ -143,6 +181,8 @@ def serve(
         from telemock.emulator.app import create_app
 
         app = create_app(config)
+    except SettingsError as exc:
+        usage_error("--set", str(exc))
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from None
     settle_heap()
@@ -158,6 +198,27 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+@main.command("settings")
+@click.argument("providers", nargs=-1, metavar="[PROVIDER]...")
+def settings_command(providers: tuple[str, ...]) -> None:
+    """List every provider setting: what `--set PROVIDER.KEY=VALUE` (TELEMOCK_SET) and a fixture's
+    `settings:` section take, with its type and default."""
+    from telemock.emulator.registry import provider_classes, provider_names
+
+    unknown = sorted(set(providers) - set(provider_names()))
+    if unknown:
+        usage_error("PROVIDER", f"no provider {unknown[0]!r} (providers: {', '.join(provider_names())})")
+    for cls in provider_classes(list(providers) or None):
+        rows = cls.settings_help()
+        width = max(len(f"{cls.name}.{name}") for name, *_ in rows)
+        click.echo(f"{cls.title}:")
+        for name, kind, default, description in rows:
+            click.echo(f"  {cls.name + '.' + name:<{width}}  {kind} = {default}")
+            if description:
+                click.echo(f"  {'':<{width}}  {description}")
+        click.echo("")
+
+
 def warn_if_open(host: str, admin_token: str | None) -> None:
     """A control API reachable from other machines without a token can reset or rewrite all state."""
     from telemock.emulator.admin.guard import is_loopback
@@ -170,7 +231,22 @@ def warn_if_open(host: str, admin_token: str | None) -> None:
         )
 
 
-def run_server(app: Any, host: str, port: int) -> None:
+def emulator_banner(base: str, app: Any) -> list[str]:
+    """What `telemock serve` prints once it accepts connections: each provider's URL and demo credentials."""
+    runtime = app.state.runtime
+    lines = [f"telemock ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
+        for credential in provider.demo_credentials():
+            lines.append(f"      {credential.label}: {credential.value}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, state, webhooks, clock in a browser)")
+    return lines
+
+
+Banner = Callable[[str, Any], list[str]]
+
+
+def run_server(app: Any, host: str, port: int, banner: Banner = emulator_banner) -> None:
     from telemock.emulator.core.serving import server_config
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -184,7 +260,7 @@ def run_server(app: Any, host: str, port: int) -> None:
     bound_port = sock.getsockname()[1]
     # No websockets: telemock serves none, and uvicorn would import an implementation for them.
     config = server_config(app, server_header=False, ws="none")
-    server = announcing_server_class()(config, app, host, bound_port)
+    server = announcing_server_class()(config, app, host, bound_port, banner)
     try:
         server.run(sockets=[sock])  # uvicorn picks the event loop (uvloop when installed)
     except KeyboardInterrupt:
@@ -203,25 +279,18 @@ def announcing_server_class() -> type:
         """Prints the URL of every provider once the socket accepts connections; stops cleanly on a
         second Ctrl-C too."""
 
-        def __init__(self, config: Any, app: Any, host: str, port: int) -> None:
+        def __init__(self, config: Any, app: Any, host: str, port: int, banner: Banner) -> None:
             super().__init__(config)
             self.telemock_app = app
             self.display_host = f"[{host}]" if ":" in host else host
             self.display_port = port
+            self.banner = banner
 
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
             if self.should_exit:
                 return
-            base = f"http://{self.display_host}:{self.display_port}"
-            runtime = self.telemock_app.state.runtime
-            lines = [f"telemock ready on {base}  (control API: {base}/_telemock/, port {self.display_port})"]
-            for name, provider in runtime.providers.items():
-                lines.append(f"  {provider.title:<11} {base}/{name}  [profile {provider.profile_name}]")
-                for credential in provider.demo_credentials():
-                    lines.append(f"      {credential.label}: {credential.value}")
-            lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, state, webhooks, clock in a browser)")
-            click.echo("\n".join(lines))
+            click.echo("\n".join(self.banner(f"http://{self.display_host}:{self.display_port}", self.telemock_app)))
             sys.stdout.flush()
 
         async def shutdown(self, sockets: Any = None) -> None:
@@ -379,7 +448,9 @@ def check_server_command(
 
     Every operation gets generated valid and invalid requests; a 5xx, an undocumented status or
     content type, or a body off the documented schema fails it, shrunk to a minimal case with a
-    curl command that reproduces it. Exit status: 0 clean, 1 failures, 2 could not run.
+    curl command that reproduces it. The summary shows per operation how many cases reached a
+    2xx. Exit status: 0 clean, 1 failures, 2 could not run (nothing listens at the URL, a bad
+    option, or credentials refused on (nearly) every valid case, so nothing was checked).
     """
     from telemock.contracts.specs import available_specs
 
@@ -412,6 +483,11 @@ def check_server_command(
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     click.echo(report.render(verbose=verbose))
+    refused = report.credentials_refused
+    if refused is not None:
+        click.echo(f"Error: credentials were refused on {refused[0]} of {refused[1]} cases: "
+                   "pass --basic/--header/--query (and --path-param where the path names the tenant)", err=True)
+        sys.exit(2)
     sys.exit(0 if report.ok else 1)
 
 
@@ -423,28 +499,36 @@ def check_server_command(
 @click.option("--event", "events", multiple=True, metavar="NAME", help="Only these webhook kinds (repeatable). Default: all documented.")
 @click.option("--examples", default=20, show_default=True, type=click.IntRange(1), help="Generated events.")
 @click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds the receiver has to answer each delivery; one that does not ends the check.")
 def check_receiver_command(
-    provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None
+    provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None,
+    timeout: float,
 ) -> None:
     """Deliver generated, correctly signed events to a running webhook receiver, then forgeries.
 
     Genuine, duplicate and out-of-order deliveries must be accepted (2xx); a tampered signature,
-    a tampered body, the wrong secret and a stale timestamp must be refused. Exit status: 0 clean,
-    1 failures, 2 could not run.
+    a tampered body, the wrong secret and a stale timestamp must be refused; a receiver that does
+    not answer within --timeout ends the check. Exit status: 0 clean, 1 failures, 2 could not run
+    (a secret the provider cannot sign with, nothing listening at --url, an unknown --event).
     """
     from telemock.contracts.specs import available_specs
 
     if provider not in available_specs():
         raise click.BadParameter(f"{provider!r} has no documented spec (available: {', '.join(available_specs())})",
                                  param_hint="--provider")
-    from telemock.contracts.kit.receivers import check_receiver
+    from telemock.contracts.kit.reach import Unreachable
+    from telemock.contracts.kit.receivers import ReceiverSetupError, check_receiver
 
     try:
         report = check_receiver(provider, url, secret=secret, event_names=list(events) or None,
-                                examples=examples, seed=seed)
+                                examples=examples, seed=seed, timeout=timeout)
+    except ReceiverSetupError as exc:
+        usage_error("--secret", str(exc))
     except LookupError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        usage_error("--event", str(exc))
+    except (Unreachable, ValueError) as exc:
+        usage_error("--url", str(exc))
     click.echo(report.render())
     sys.exit(0 if report.ok else 1)
 
@@ -461,7 +545,11 @@ def report(
     url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool,
     admin_token: str | None,
 ) -> None:
-    """Print the journal's per-operation contract verdicts of a running telemock."""
+    """Print the journal's per-operation contract verdicts of a running telemock.
+
+    Exit status: 0 (also when requests broke the contract, unless --fail-on-violations),
+    1 with --fail-on-violations when any request did, 2 when telemock cannot be reached.
+    """
     from telemock.contracts.kit.report import (
         ReportUnavailable,
         fetch_summary,
@@ -493,7 +581,10 @@ def default_server_url() -> str:
 
 @main.group()
 def state() -> None:
-    """Export or import the state of a running telemock (the JSON of GET/PUT /_telemock/state)."""
+    """Export or import the state of a running telemock (the JSON of GET/PUT /_telemock/state).
+
+    Exit status: 0 done, 1 failed (the server, or a file that is not a snapshot), 2 usage error.
+    """
 
 
 def state_url_option(fn: Any) -> Any:
@@ -560,6 +651,201 @@ def state_import(file: Path, url: str | None) -> None:
         raise click.ClickException(f"{file}: not JSON: {exc}") from None
     if not isinstance(snapshot, dict):
         raise click.ClickException(f"{file}: a state snapshot is a JSON object (as `telemock state export` writes)")
+    providers = snapshot.get("providers")
+    if not isinstance(providers, dict) or not providers:
+        raise click.ClickException(f"{file}: no provider section: a state snapshot has \"providers\": {{...}}, "
+                                   "as `telemock state export` writes; nothing was imported")
     response = state_request("PUT", url, content=raw, headers={"content-type": "application/json"})
     loaded = response.json().get("loaded", [])
     click.echo(f"imported {', '.join(loaded) or 'no providers'} from {file}", err=True)
+
+
+def parse_upstreams(values: tuple[str, ...], providers: tuple[str, ...]) -> dict[str, str]:
+    """`--upstream voipbin=https://…` (repeatable), or one `--upstream URL` with one `--provider NAME`."""
+    named: dict[str, str] = {}
+    unnamed: list[str] = []
+    for value in values:
+        name, sep, url = value.partition("=")
+        if sep and "://" not in name and name.strip():
+            named[name.strip()] = url.strip()
+        else:
+            unnamed.append(value.strip())
+    if unnamed:
+        if len(unnamed) > 1 or len(providers) != 1:
+            raise click.BadParameter("give each upstream as PROVIDER=URL, or one URL with one --provider NAME",
+                                     param_hint="--upstream")
+        named[providers[0]] = unnamed[0]
+    elif providers and set(providers) - set(named):
+        missing = ", ".join(sorted(set(providers) - set(named)))
+        raise click.BadParameter(f"no upstream for {missing}: give it as PROVIDER=URL", param_hint="--upstream")
+    return named
+
+
+def provider_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    return parse_pairs(values, "=", option, "PROVIDER=VALUE")
+
+
+def proxy_banner(base: str, app: Any) -> list[str]:
+    """Each proxied provider's URL and upstream, and where its webhooks are received."""
+    runtime = app.state.runtime
+    lines = [f"telemock proxy ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  ->  {app.state.upstreams[name]}")
+    relay = app.state.webhook_relay
+    for name in runtime.providers:
+        target = relay.receivers.get(name, "accepted, not forwarded (no --forward-webhooks)")
+        lines.append(f"  webhooks    {base}/_webhooks/{name}  ->  {target}")
+    if app.state.recording_to is not None:
+        lines.append(f"  recording   every exchange to {app.state.recording_to}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests, verdicts and drift in a browser)")
+    return lines
+
+
+def replay_banner(base: str, app: Any) -> list[str]:
+    runtime = app.state.runtime
+    lines = [f"telemock replay ready on {base}  (control API: {base}/_telemock/, port {base.rsplit(':', 1)[1]})"]
+    for name, provider in runtime.providers.items():
+        lines.append(f"  {provider.title:<11} {base}/{name}  <-  {app.state.upstreams[name]}")
+    lines.append(f"  Inspector   {base}/_telemock/ui/  (requests and the recordings that answered them)")
+    return lines
+
+
+def server_options(fn: Any) -> Any:
+    """The listening and logging options `proxy` and `replay` share with `serve`."""
+    options = [
+        click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+        click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+                     help="Port; 0 picks a free one."),
+        click.option("--journal-size", default=1000, show_default=True, type=click.IntRange(1), help="Requests kept in the journal."),
+        click.option("--mask-rules", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                     help="YAML or JSON file of masking rules added to telemock's (headers, query, fields, pointers, patterns)."),
+        click.option("--log-format", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True),
+        click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+                     default="info", show_default=True),
+        click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", show_envvar=True, default=None, metavar="TOKEN",
+                     help="Require 'Authorization: Bearer TOKEN' on the control API."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@click.option("--upstream", "upstreams", multiple=True, required=True, metavar="[PROVIDER=]URL",
+              help="The real provider's base URL, e.g. voipbin=https://api.voipbin.net (repeatable).")
+@click.option("--provider", "providers", multiple=True, metavar="NAME", callback=split_commas,
+              help="The provider of an upstream given without PROVIDER=.")
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Write each exchange, masked, as one YAML file in DIR.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds an upstream (or a webhook receiver) has to answer.")
+@click.option("--upstream-ca", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="PEM certificates to trust for https upstreams instead of the system's.")
+@click.option("--forward-webhooks", "receivers", multiple=True, metavar="PROVIDER=URL",
+              help="Forward the webhooks received at /_webhooks/PROVIDER to this receiver (repeatable).")
+@click.option("--webhook-secret", "webhook_secrets", multiple=True, metavar="PROVIDER=SECRET",
+              help="Verify the provider's webhook signatures with this secret (repeatable).")
+@click.option("--public-url", default=None, metavar="URL",
+              help="This proxy's address as the providers reach it (a tunnel), for signatures that cover the URL.")
+@server_options
+def proxy(
+    upstreams: tuple[str, ...], providers: tuple[str, ...], record: Path | None, timeout: float, upstream_ca: Path | None,
+    receivers: tuple[str, ...], webhook_secrets: tuple[str, ...], public_url: str | None,
+    host: str, port: int, journal_size: int, mask_rules: Path | None, log_format: str, log_level: str, admin_token: str | None,
+) -> None:
+    """Put telemock's contract, journal and inspector in front of the real providers.
+
+    Each request to /PROVIDER/… goes to the upstream unchanged (credentials included, never
+    stored in clear) and the client gets the real answer; both are judged against the documented
+    contract, the provider's departures marked as drift (`telemock report`). Webhooks sent to
+    /_webhooks/PROVIDER are verified, judged and forwarded to your receiver.
+    """
+    from telemock.emulator.core.fixtures import FixtureError
+    from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.proxy.app import ProxyConfig, create_proxy_app
+
+    configure_logging(log_format, log_level)
+    warn_if_open(host, admin_token)
+    config = ProxyConfig(
+        upstreams=parse_upstreams(upstreams, providers),
+        server=Config(journal_size=journal_size, admin_token=admin_token or None,
+                      log_requests=log_level in ("debug", "info")),
+        record=record,
+        mask_rules=mask_rules,
+        timeout_s=timeout,
+        ca_file=upstream_ca,
+        webhook_receivers=provider_pairs(receivers, "--forward-webhooks"),
+        webhook_secrets=provider_pairs(webhook_secrets, "--webhook-secret"),
+        public_url=public_url,
+    )
+    try:
+        app = create_proxy_app(config)
+    except (FixtureError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(app, host, port, proxy_banner)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@server_options
+def replay(
+    directory: Path, host: str, port: int, journal_size: int, mask_rules: Path | None, log_format: str, log_level: str,
+    admin_token: str | None,
+) -> None:
+    """Serve a folder of recordings (telemock proxy --record) as the provider answered them.
+
+    A request is matched by operation, path, query and body; one that matches none gets the
+    provider's own 404 naming the closest recordings (header X-Telemock-Replay).
+    """
+    from telemock.emulator.core.logs import configure_logging
+    from telemock.emulator.proxy.app import create_replay_app
+    from telemock.emulator.proxy.recordings import RecordingError
+
+    configure_logging(log_format, log_level)
+    warn_if_open(host, admin_token)
+    server = Config(journal_size=journal_size, admin_token=admin_token or None, log_requests=log_level in ("debug", "info"))
+    try:
+        app = create_replay_app(directory, server, mask_rules)
+    except (RecordingError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(app, host, port, replay_banner)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--provider", "providers", multiple=True, metavar="NAME", callback=split_commas,
+              help="Only this provider's recordings (repeatable).")
+@click.option("--fixtures", "fixtures", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Fixtures of the emulator the recordings are compared with (repeatable). Default: the bundled set.")
+@click.option("--path-param", "path_params", multiple=True, metavar="NAME=VALUE",
+              help="Path parameter to use with the emulator, e.g. project=demo for Gigs (repeatable).")
+@click.option("--contract-only", is_flag=True, help="Judge against the documented contract only, not telemock's profiles.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on-drift", is_flag=True, help="Exit 1 when a recorded answer or webhook departs from the contract.")
+def drift(
+    directory: Path, providers: tuple[str, ...], fixtures: tuple[Path, ...], path_params: tuple[str, ...],
+    contract_only: bool, fmt: str, fail_on_drift: bool,
+) -> None:
+    """Where the recorded provider departs from its documented contract and from telemock's profiles.
+
+    Per operation and field: what the documentation says against what came, and the shape of
+    the provider's answers against telemock's in each profile (documented, observed).
+    """
+    import orjson
+
+    from telemock.emulator.core.fixtures import FixtureError
+    from telemock.emulator.proxy.drift import drift_report
+    from telemock.emulator.proxy.recordings import RecordingError
+
+    try:
+        report = drift_report(directory, providers=list(providers) or None, fixtures=list(fixtures),
+                              path_params=parse_pairs(path_params, "=", "--path-param", "NAME=VALUE"),
+                              profiles=not contract_only)
+    except (RecordingError, FixtureError, LookupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(report.render())
+    if fail_on_drift and report.drifted:
+        sys.exit(1)

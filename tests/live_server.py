@@ -72,12 +72,17 @@ def start_server(config: Config | None = None) -> LiveServer:
     if config.webhook_allowed_hosts is None:
         # Fuzzed URL fields must never send the emulator's callbacks off this machine.
         config.webhook_allowed_hosts = LOOPBACK
-    app = create_app(config)
+    return start_app(create_app(config))
+
+
+def start_app(app: Any, **options: Any) -> LiveServer:
+    """Serves any telemock app (the emulator, the proxy) on a free loopback port; `options` are
+    uvicorn's (`ssl_certfile`… for https, whose URL then starts with https)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(app))  # telemock's protocol: drop faults can close connections
+    server = uvicorn.Server(server_config(app, **options))  # telemock's protocol: drop faults can close connections
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -85,4 +90,5 @@ def start_server(config: Config | None = None) -> LiveServer:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("telemock test server did not start")
         time.sleep(0.005)
-    return LiveServer(url=f"http://127.0.0.1:{port}", app=app, server=server, thread=thread)
+    scheme = "https" if options.get("ssl_certfile") else "http"
+    return LiveServer(url=f"{scheme}://127.0.0.1:{port}", app=app, server=server, thread=thread)

@@ -14,9 +14,20 @@ from typing import Any, Protocol
 
 import httpx
 
+from .report import request_line
+
+
+Match = dict[str, dict[str, str]]
+"""What a request must carry to get an override: `{"query": {...}, "headers": {...}}`."""
+
+
+class UnknownTenant(LookupError):
+    """A reset named a tenant the provider does not hold."""
+
 
 class Control(Protocol):
     base_url: str
+    auto_tenants: bool  # unknown credentials get a fresh tenant: tests can share the server
 
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None: ...
     def seed(self, data: dict[str, Any]) -> None: ...
@@ -25,7 +36,9 @@ class Control(Protocol):
     def clock(self, action: str, **body: Any) -> dict[str, Any]: ...
     def set_profile(self, provider: str, profile: str) -> None: ...
     def providers(self) -> list[str]: ...
-    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None: ...
+    def override(
+        self, provider: str, operation: str, status: int, body: Any, content_type: str | None, match: Match | None = None
+    ) -> None: ...
     def clear_overrides(self, provider: str | None = None) -> None: ...
     def call(self, method: str, path: str, **kwargs: Any) -> Any: ...
     def close(self) -> None: ...
@@ -41,7 +54,19 @@ class RemoteControl:
     def __init__(self, base_url: str, admin_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else None
-        self.http = httpx.Client(base_url=f"{self.base_url}/_telemock", timeout=30, headers=headers)
+        # trust_env=False: a telemock on this machine must never be reached through an HTTP(S)_PROXY.
+        self.http = httpx.Client(base_url=f"{self.base_url}/_telemock", timeout=30, headers=headers, trust_env=False)
+        self._health: dict[str, Any] | None = None
+
+    def health(self) -> dict[str, Any]:
+        """The server's health answer (open even with an admin token), read once."""
+        if self._health is None:
+            self._health = self._ok(self.http.get("/health"))
+        return self._health
+
+    @property
+    def auto_tenants(self) -> bool:
+        return bool(self.health().get("auto_tenants", False))
 
     def _ok(self, response: httpx.Response) -> Any:
         if response.status_code >= 400:
@@ -50,7 +75,10 @@ class RemoteControl:
 
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
         body = {k: v for k, v in {"provider": provider, "tenant": tenant}.items() if v}
-        self._ok(self.http.post("/reset", json=body))
+        response = self.http.post("/reset", json=body)
+        if response.status_code == 404 and tenant is not None and "unknown_tenant" in response.text:
+            raise UnknownTenant(response.json()["error"]["message"])
+        self._ok(response)
 
     def seed(self, data: dict[str, Any]) -> None:
         self._ok(self.http.post("/fixtures", json=data))
@@ -73,10 +101,14 @@ class RemoteControl:
     def providers(self) -> list[str]:
         return list(self._ok(self.http.get("/health"))["providers"])
 
-    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None:
+    def override(
+        self, provider: str, operation: str, status: int, body: Any, content_type: str | None, match: Match | None = None
+    ) -> None:
         rule: dict[str, Any] = {"provider": provider, "operation": operation, "status": status}
         if content_type is not None:
             rule |= {"body_text": json.dumps(body), "content_type": content_type}
+        if match:
+            rule["match"] = match
         self._ok(self.http.post("/overrides", json=rule))
 
     def clear_overrides(self, provider: str | None = None) -> None:
@@ -96,6 +128,7 @@ class LocalControl:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.runtime = app.state.runtime
+        self.auto_tenants = self.runtime.config.auto_tenants
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._base_url: str | None = None
@@ -127,6 +160,8 @@ class LocalControl:
         return f"http://127.0.0.1:{port}"
 
     def reset(self, provider: str | None = None, tenant: str | None = None) -> None:
+        if provider is not None and tenant is not None and tenant not in self.runtime.provider(provider).store:
+            raise UnknownTenant(f"{provider} has no tenant {tenant!r}")
         self.runtime.reset(provider, tenant)
 
     def seed(self, data: dict[str, Any]) -> None:
@@ -161,10 +196,17 @@ class LocalControl:
     def providers(self) -> list[str]:
         return list(self.runtime.providers)
 
-    def override(self, provider: str, operation: str, status: int, body: Any, content_type: str | None) -> None:
+    def override(
+        self, provider: str, operation: str, status: int, body: Any, content_type: str | None, match: Match | None = None
+    ) -> None:
         payload = json.dumps(body).encode() if content_type is not None else b""
         headers = {"content-type": content_type} if content_type is not None else {}
-        self.runtime.overrides.add(provider=provider, operation=operation, status=status, body=payload, headers=headers, times=None)
+        match = match or {}
+        self.runtime.overrides.add(
+            provider=provider, operation=operation, status=status, body=payload, headers=headers, times=None,
+            query=dict(match.get("query") or {}),
+            request_headers={k.lower(): v for k, v in (match.get("headers") or {}).items()},
+        )
 
     def clear_overrides(self, provider: str | None = None) -> None:
         self.runtime.overrides.remove(provider=provider)
@@ -182,3 +224,24 @@ class LocalControl:
             self._server.should_exit = True
             if self._thread is not None:
                 self._thread.join(timeout=10)
+
+
+def last_seq(control: Control) -> int:
+    """The journal's newest sequence number: requests made after this moment have larger ones."""
+    entries = control.journal(limit=1)
+    return entries[-1]["seq"] if entries else 0
+
+
+def requests_since(control: Control, seq: int, provider: str | None = None, shown: int = 3) -> list[str]:
+    """What a client sent after `seq` (a `last_seq`), for a report: the first and last few requests."""
+    retained = [e for e in control.journal() if e["seq"] > seq]
+    entries = [e for e in retained if provider is None or e["provider"] == provider]
+    if not entries:
+        return ["it made no request to telemock"]
+    if retained[0]["seq"] > seq + 1:  # the journal is a ring: the oldest are gone
+        lines = [f"requests it made: more than {len(entries)}; the last {min(shown, len(entries))}:"]
+        return lines + [f"  {request_line(e)}" for e in entries[-shown:]]
+    lines = [f"requests it made ({len(entries)}):"]
+    if len(entries) <= 2 * shown:
+        return lines + [f"  {request_line(e)}" for e in entries]
+    return lines + [f"  {request_line(e)}" for e in entries[:shown]] + ["  …"] + [f"  {request_line(e)}" for e in entries[-shown:]]

@@ -2,7 +2,11 @@
 
 Active once telemock is installed (entry point `pytest11`). The emulator runs in this process by
 default (a loopback socket opens only when a test asks for a URL); `--telemock-url` or
-TELEMOCK_URL points the fixture at a running server instead, e.g. a CI service container.
+TELEMOCK_URL points the fixture at a running server instead, e.g. a CI service container. A
+server started with `--auto-tenants` can be shared by xdist workers: each test then works in
+fresh tenants of its own (see `tenancy.py`); without it the plugin resets the whole server before
+each test, which only one pytest process at a time may do. A server that cannot be reached, or
+cannot isolate parallel tests, stops the session before any test runs, with one line.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from .control import Control, LocalControl, RemoteControl
+from .control import Control, LocalControl, RemoteControl, UnknownTenant, last_seq
+from .deadline import DEFAULT_TIMEOUT
+from .report import violation_lines
+from .tenancy import fresh_auth, fresh_credential, request_match
+
+MARKER_KEYWORDS = ("strict",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -30,13 +39,60 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="documented|observed, or PROVIDER=PROFILE (repeatable).")
     group.addoption("--telemock-provider", action="append", default=[], metavar="NAME",
                     help="Run only these providers in the in-process emulator (repeatable; env TELEMOCK_PROVIDERS, comma-separated).")
+    group.addoption("--telemock-timeout", type=float, default=os.environ.get("TELEMOCK_TIMEOUT") or str(DEFAULT_TIMEOUT),
+                    metavar="SECONDS",
+                    help=f"Seconds each call of your code may take in check_responses, check_client_state and "
+                         f"check_receiver before it is reported as hanging (env TELEMOCK_TIMEOUT; default {DEFAULT_TIMEOUT:g}).")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "telemock(strict=True): fail the test if the client sent any request that violates a provider's documented contract",
+        "telemock(strict=True): fail the test if the client sent any request that violates a provider's documented "
+        "contract (the only keyword)",
     )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A `--telemock-url` that does not answer, or cannot isolate parallel tests, ends the run here,
+    once, with one line (pytest's usage error, exit status 4), instead of an error in every test."""
+    config = session.config
+    url = config.getoption("telemock_url")
+    if not url or hasattr(config, "workerinput"):  # xdist workers: the controller has checked
+        return
+    problem = remote_problem(url, config.getoption("telemock_admin_token"), parallel=runs_in_parallel(config))
+    if problem is not None:
+        raise pytest.UsageError(problem)
+
+
+def runs_in_parallel(config: pytest.Config) -> bool:
+    workers = config.getoption("numprocesses", None) if config.pluginmanager.hasplugin("xdist") else None
+    return workers not in (None, 0, "0")
+
+
+def remote_problem(url: str, admin_token: str | None, *, parallel: bool) -> str | None:
+    """Why the server at `url` cannot serve this session, in one line; None when it can."""
+    import httpx
+
+    control = RemoteControl(url, admin_token)
+    try:
+        try:
+            health = control.health()
+        except httpx.HTTPError as exc:
+            return (f"--telemock-url {url}: nothing answers ({exc or type(exc).__name__}); "
+                    "start it (telemock serve) or fix the URL (TELEMOCK_URL)")
+        except (RuntimeError, ValueError):
+            return f"--telemock-url {url}: not a telemock server (GET /_telemock/health did not answer its health)"
+        answer = control.http.get("/providers")
+        if answer.status_code == 401:
+            return (f"--telemock-admin-token: the control API at {url} "
+                    + ("needs the admin token (TELEMOCK_ADMIN_TOKEN)" if not admin_token else "refused the admin token"))
+        if parallel and not health.get("auto_tenants"):
+            return (f"--telemock-url {url}: this server cannot isolate parallel tests: start it with --auto-tenants "
+                    "(TELEMOCK_AUTO_TENANTS=true) so each test gets tenants of its own, or run without -n")
+    finally:
+        control.close()
+    return None
 
 
 class ProviderHandle:
@@ -46,7 +102,21 @@ class ProviderHandle:
         self._telemock = telemock
         self.name = name
         self.title = info.get("title", name)
-        self.auth: dict[str, Any] = info.get("demo_auth") or {}
+        demo: dict[str, Any] = info.get("demo_auth") or {}
+        self.auth: dict[str, Any] = fresh_auth(demo, telemock.own_tenant) if telemock.own_tenant else demo
+
+    @property
+    def tenant(self) -> str:
+        """The tenant the credentials act as: this test's own on a shared server, else the demo tenant.
+
+        Gigs names its tenant in the path: `/projects/{telemock.gigs.tenant}/virtualNumbers`.
+        """
+        if self._telemock.own_tenant:
+            return self._telemock.own_tenant
+        return next(iter(self._tenants()), "")
+
+    def _tenants(self) -> dict[str, Any]:
+        return self._telemock.control.state()["providers"][self.name]["tenants"]
 
     @property
     def base_url(self) -> str:
@@ -97,21 +167,30 @@ class ProviderHandle:
         effects: Any = None,
         examples: int = 20,
         seed: int | None = None,
+        timeout: float | None = None,
     ) -> Any:
-        """Deliver generated, signed and forged events to a receiver (a URL or an ASGI app); fail on misbehaviour."""
+        """Deliver generated, signed and forged events to a receiver (a URL or an ASGI app); fail on misbehaviour.
+
+        `url` is the path to post to when `target` is an ASGI app. `effects()` returns how many
+        actions the receiver has taken so far; a duplicate delivery must not change it.
+        """
         from .receivers import check_receiver
 
         report = check_receiver(
             self.name, target, secret=secret, url=url, event_names=events,
-            effects=effects, examples=examples, seed=seed,
+            effects=effects, examples=examples, seed=seed, timeout=timeout or self._telemock.timeout,
         )
         if not report.ok:
             raise AssertionError(report.render())
         return report
 
     def state(self, tenant: str | None = None) -> dict[str, Any]:
-        tenants = self._telemock.control.state()["providers"][self.name]["tenants"]
-        return tenants[tenant] if tenant is not None else tenants
+        """The state of `tenant`, or of every tenant this test sees (on a shared server: its own)."""
+        tenants = self._tenants()
+        if tenant is not None:
+            return tenants[tenant]
+        own = self._telemock.own_tenant
+        return {own: tenants[own]} if own and own in tenants else ({} if own else tenants)
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         return self._telemock.journal(provider=self.name, **filters)
@@ -125,7 +204,7 @@ class ProviderHandle:
     ) -> dict[str, Any]:
         """Register a receiver (for providers without a webhook API of their own, e.g. Gigs); returns id and secret."""
         body: dict[str, Any] = {"provider": self.name, "url": url}
-        body["tenant"] = tenant or next(iter(self.state()), None)
+        body["tenant"] = tenant or self.tenant
         if secret is not None:
             body["secret"] = secret
         if events is not None:
@@ -143,20 +222,28 @@ class ProviderHandle:
         statuses: list[int] | None = None,
         max_examples: int = 50,
         seed: int | None = None,
+        timeout: float | None = None,
     ) -> None:
-        """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures."""
+        """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures.
+
+        A paginated list is served as a walk of pages that ends; a scenario that does not return
+        within `timeout` seconds (a pager that never stops) is reported with the requests it made.
+        On a shared server the answers go to this test's credentials only.
+        """
         from .checks import check_response_handling
 
         check_response_handling(
             self._telemock.control, self.name, operation, scenario,
-            statuses=statuses, max_examples=max_examples, seed=seed,
+            statuses=statuses, max_examples=max_examples, seed=seed, timeout=timeout or self._telemock.timeout,
+            match=request_match(self.auth) if self._telemock.own_tenant else None,
         )
 
     def state_machine(self, adapter_factory: Any, *, tenant: str | None = None, rules: Any = None) -> Any:
         """A hypothesis state machine driving your client (through a `ResourceAdapter`) against this provider."""
         from .stateful import client_state_machine
 
-        return client_state_machine(self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules)
+        return client_state_machine(self.name, adapter_factory, control=self._telemock.control,
+                                    tenant=tenant or self._telemock.own_tenant, rules=rules, timeout=self._telemock.timeout)
 
     def check_client_state(
         self,
@@ -167,17 +254,24 @@ class ProviderHandle:
         max_examples: int = 25,
         steps: int = 10,
         seed: int | None = None,
+        timeout: float | None = None,
     ) -> None:
         """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised."""
         from .stateful import check_client_state
 
         check_client_state(
-            self.name, adapter_factory, control=self._telemock.control, tenant=tenant, rules=rules,
-            max_examples=max_examples, steps=steps, seed=seed,
+            self.name, adapter_factory, control=self._telemock.control, tenant=tenant or self._telemock.own_tenant,
+            rules=rules, max_examples=max_examples, steps=steps, seed=seed, timeout=timeout or self._telemock.timeout,
         )
 
     def reset(self, tenant: str | None = None) -> None:
-        self._telemock.control.reset(self.name, tenant)
+        """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""
+        tenant = tenant or self._telemock.own_tenant
+        try:
+            self._telemock.control.reset(self.name, tenant)
+        except UnknownTenant:
+            if tenant != self._telemock.own_tenant:
+                raise  # this test's own tenant exists only once a request made it
 
 
 class Clock:
@@ -203,18 +297,22 @@ class Clock:
 
 
 class Telemock:
-    """What the `telemock` fixture gives a test: per-provider handles, seeding, journal, clock."""
+    """What the `telemock` fixture gives a test: per-provider handles, seeding, journal, clock.
 
-    def __init__(self, control: Control, provider_info: dict[str, dict[str, Any]]) -> None:
+    `own_tenant` is this test's own tenant (and credential) on a shared server, else None.
+    """
+
+    def __init__(
+        self, control: Control, provider_info: dict[str, dict[str, Any]], *,
+        own_tenant: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         self.control = control
         self.clock = Clock(control)
+        self.own_tenant = own_tenant
+        self.timeout = timeout
         self._closers: list[Any] = []
         self._providers = {name: ProviderHandle(self, name, info) for name, info in provider_info.items()}
-        self._first_seq = self._last_seq()
-
-    def _last_seq(self) -> int:
-        entries = self.control.journal(limit=1)
-        return entries[-1]["seq"] if entries else 0
+        self._first_seq = last_seq(control)
 
     @property
     def url(self) -> str:
@@ -248,7 +346,10 @@ class Telemock:
         return self.control.state()
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        """Requests made during this test (oldest first), with their contract verdicts."""
+        """Requests made during this test (oldest first), with their contract verdicts; on a shared
+        server only those made with this test's credentials."""
+        if self.own_tenant:
+            filters.setdefault("tenant", self.own_tenant)
         return [e for e in self.control.journal(**filters) if e["seq"] > self._first_seq]
 
     def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
@@ -262,6 +363,9 @@ class Telemock:
     def close(self) -> None:
         for close in self._closers:
             close()
+        if self.own_tenant:  # drop this test's tenants (their webhooks and endpoints go with them)
+            for handle in self._providers.values():
+                handle.reset()
 
 
 def provider_info(control: Control) -> dict[str, dict[str, Any]]:
@@ -303,10 +407,14 @@ def telemock_control(pytestconfig: pytest.Config) -> Iterator[Control]:
 
 
 @pytest.fixture
-def telemock(telemock_control: Control) -> Iterator[Telemock]:
-    """The emulator, reset to its fixtures before this test."""
-    telemock_control.reset()
-    handle = Telemock(telemock_control, provider_info(telemock_control))
+def telemock(telemock_control: Control, pytestconfig: pytest.Config) -> Iterator[Telemock]:
+    """The emulator: reset to its fixtures before this test or, on a shared server, fresh tenants of its own."""
+    timeout = pytestconfig.getoption("telemock_timeout")
+    if isinstance(telemock_control, RemoteControl) and telemock_control.auto_tenants:
+        handle = Telemock(telemock_control, provider_info(telemock_control), own_tenant=fresh_credential(), timeout=timeout)
+    else:
+        telemock_control.reset()
+        handle = Telemock(telemock_control, provider_info(telemock_control), timeout=timeout)
     yield handle
     handle.close()
 
@@ -315,20 +423,47 @@ def format_violations(entries: list[dict[str, Any]]) -> str:
     lines = ["the client broke the documented contract:"]
     for entry in entries:
         lines.append(f"  {entry['method']} {entry['path']} → {entry['status']}  [{entry['provider']} {entry.get('operation') or '?'}]")
-        for violation in entry["violations"]:
-            lines.append(f"    - {violation['location']}: {violation['message']}")
-            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+        lines += violation_lines(entry, "    ")
     return "\n".join(lines)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.telemock(...)` takes only `strict=True|False`: anything else is a mistake, said in one line."""
+    for marker in item.iter_markers("telemock"):
+        unknown = sorted(set(marker.kwargs) - set(MARKER_KEYWORDS))
+        if marker.args or unknown:
+            given = unknown[0] if unknown else repr(marker.args[0])
+            pytest.fail(f"@pytest.mark.telemock: unknown argument {given} (valid: strict=True|False)", pytrace=False)
+        if not isinstance(marker.kwargs.get("strict", True), bool):
+            pytest.fail(f"@pytest.mark.telemock: strict must be True or False, not {marker.kwargs['strict']!r}", pytrace=False)
+
+
+def strict_violations(item: pytest.Item) -> str | None:
+    """The contract diff of a strict test's requests, or None (not strict, no violations)."""
+    marker = item.get_closest_marker("telemock")
+    strict = item.config.getoption("telemock_strict") or bool(marker and marker.kwargs.get("strict", True))
+    handle = getattr(item, "funcargs", {}).get("telemock")
+    if not strict or not isinstance(handle, Telemock):
+        return None
+    offending = handle.violations()
+    return format_violations(offending) if offending else None
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    result = yield
-    marker = item.get_closest_marker("telemock")
-    strict = item.config.getoption("telemock_strict") or bool(marker and marker.kwargs.get("strict", True))
-    handle = getattr(item, "funcargs", {}).get("telemock")
-    if strict and isinstance(handle, Telemock):
-        offending = handle.violations()
-        if offending:
-            raise AssertionError(format_violations(offending))
+    """Strict tests fail on violations; a test that failed first keeps the diff in its failure."""
+    try:
+        result = yield
+    except (Exception, pytest.fail.Exception) as exc:
+        try:
+            diff = strict_violations(item)
+        except Exception:  # noqa: BLE001 - the test's own failure matters more than the diff
+            diff = None
+        if diff:
+            exc.add_note(diff)
+        raise
+    diff = strict_violations(item)
+    if diff:
+        raise AssertionError(diff)
     return result

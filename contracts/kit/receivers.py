@@ -5,6 +5,11 @@ duplicate without acting twice (when `effects` can observe its actions), accept 
 order, and refuse forgeries: a tampered signature, a tampered body, the wrong secret and — where
 the provider's signature covers a timestamp — a stale delivery. Signing uses the provider plugin's
 own `WebhookFormat`, so a new provider needs nothing here.
+
+Every delivery (and every call of `effects`) has a deadline: a receiver that does not answer in
+time ends the check at once with a `no-answer` failure, instead of costing the deadline again
+for every event. A secret the provider's format cannot use, or a URL where nothing listens, is a
+`ReceiverSetupError` / `Unreachable` before anything is sent.
 """
 
 from __future__ import annotations
@@ -22,11 +27,18 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.reporting import with_reporter
 
+from .deadline import DEFAULT_TIMEOUT, DidNotReturn, StopCheck, call_with_deadline
+from .reach import probe
 from .strategies import events
 from ..validate import contract_for
 
 STALE_SECONDS = 60 * 60
+
+
+class ReceiverSetupError(ValueError):
+    """The check cannot run as asked (e.g. a secret the provider's signature scheme cannot use)."""
 
 
 @dataclass
@@ -103,6 +115,12 @@ def tamper(signature: str) -> str:
     return signature + "A"
 
 
+def asgi_url(url: str | None) -> str:
+    """Where to post to an ASGI app: `url` as given (`/hooks/gigs` or `http://host/hooks`); default `/webhook`."""
+    url = url or "/webhook"
+    return f"http://receiver{url}" if url.startswith("/") else url
+
+
 class Transport:
     """Delivers to a URL over HTTP, or to an ASGI app in this process.
 
@@ -113,16 +131,27 @@ class Transport:
     def __init__(self, target: Any, timeout: float) -> None:
         self.target = target
         self.timeout = timeout
-        self._client = httpx.Client(timeout=timeout) if isinstance(target, str) else None
+        self._client = httpx.Client(timeout=timeout, trust_env=False) if isinstance(target, str) else None
         self._runner: asyncio.Runner | None = None
         self._asgi_client: httpx.AsyncClient | None = None
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+        """The receiver's status and the start of its answer; DidNotReturn after `timeout` seconds."""
+        try:
+            return call_with_deadline(self._post, url, body, headers, seconds=self.timeout, what="the receiver")
+        except DidNotReturn:
+            # The abandoned call may still hold the event loop running on its thread: left to it.
+            self._runner = self._asgi_client = None
+            raise
+
+    def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
         try:
             if self._client is not None:
                 response = self._client.post(url, content=body, headers=headers)
             else:
                 response = self._loop().run(self._asgi(url, body, headers))
+        except httpx.TimeoutException:
+            raise DidNotReturn("the receiver", self.timeout) from None
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}"
         return response.status_code, response.text[:200]
@@ -158,19 +187,32 @@ def check_receiver(
     examples: int = 20,
     seed: int | None = None,
     effects: Callable[[], int] | None = None,
-    timeout: float = 10.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> ReceiverReport:
-    """Deliver generated events to `target` (a URL, or an ASGI app with `url` as the path to post to).
+    """Deliver generated events to `target` (a URL, or an ASGI app with `url` as the path to post to,
+    `/webhook` by default).
 
     `effects`, when given, returns how many actions the receiver has taken so far (rows written,
-    jobs queued…); a duplicate delivery must not change it.
+    jobs queued…); a duplicate delivery must not change it. Each delivery and each call of
+    `effects` may take `timeout` seconds. Raises LookupError for an unknown event name,
+    ReceiverSetupError for an unusable secret and `reach.Unreachable` when nothing listens at a URL.
     """
     names = event_names or webhook_names(provider)
     if not names:
         raise LookupError(f"{provider} documents no webhooks")
+    unknown = sorted(set(names) - set(webhook_names(provider)))
+    if unknown:
+        raise LookupError(f"{provider} documents no webhook {unknown[0]!r} (known: {', '.join(webhook_names(provider))})")
     formats = {name: provider_format(provider, name) for name in names}
+    if secret:
+        for fmt in {f for f in formats.values() if f is not None}:
+            problem = fmt.check_secret(secret)
+            if problem:
+                raise ReceiverSetupError(f"the secret cannot sign {provider} webhooks: {problem}")
+    if isinstance(target, str):
+        probe(target, timeout)
     fmt = next((f for f in formats.values() if f is not None), None)
-    post_url = target if isinstance(target, str) else (url or "http://receiver/webhook")
+    post_url = target if isinstance(target, str) else asgi_url(url)
     report = ReceiverReport(provider=provider, target=post_url if isinstance(target, str) else f"ASGI app {post_url}")
     if fmt is None or not secret:
         report.not_applicable.append(
@@ -191,9 +233,24 @@ def check_receiver(
             return {"content-type": "application/json"}
         return fmt.signed_headers(message_id=message_id, url=post_url, body=body, secret=use_secret, wall_time=wall)
 
+    in_flight: dict[str, Any] = {}
+
     def deliver(body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
         report.deliveries += 1
-        return transport.post(post_url, body, headers)
+        in_flight["body"] = body
+        try:
+            return transport.post(post_url, body, headers)
+        except DidNotReturn as exc:
+            raise StopCheck(exc) from None
+
+    def observed() -> int:
+        """What `effects` says now (0 without it), within the deadline."""
+        if effects is None:
+            return 0
+        try:
+            return call_with_deadline(effects, seconds=timeout, what="effects()")
+        except DidNotReturn as exc:
+            raise StopCheck(exc) from None
 
     # Each kind's strategy is built once (building one compiles its schema), and one_of draws a
     # kind without the flatmap's strategy per example.
@@ -211,23 +268,24 @@ def check_receiver(
         other = previous[0] if previous else pair
         previous[:] = [pair]
         name, event = pair
+        in_flight["event"] = name
         fmt = formats[name]
         report.examples += 1
         body = encode(fmt, event)
         message_id = "msg_" + secrets.token_hex(12)
         now = int(time.time())
         genuine = headers_for(fmt, body, message_id, secret, now)
-        before = effects() if effects else 0
+        before = observed()
         status, text = deliver(body, genuine)
         if status is None or not 200 <= status < 300:
             fail("rejected-valid", name, f"refused a genuine, correctly signed event: {text}", status, body)
             return
-        acted = effects() if effects else 0
+        acted = observed()
         status, text = deliver(body, headers_for(fmt, body, message_id, secret, int(time.time())))
         if status is None or not 200 <= status < 300:
             fail("duplicate-refused", name, f"refused a duplicate delivery (at-least-once delivery sends them): {text}", status, body)
-        elif effects and effects() != acted:
-            fail("not-idempotent", name, f"acted twice on one event (effects {before} → {acted} → {effects()})", status, body)
+        elif effects and (after := observed()) != acted:
+            fail("not-idempotent", name, f"acted twice on one event (effects {before} → {acted} → {after})", status, body)
         other_name, other_event = other
         other_fmt = formats[other_name]
         other_body = encode(other_fmt, other_event)
@@ -268,7 +326,14 @@ def check_receiver(
     if seed is not None:
         run = hypothesis_seed(seed)(run)
     try:
-        run()
+        with with_reporter(lambda _text: None):
+            run()
+    except StopCheck as stop:
+        body = in_flight.get("body", b"")
+        report.failures.append(ReceiverFailure(
+            "no-answer", in_flight.get("event", "?"), f"{stop.cause.what} did not return within {stop.cause.seconds:g} s; "
+            "the check stopped there", None, body.decode("utf-8", "replace")[:300],
+        ))
     finally:
         transport.close()
     return report

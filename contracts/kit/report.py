@@ -55,21 +55,25 @@ def fetch_violations(
 
 
 def render_summary(summary: dict[str, dict[str, dict[str, int]]]) -> str:
-    """A table, one row per operation, with totals."""
+    """A table, one row per operation, with totals; a `drift` column when the journal holds real
+    providers' answers (the proxy) that departed from the contract."""
+    with_drift = any("drift" in counts for operations in summary.values() for counts in operations.values())
+    keys = ("requests", "violating", "violations", *(("drift",) if with_drift else ()))
     rows = [
-        (provider, operation, counts["requests"], counts["violating"], counts["violations"])
+        (provider, operation, *(counts.get(key, 0) for key in keys))
         for provider, operations in sorted(summary.items())
         for operation, counts in sorted(operations.items())
     ]
     if not rows:
         return "no requests in the journal"
-    header = ("provider", "operation", "requests", "violating", "violations")
-    total = ("total", "", *(sum(int(row[i]) for row in rows) for i in (2, 3, 4)))
-    widths = [max(len(str(r[i])) for r in [header, *rows, total]) for i in range(5)]
+    numbers = range(2, 2 + len(keys))
+    header = ("provider", "operation", *keys)
+    total = ("total", "", *(sum(int(row[i]) for row in rows) for i in numbers))
+    widths = [max(len(str(r[i])) for r in [header, *rows, total]) for i in range(len(header))]
 
     def line(row: tuple[Any, ...]) -> str:
         cells = [str(row[0]).ljust(widths[0]), str(row[1]).ljust(widths[1])]
-        cells += [str(row[i]).rjust(widths[i]) for i in (2, 3, 4)]
+        cells += [str(row[i]).rjust(widths[i]) for i in numbers]
         return "  ".join(cells).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
@@ -82,14 +86,26 @@ def render_violations(entries: list[dict[str, Any]]) -> str:
         return "no request broke a documented contract"
     lines: list[str] = []
     for entry in entries:
-        query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
-        target = entry["path"] + (f"?{query}" if query else "")
-        lines.append(f"#{entry['seq']} {entry['method']} {target} → {entry['status']}  "
-                     f"[{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
-        for violation in entry["violations"]:
-            lines.append(f"    - {violation['location']}: {violation['message']}")
-            lines.append(f"        expected {violation['expected']}, got {violation['got']}")
+        lines.append(f"#{entry['seq']} {request_line(entry)}  [{entry['provider']} {entry.get('operation') or '(undocumented)'}]")
+        lines += violation_lines(entry, "    ")
     return "\n".join(lines)
+
+
+def violation_lines(entry: dict[str, Any], indent: str) -> list[str]:
+    """Each violation of a journal entry: where and what, then what was expected and what came."""
+    lines = []
+    for violation in entry["violations"]:
+        drift = "[drift] " if violation.get("drift") else ""  # the provider's answer, not the client's request
+        lines.append(f"{indent}- {drift}{violation['location']}: {violation['message']}")
+        lines.append(f"{indent}    expected {violation['expected']}, got {violation['got']}")
+    return lines
+
+
+def request_line(entry: dict[str, Any]) -> str:
+    """`GET /voipbin/v1.0/numbers?accesskey=****&page_token=… → 200` for a journal entry."""
+    query = "&".join(f"{printable(k)}={printable(v)}" for k, values in (entry.get("query") or {}).items() for v in values)
+    target = printable(entry["path"]) + (f"?{query}" if query else "")
+    return f"{entry['method']} {target} → {entry['status']}"
 
 
 def printable(text: str) -> str:

@@ -7,6 +7,11 @@ with a 5xx, an undocumented status, an undocumented content type or a body that 
 the documented schema. Every failure is shrunk to a minimal case and reported with a curl command
 that reproduces it.
 
+A run that exercised nothing does not pass: every answer is counted by status, the report shows
+per operation how many cases reached a 2xx, and when (nearly) every valid case was refused with
+401/403 the report is not `ok` and says so (`credentials_refused`): the credentials were missing
+or wrong, so no check got past authentication.
+
 Two optional extras:
 
 - a stateful phase (`stateful_examples`): schemathesis' state machine built from the spec's
@@ -28,15 +33,17 @@ from typing import Any, Literal
 
 from ..specs import load_spec
 from ..validate import coerce
+from .reach import Unreachable, probe
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
 MODES = ("positive", "negative")
+REFUSED_STATUSES = frozenset({401, 403})
+REFUSED_SHARE = 0.9  # "(nearly) every" valid case refused: the credentials did not work
 REQUEST_TIMEOUT = 10.0
 MAX_EXCERPT = 300
 
 
-class ServerUnreachable(RuntimeError):
-    """The base URL did not answer at all (nothing listens there, or it timed out)."""
+ServerUnreachable = Unreachable  # the base URL did not answer at all (nothing listens there, or it timed out)
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class OperationResult:
     outcome: Outcome = "passed"
     failures: list[Failure] = field(default_factory=list)
     reason: str | None = None  # why it was skipped, or the error that stopped it
+    reached: int = 0  # answers with a 2xx status
+    refused: int = 0  # answers 401 or 403: the credentials did not get past authentication
     server_errors: int = 0  # 5xx answers no departure allows
     nonconforming: int = 0  # answers that failed a check no departure allows
     departures: dict[str, int] = field(default_factory=dict)  # allowed departure -> answers that used it
@@ -130,7 +139,20 @@ class ServerReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.credentials_refused is None
+
+    @property
+    def credentials_refused(self) -> tuple[int, int] | None:
+        """(refused, cases) when (nearly) every valid case was answered 401/403, else None."""
+        positive = [r for r in self.results if r.mode == "positive"]
+        cases = sum(r.cases for r in positive)
+        refused = sum(r.refused for r in positive)
+        return (refused, cases) if cases and refused >= REFUSED_SHARE * cases else None
+
+    @property
+    def never_reached(self) -> list[str]:
+        """Operations none of whose valid cases was answered with a 2xx."""
+        return [r.operation for r in self.results if r.mode == "positive" and r.cases and not r.reached]
 
     @property
     def problems(self) -> list[OperationResult]:
@@ -175,7 +197,10 @@ class ServerReport:
                 note = f"  ({len(r.failures)} failed check{'s' if len(r.failures) != 1 else ''})"
             if r.mode == "stateful" and r.outcome != "skipped":
                 note = f"  ({r.scenarios} sequences){note}"
-            lines.append(f"  {mark:<5} {r.operation:<{width}}  {r.mode:<8} {r.cases:>4} cases{note}")
+            reached = f", {r.reached:>4} 2xx" if r.mode != "stateful" else ""
+            if r.mode == "positive" and r.cases and not r.reached:
+                note += "  (never reached a 2xx)"
+            lines.append(f"  {mark:<5} {r.operation:<{width}}  {r.mode:<8} {r.cases:>4} cases{reached}{note}")
         if self.departures:
             lines += ["", "allowed departures (answers):"]
             lines += [f"  {count:>6}  {name}" for name, count in self.departures.items()]
@@ -188,6 +213,12 @@ class ServerReport:
             f"{self.cases} cases"
         )
         lines += ["", totals]
+        if self.never_reached:
+            lines.append(f"never reached a 2xx with valid data: {', '.join(self.never_reached)}")
+        refused = self.credentials_refused
+        if refused is not None:
+            lines.append(f"credentials were refused on {refused[0]} of {refused[1]} valid cases (HTTP 401/403): "
+                         "nothing got past authentication, so this run checked nothing")
         return "\n".join(lines)
 
 
@@ -233,7 +264,7 @@ def check_server(
     unknown_modes = set(modes) - set(MODES)
     if unknown_modes:
         raise ValueError(f"unknown mode(s) {', '.join(sorted(unknown_modes))} (known: {', '.join(MODES)})")
-    _probe(target)
+    probe(target, REQUEST_TIMEOUT)
     spec = prepared_spec(provider, target, path_parameters or {})
     known = {op.get("operationId") for op in _spec_operations(spec)}
     for name in [*(operations or ()), *exclude_operations]:
@@ -344,7 +375,7 @@ def _spec_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pin_body_properties(spec: dict[str, Any], pins: Mapping[str, Mapping[str, Any]]) -> None:
-    """Replace the schema of JSON body properties, per operationId (in place).
+    """Replace the schema of JSON (or form-encoded) body properties, per operationId (in place).
 
     `pins` maps an operationId to `{property: schema}`. The operation gets its own copy of its
     body schema, so a shared component elsewhere in the spec is left as documented.
@@ -355,9 +386,10 @@ def pin_body_properties(spec: dict[str, Any], pins: Mapping[str, Mapping[str, An
             if not wanted:
                 continue
             body = copy.deepcopy(_resolve(spec, operation.get("requestBody")))
-            content = (body or {}).get("content", {}).get("application/json")
+            media = (body or {}).get("content", {})
+            content = media.get("application/json") or media.get("application/x-www-form-urlencoded")
             if content is None or "schema" not in content:
-                raise LookupError(f"{operation['operationId']} has no JSON request body to pin")
+                raise LookupError(f"{operation['operationId']} has no JSON or form request body to pin")
             schema = copy.deepcopy(_resolve(spec, content["schema"]))
             properties = schema.setdefault("properties", {})
             unknown = set(wanted) - set(properties)
@@ -459,6 +491,10 @@ class Judge:
         from schemathesis.core.failures import FailureGroup
 
         result.cases += 1
+        if 200 <= response.status_code < 300:
+            result.reached += 1
+        elif response.status_code in REFUSED_STATUSES:
+            result.refused += 1
         checks = [c for c in (_stateful_checks() if recorder is not None else _checks()) if c.__name__ not in self.skipped]
         try:
             case.validate_response(response, checks=checks, headers=self.headers, recorder=recorder)
@@ -729,21 +765,3 @@ def _excerpt(content: bytes) -> str:
 def _one_line(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:299] + "…"
-
-
-def _probe(target: str) -> None:
-    """Fail fast, with one clear sentence, when nothing listens at the base URL.
-
-    A plain TCP connection, not a request: a request would land in the server's own journal.
-    """
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(target)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{target!r} is not an http(s) URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        socket.create_connection((parts.hostname, port), timeout=REQUEST_TIMEOUT).close()
-    except OSError as exc:
-        raise ServerUnreachable(f"nothing answers at {target}: {exc.strerror or exc}") from None

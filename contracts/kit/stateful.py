@@ -11,6 +11,8 @@ random sequences and, after every step, checks that
   emulator holds.
 
 A divergence is shrunk to a minimal sequence and raised as `StatefulCheckError`, with the steps.
+Every call of the adapter has a deadline: one that does not return (a pager that never stops, a
+blocking call) ends the run at once, reported with the steps so far and the requests it made.
 Nothing here knows a provider: the adapter maps the client and the provider's state.
 """
 
@@ -19,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, ClassVar
 
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -33,7 +34,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from .control import Control
+from .checks import kit_settings
+from .control import Control, last_seq, requests_since
+from .deadline import DEFAULT_TIMEOUT, DidNotReturn, StopCheck, call_with_deadline
 
 OPERATIONS = ("create", "list", "get", "update", "delete")
 MAX_SHOWN = 100
@@ -108,7 +111,10 @@ class StatefulCheckError(AssertionError):
         first = cause
         while isinstance(first, BaseExceptionGroup) and first.exceptions:
             first = first.exceptions[0]
-        what = str(first) if isinstance(first, StateMismatch) else f"the client raised {type(first).__name__}: {first}"
+        if isinstance(first, (StateMismatch, DidNotReturn)):
+            what = str(first)
+        else:
+            what = f"the client raised {type(first).__name__}: {first}"
         if first is not cause:
             what += "\n(flaky: the same sequence did not fail again when it was replayed)"
         super().__init__(
@@ -124,12 +130,15 @@ def client_state_machine(
     control: Control,
     tenant: str | None = None,
     rules: Collection[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> type[ClientStateMachine]:
     """A hypothesis state machine driving the adapter's client against the emulator behind `control`.
 
     Every sequence starts from the tenant's fixtures (the tenant is reset) with a fresh adapter
     from `adapter_factory`. `tenant` defaults to the provider's only tenant. `rules` limits the
-    operations used (default: all the adapter implements). Run it with
+    operations used (default: all the adapter implements). Each call of the adapter may take
+    `timeout` seconds; one that takes longer raises `StopCheck` (its `cause` is `DidNotReturn`).
+    Run it with
     `run_state_machine_as_test`, or use `check_client_state`, which also reports the shrunk
     sequence readably.
     """
@@ -146,6 +155,7 @@ def client_state_machine(
             "control": control,
             "adapter_factory": staticmethod(adapter_factory),
             "rules_wanted": tuple(rules) if rules is not None else None,
+            "timeout": timeout,
         },
     )
 
@@ -161,6 +171,7 @@ class ClientStateMachine(RuleBasedStateMachine):
     control: ClassVar[Control]
     adapter_factory: ClassVar[Any]  # Callable[[], ResourceAdapter], stored as a staticmethod
     rules_wanted: ClassVar[tuple[str, ...] | None] = None
+    timeout: ClassVar[float] = DEFAULT_TIMEOUT
     resolved_tenant: ClassVar[str | None] = None
     last_steps: ClassVar[list[str]] = []
     ids = Bundle("ids")
@@ -172,9 +183,9 @@ class ClientStateMachine(RuleBasedStateMachine):
         if tenant is None:  # looked up once per machine class
             tenant = cls.resolved_tenant = self._tenant(self.control.state())
         self.tenant: str = tenant
-        self.control.reset(self.provider, self.tenant)
+        self._reset_tenant()
         self._held: dict[str, Mapping[str, Any]] | None = None  # the emulator's records, read once per step
-        self.adapter = self.adapter_factory()
+        self.adapter = self._call("the adapter factory", self.adapter_factory)
         self.steps: list[str] = []
         type(self).last_steps = self.steps
         implemented = type(self.adapter).implemented()
@@ -188,12 +199,30 @@ class ClientStateMachine(RuleBasedStateMachine):
         self.compared = (*self.adapter.fields, *(k for k in self.adapter.kept if k not in self.adapter.fields))
         self.model: dict[str, dict[str, Any]] = {rid: self._project(r) for rid, r in self._records().items()}
 
+    # --- calling the client, with a deadline --------------------------------------------------
+
+    def _call(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        before = last_seq(self.control)
+        try:
+            return call_with_deadline(fn, *args, seconds=self.timeout, what=what)
+        except DidNotReturn as exc:
+            raise StopCheck(exc.with_requests(requests_since(self.control, before, self.provider))) from None
+
+    def _reset_tenant(self) -> None:
+        """Back to the tenant's fixtures. A tenant a server creates on its first request (an auto
+        tenant) may not exist yet: then there is nothing to reset."""
+        try:
+            self.control.reset(self.provider, self.tenant)
+        except LookupError:
+            if not getattr(self.control, "auto_tenants", False):
+                raise
+
     # --- reading the emulator -----------------------------------------------------------------
 
     def _tenant(self, state: Mapping[str, Any]) -> str:
         tenants = state["providers"][self.provider]["tenants"]
         if self.tenant_name is not None:
-            if self.tenant_name not in tenants:
+            if self.tenant_name not in tenants and not getattr(self.control, "auto_tenants", False):
                 raise LookupError(f"{self.provider} has no tenant {self.tenant_name!r} (it has {', '.join(tenants)})")
             return self.tenant_name
         if len(tenants) != 1:
@@ -202,8 +231,9 @@ class ClientStateMachine(RuleBasedStateMachine):
 
     def _records(self) -> dict[str, Mapping[str, Any]]:
         if self._held is None:
-            tenant_state = self.control.state()["providers"][self.provider]["tenants"][self.tenant]
-            self._held = {str(rid): record for rid, record in self.adapter.records(tenant_state).items()}
+            tenant_state = self.control.state()["providers"][self.provider]["tenants"].get(self.tenant)
+            records = self.adapter.records(tenant_state) if tenant_state is not None else {}  # an auto tenant not made yet
+            self._held = {str(rid): record for rid, record in records.items()}
         return self._held
 
     def _project(self, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -256,7 +286,7 @@ class ClientStateMachine(RuleBasedStateMachine):
 
     def do_create(self, values: dict[str, Any]) -> Any:
         self._log(f"create({shown(values)})")
-        result = self.adapter.create(dict(values))
+        result = self._call("the client (create)", self.adapter.create, dict(values))
         if result is None:
             self.steps[-1] += " → refused"
             return multiple()
@@ -277,7 +307,7 @@ class ClientStateMachine(RuleBasedStateMachine):
     def do_list(self) -> None:
         self._log("list()")
         listed: dict[str, dict[str, Any]] = {}
-        for obj in self.adapter.list():
+        for obj in self._call("the client (list)", lambda: list(self.adapter.list())):
             resource_id, view = self._client_view(obj)
             listed[resource_id] = view
         self.steps[-1] += f" → {len(listed)} item{'s' if len(listed) != 1 else ''}"
@@ -294,7 +324,7 @@ class ClientStateMachine(RuleBasedStateMachine):
 
     def do_get(self, resource_id: str) -> None:
         self._log(f"get({shown(resource_id)})")
-        _, view = self._client_view(self.adapter.get(resource_id))
+        _, view = self._client_view(self._call("the client (get)", self.adapter.get, resource_id))
         held = self._records().get(resource_id)
         if held is None:
             raise StateMismatch(f"the emulator holds no live {shown(resource_id)}, but the machine expected it")
@@ -302,7 +332,7 @@ class ClientStateMachine(RuleBasedStateMachine):
 
     def do_update(self, resource_id: str, values: dict[str, Any]) -> None:
         self._log(f"update({shown(resource_id)}, {shown(values)})")
-        result = self.adapter.update(resource_id, dict(values))
+        result = self._call("the client (update)", self.adapter.update, resource_id, dict(values))
         self.model[resource_id] = {**self.model[resource_id], **values}
         if result is not None:
             _, view = self._client_view(result)
@@ -312,7 +342,7 @@ class ClientStateMachine(RuleBasedStateMachine):
 
     def do_delete(self, resource_id: str) -> None:
         self._log(f"delete({shown(resource_id)})")
-        self.adapter.delete(resource_id)
+        self._call("the client (delete)", self.adapter.delete, resource_id)
         self.model.pop(resource_id, None)
 
     def _expect_same(self, client: dict[str, Any], emulator: dict[str, Any], what: str) -> None:
@@ -339,7 +369,8 @@ class ClientStateMachine(RuleBasedStateMachine):
             raise StateMismatch("the emulator's state is not what the client was asked to do:\n" + bullet(problems))
 
     def teardown(self) -> None:
-        self.adapter.close()
+        if hasattr(self, "adapter"):
+            self._call("the adapter's close", self.adapter.close)
 
 
 def check_client_state(
@@ -352,28 +383,23 @@ def check_client_state(
     max_examples: int = 25,
     steps: int = 10,
     seed: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> None:
-    """Run the state machine; raise `StatefulCheckError` with the minimal failing sequence."""
+    """Run the state machine; raise `StatefulCheckError` with the minimal failing sequence (or, for
+    a call that did not return within `timeout` seconds, the sequence up to it, not shrunk)."""
     from hypothesis import seed as hypothesis_seed
     from hypothesis.errors import FlakyFailure, HypothesisException
     from hypothesis.reporting import with_reporter
 
-    machine = client_state_machine(provider, adapter_factory, control=control, tenant=tenant, rules=rules)
+    machine = client_state_machine(provider, adapter_factory, control=control, tenant=tenant, rules=rules, timeout=timeout)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
-    config = settings(
-        max_examples=max_examples,
-        stateful_step_count=steps,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-        report_multiple_bugs=False,
-    )
+    config = kit_settings(max_examples, stateful_step_count=steps)
     try:
         with with_reporter(lambda _text: None):  # the steps are reported in the error instead
             run_state_machine_as_test(machine, settings=config)
+    except StopCheck as stop:
+        raise StatefulCheckError(list(machine.last_steps), stop.cause) from None
     except Exception as exc:
         if isinstance(exc, HypothesisException) and not isinstance(exc, FlakyFailure):
             raise  # a problem of the setup (e.g. an adapter's `fields` that are not strategies)

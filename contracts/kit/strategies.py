@@ -14,23 +14,44 @@ import jsonschema_rs
 from hypothesis import strategies as st
 
 from ..validate import contract_for
+from .pages import Page, Pagination, envelope_schema, property_schema, sequences
 
 
 @dataclass(frozen=True)
 class GeneratedResponse:
-    """A documented-valid answer of one operation."""
+    """A documented-valid answer of one operation; for a paginated list, a walk of `pages` that ends.
+
+    `body` is the (first) page; `pages` holds every page with the query that asks for it.
+    """
 
     operation: str
     status: int
     content_type: str | None
     body: Any
+    pages: tuple[Page, ...] = ()
+
+    def served(self) -> tuple[Page, ...]:
+        """What to serve: every page of the walk, or the one answer."""
+        return self.pages or (Page(self.body, {}),)
 
     def describe(self) -> str:
-        import json
+        head = f"{self.operation} → {self.status} {self.content_type or ''}"
+        if not self.content_type:
+            return f"{head}\n(no body)"
+        if len(self.pages) <= 1:
+            return f"{head}\n{shown_json(self.body)}"
+        lines = [f"{head}, a walk of {len(self.pages)} pages:"]
+        for position, page in enumerate(self.pages, 1):
+            asked = ", ".join(f"{k}={v}" for k, v in page.asked_with.items()) or "no cursor"
+            lines.append(f"page {position} (asked with {asked}):\n{shown_json(page.body)}")
+        return "\n".join(lines)
 
-        # The standard library, not orjson: generated extra fields may hold integers past 64 bits.
-        shown = json.dumps(self.body, indent=2, sort_keys=True) if self.content_type else "(no body)"
-        return f"{self.operation} → {self.status} {self.content_type or ''}\n{shown}"
+
+def shown_json(body: Any) -> str:
+    import json
+
+    # The standard library, not orjson: generated extra fields may hold integers past 64 bits.
+    return json.dumps(body, indent=2, sort_keys=True)
 
 
 @lru_cache(maxsize=1)
@@ -40,16 +61,58 @@ def _formats() -> dict[str, st.SearchStrategy[Any]]:
     formats: dict[str, st.SearchStrategy[Any]] = {**get_default_format_strategies(), **STRING_FORMATS}
     formats.setdefault("uuid", st.uuids().map(str))
     formats.setdefault("uri", st.sampled_from(["https://example.com/hooks", "http://127.0.0.1:9/receiver"]))
+    formats["date-time"] = date_times()
     return formats
+
+
+def date_times() -> st.SearchStrategy[str]:
+    """RFC 3339 times as APIs send them: mostly whole seconds with `Z`, sometimes a fraction with `Z`
+    or an offset. The generic strategy's random fractions and offsets rarely meet a spec's own
+    pattern (SignalWire's `…:SSZ`), so items with several such fields were mostly thrown away."""
+    day = st.dates().map(lambda d: d.isoformat())
+    clock = st.times().map(lambda t: t.strftime("%H:%M:%S"))
+    fraction = st.integers(1, 999999).map(lambda f: f".{f:06d}")
+    offset = st.integers(-14 * 60, 14 * 60).map(lambda m: f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}")
+    shapes = (
+        st.builds(lambda d, t: f"{d}T{t}Z", day, clock),
+        st.builds(lambda d, t, f: f"{d}T{t}{f}Z", day, clock, fraction),
+        st.builds(lambda d, t, o: f"{d}T{t}{o}", day, clock, offset),
+    )
+    return st.integers(0, 9).flatmap(lambda k: shapes[max(0, k - 7)])
+
+
+def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
+    """The schema at `json_pointer` in the provider's spec, refs inlined."""
+    contract = contract_for(provider)
+    return jsonschema_rs.dereference(contract.ref(json_pointer), registry=contract.registry)
+
+
+def values_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    from schemathesis.generation.jsonschema.builder import build
+
+    return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
 
 
 def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
     """Values of the schema at `json_pointer` in the provider's spec (refs inlined)."""
-    from schemathesis.generation.jsonschema.builder import build
+    return values_of(schema_at(provider, json_pointer))
 
+
+def pagination(provider: str, operation: str) -> Pagination | None:
+    """The operation's `x-pagination` (how a client walks the list), if the spec gives one."""
     contract = contract_for(provider)
-    schema = jsonschema_rs.dereference(contract.ref(json_pointer), registry=contract.registry)
-    return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+    raw = _operation_node(contract, contract.by_id[operation]).get("x-pagination")
+    return Pagination.read(raw) if raw else None
+
+
+def page_walks(provider: str, operation: str, status: int, pointer: str, paging: Pagination) -> st.SearchStrategy[GeneratedResponse]:
+    """Walks of schema-valid pages that end, each served to the request carrying the previous page's cursor."""
+    schema = schema_at(provider, pointer)
+    listed = property_schema(schema, paging.items)
+    if listed is None or "items" not in listed:
+        raise LookupError(f"{provider} {operation}: x-pagination names items {paging.items!r}, which the schema does not list")
+    walks = sequences(paging, values_of(envelope_schema(schema, paging)), values_of(listed["items"]))
+    return walks.map(lambda pages: GeneratedResponse(operation, status, "application/json", pages[0].body, pages))
 
 
 def _media_pointer(base: str, media: str) -> str:
@@ -57,13 +120,16 @@ def _media_pointer(base: str, media: str) -> str:
 
 
 def responses(provider: str, operation: str, statuses: list[int] | None = None) -> st.SearchStrategy[GeneratedResponse]:
-    """Every documented status of the operation (or those given), each with a schema-valid body."""
+    """Every documented status of the operation (or those given), each with a schema-valid body;
+    for a paginated list (`x-pagination`), the success status as a walk of pages that ends."""
     contract = contract_for(provider)
     compiled = contract.by_id.get(operation)
     if compiled is None:
         raise LookupError(f"{provider} documents no operation {operation!r} (known: {', '.join(sorted(contract.by_id))})")
     raw = _operation_node(contract, compiled)
+    paging = pagination(provider, operation)
     options = []
+    walks = []
     for status_key, response in raw.get("responses", {}).items():
         if not str(status_key).isdigit():
             continue
@@ -78,11 +144,14 @@ def responses(provider: str, operation: str, statuses: list[int] | None = None) 
         for media, entry in content.items():
             if "schema" not in entry:
                 continue
+            if paging is not None and 200 <= status < 300 and media == "application/json":
+                walks.append(page_walks(provider, operation, status, _media_pointer(base, media), paging))
+                continue
             bodies = schema_values(provider, _media_pointer(base, media))
             options.append(bodies.map(lambda body, s=status, m=media: GeneratedResponse(operation, s, m, body)))
-    if not options:
+    if not options and not walks:
         raise LookupError(f"{provider} {operation}: no documented response matches {statuses}")
-    return st.one_of(options)
+    return st.one_of(walks + options)  # a paginated list's success is its walks; the other answers as they are
 
 
 def request_bodies(provider: str, operation: str, media: str = "application/json") -> st.SearchStrategy[Any]:

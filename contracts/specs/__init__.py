@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,10 @@ def load_spec(provider: str) -> dict[str, Any]:
     if not path.is_file():
         raise LookupError(f"no documented spec for provider {provider!r}")
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)
+        loaded = yaml.load(handle, Loader=_Loader)
+    # YAML anchors make several places share one object; a JSON round trip gives each its own,
+    # so whatever adjusts one copy of a schema never changes another.
+    return json.loads(json.dumps(loaded))
 
 
 def served_spec(provider: str, base_url: str) -> dict[str, Any]:

@@ -72,6 +72,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "version": __version__,
             "clock": runtime.clock.describe(),
+            "auto_tenants": runtime.config.auto_tenants,
             "providers": {
                 name: {"profile": p.profile_name, "tenants": len(p.store.tenants)}
                 for name, p in runtime.providers.items()
@@ -88,8 +89,16 @@ async def reset(request: Request) -> Response:
     provider_named(runtime, provider)
     if tenant is not None and provider is None:
         raise AdminError(400, "invalid_body", "'tenant' needs 'provider'")
+    if tenant is not None and tenant not in runtime.providers[provider].store:  # type: ignore[index]
+        raise AdminError(404, "unknown_tenant", f"{provider} has no tenant {tenant!r} (known: {known_tenants(runtime, provider)})")
     runtime.reset(provider, tenant)
     return json_response({"reset": {"provider": provider, "tenant": tenant}})
+
+
+def known_tenants(runtime: Runtime, provider: str | None, shown: int = 20) -> str:
+    names = list(runtime.providers[provider].store) if provider else []
+    listed = ", ".join(names[:shown]) or "none"
+    return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 async def seed(request: Request) -> Response:
@@ -164,6 +173,7 @@ async def journal(request: Request) -> Response:
         path=params.get("path") or None,
         status=int_param(request, "status"),
         violations=bool_param(request, "violations"),
+        not_emulated=bool_param(request, "not_emulated"),
         limit=int_param(request, "limit"),
     )
     return json_response({"entries": [e.to_dict() for e in entries], "capacity": runtime.journal.capacity})
@@ -281,6 +291,18 @@ async def simulate(request: Request) -> Response:
 def admin_spec() -> dict[str, Any]:
     with (Path(__file__).parent / "openapi.yaml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+async def index(request: Request) -> Response:
+    """`/_telemock/`: every route of the control API with its summary, and where its OpenAPI is."""
+    base = str(request.url.replace(path=request.scope.get("root_path", ""), query="")).rstrip("/")
+    routes = [
+        {"method": method.upper(), "path": f"{base}{path}", "summary": operation.get("summary", "")}
+        for path, item in admin_spec().get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    return json_response({"name": "telemock control API", "openapi": f"{base}/openapi.json", "routes": routes})
 
 
 async def openapi(request: Request) -> Response:

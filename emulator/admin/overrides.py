@@ -9,7 +9,7 @@ from starlette.responses import Response
 from ..core.http import json_response
 from .handlers import AdminError, body_object, provider_named, runtime_of, string_field
 
-FIELDS = {"provider", "operation", "status", "body", "body_text", "content_type", "headers", "times"}
+FIELDS = {"provider", "operation", "status", "body", "body_text", "content_type", "headers", "times", "match"}
 
 
 async def create_override(request: Request) -> Response:
@@ -40,13 +40,30 @@ async def create_override(request: Request) -> Response:
         payload = orjson.dumps(body["body"])
     else:
         payload = b""
+    query, request_headers = match_field(body.get("match"))
     content_type = body.get("content_type", "application/json" if "body" in body else None)
     if content_type is not None:
         headers = {"content-type": str(content_type)} | {k.lower(): v for k, v in headers.items()}
     rule = runtime.overrides.add(
-        provider=provider, operation=operation, status=status, body=payload, headers=headers, times=times
+        provider=provider, operation=operation, status=status, body=payload, headers=headers, times=times,
+        query=query, request_headers=request_headers,
     )
     return json_response(rule.to_dict(), 201)
+
+
+def match_field(match: object) -> tuple[dict[str, str], dict[str, str]]:
+    """`match`: `{"query": {name: value}, "headers": {name: value}}` a request must carry to get the answer."""
+    if match is None:
+        return {}, {}
+    if not isinstance(match, dict) or set(match) - {"query", "headers"}:
+        raise AdminError(400, "invalid_body", "'match' must be an object with 'query' and/or 'headers'")
+    parts = []
+    for key in ("query", "headers"):
+        value = match.get(key) or {}
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise AdminError(400, "invalid_body", f"'match.{key}' must map strings to strings")
+        parts.append(value)
+    return parts[0], {k.lower(): v for k, v in parts[1].items()}
 
 
 async def list_overrides(request: Request) -> Response:

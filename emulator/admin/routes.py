@@ -21,6 +21,7 @@ from .ui import InspectorPage
 Handler = Callable[[Request], Awaitable[Response]]
 
 ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/", h.index),
     ("GET", "/health", h.health),
     ("POST", "/reset", h.reset),
     ("POST", "/fixtures", h.seed),

@@ -3,12 +3,14 @@
 The layers of a provider's request path (recorder, faults, overrides, router) and its handlers
 talk through a few keys of `scope["state"]`: the tenant the handler authenticated, the marks the
 journal shows (fault and override ids), the resolved operation, who wants to hear about the
-tenant, and whether the answer has started. Keeping the keys and their readers here lets each layer stay ignorant of the others.
+tenant, whether the answer has started, and how an answer that came from the real provider (the
+proxy) departs from the contract. Keeping the keys and their readers here lets each layer stay
+ignorant of the others.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from starlette.requests import HTTPConnection
 from starlette.types import Scope
@@ -18,6 +20,7 @@ MARKS_KEY = "telemock.marks"
 OPERATION_KEY = "telemock.operation"
 TENANT_LISTENER_KEY = "telemock.on_tenant"
 STARTED_KEY = "telemock.started"
+DRIFT_KEY = "telemock.drift"
 
 TenantListener = Callable[[HTTPConnection, str], None]
 
@@ -61,3 +64,13 @@ def add_mark(scope: Scope, mark: str) -> None:
 
 def marks_of(scope: Scope) -> list[str]:
     return list(scope["state"].get(MARKS_KEY, ()))
+
+
+def add_drift(scope: Scope, violations: list[dict[str, Any]]) -> None:
+    """How the answer departs from the documented contract, when the real provider gave it (the proxy):
+    the journal keeps these with the request's own verdict, marked as the provider's drift."""
+    scope.setdefault("state", {}).setdefault(DRIFT_KEY, []).extend(violations)
+
+
+def drift_of(scope: Scope) -> list[dict[str, Any]]:
+    return scope["state"].get(DRIFT_KEY, [])

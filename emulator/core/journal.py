@@ -8,6 +8,7 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs
 
 from .clock import rfc3339
+from .not_emulated import not_emulated_of
 from .secrets import mask_headers, mask_json_body, mask_query
 
 MAX_BODY_CHARS = 64 * 1024
@@ -258,17 +259,25 @@ class Journal:
         self._entries.clear()
         self._unread = 0
 
-    def summary(self) -> dict[str, dict[str, dict[str, int]]]:
-        """Per provider and operation: requests seen, and how many broke the contract."""
-        table: dict[str, dict[str, dict[str, int]]] = {}
+    def summary(self) -> dict[str, dict[str, dict[str, int | bool]]]:
+        """Per provider and operation: requests seen, and how many broke the contract. Requests
+        for an operation telemock does not emulate count under its name, flagged `not_emulated`;
+        `drift` (only where there was some) counts the answers of a real provider, seen through
+        the proxy, that departed from the documented contract."""
+        table: dict[str, dict[str, dict[str, int | bool]]] = {}
         for entry in self._read():
+            missing = not_emulated_of(entry.marks) if entry.marks else None
             row = table.setdefault(entry.provider, {}).setdefault(
-                entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
+                missing or entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
             )
+            if missing:
+                row["not_emulated"] = True
             row["requests"] += 1
             if entry.violations:
                 row["violating"] += 1
                 row["violations"] += len(entry.violations)
+                if any(v.get("drift") for v in entry.violations):
+                    row["drift"] = row.get("drift", 0) + 1
         return table
 
     def query(
@@ -280,9 +289,11 @@ class Journal:
         path: str | None = None,
         status: int | None = None,
         violations: bool | None = None,
+        not_emulated: bool | None = None,
         limit: int | None = None,
     ) -> list[JournalEntry]:
-        """Matching entries, oldest first; `path` matches as a substring, `limit` keeps the newest."""
+        """Matching entries, oldest first; `path` matches as a substring, `limit` keeps the newest;
+        `not_emulated` keeps the requests for operations telemock does not emulate (or the others)."""
         method = method.upper() if method else None
         found = [
             entry
@@ -293,6 +304,7 @@ class Journal:
             and (path is None or path in entry.path)
             and (status is None or entry.status == status)
             and (violations is None or bool(entry.violations) == violations)
+            and (not_emulated is None or (not_emulated_of(entry.marks) is not None) == not_emulated)
         ]
         if limit is not None:
             found = found[-limit:] if limit > 0 else []

@@ -20,7 +20,7 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 
-STRUCTURED_FIELDS = ("provider", "tenant", "operation", "status", "latency_ms", "violations")
+STRUCTURED_FIELDS = ("provider", "tenant", "operation", "status", "latency_ms", "violations", "not_emulated")
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
 TEXT_DATE_FORMAT = "%H:%M:%S"
 FLUSH_AFTER_S = 0.05  # a request line reaches the terminal within this
@@ -40,17 +40,25 @@ class RequestLine(NamedTuple):
     latency_ms: float
     tenant: str | None
     operation: str | None
+    not_emulated: str | None = None  # the operation asked for that telemock does not emulate
 
     @property
     def message(self) -> str:
-        return f"{self.provider} {self.method} {self.path} -> {self.status} ({self.latency_ms:.1f} ms)"
+        text = f"{self.provider} {self.method} {self.path} -> {self.status} ({self.latency_ms:.1f} ms)"
+        return f"{text}, not emulated: {self.not_emulated}" if self.not_emulated else text
+
+    def fields(self) -> dict[str, Any]:
+        """The structured fields of the line (`not_emulated` only where there is one)."""
+        fields = {"provider": self.provider, "tenant": self.tenant, "operation": self.operation,
+                  "status": self.status, "latency_ms": self.latency_ms}
+        if self.not_emulated:
+            fields["not_emulated"] = self.not_emulated
+        return fields
 
     def record(self) -> logging.LogRecord:
         """The line as the `LogRecord` an ordinary `log.info` would have made."""
         record = request_log.makeRecord(
-            request_log.name, logging.INFO, __file__, 0, "%s", (self.message,), None,
-            extra={"provider": self.provider, "tenant": self.tenant, "operation": self.operation,
-                   "status": self.status, "latency_ms": self.latency_ms},
+            request_log.name, logging.INFO, __file__, 0, "%s", (self.message,), None, extra=self.fields(),
         )
         record.created = self.created
         record.msecs = int((self.created - int(self.created)) * 1000)
@@ -118,8 +126,7 @@ class JSONFormatter(logging.Formatter):
     def request_line(self, line: RequestLine) -> str:
         return orjson.dumps({
             "time": iso_time(line.created), "level": "info", "logger": request_log.name, "message": line.message,
-            "provider": line.provider, "tenant": line.tenant, "operation": line.operation,
-            "status": line.status, "latency_ms": line.latency_ms,
+            **line.fields(),
         }).decode()
 
 

@@ -6,9 +6,9 @@ import importlib
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 ProfileT = TypeVar("ProfileT")
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+class SettingsError(FixtureError):
+    """A setting override (`--set`, TELEMOCK_SET, `Config.settings`) names no setting or has a bad value."""
 
 
 @dataclass
@@ -100,7 +104,7 @@ class Provider(Generic[ProfileT, SettingsT]):
     def operations(self) -> Operations:
         """The routes and the core's `/openapi.json`, indexed once: the router, faults, overrides,
         the journal and the control API all resolve operations through it."""
-        return Operations(self.routes(), [spec_route(self.name)])
+        return Operations(self.routes(), [spec_route(self)])
 
     def generic_error(self, conn: HTTPConnection, kind: GenericError, detail: str) -> Response:
         """The provider's answer to a failure the core detected, from `generic_error` in its `errors.py`."""
@@ -109,6 +113,11 @@ class Provider(Generic[ProfileT, SettingsT]):
     def load_tenants(self, fixture: BaseModel, source: str) -> None:
         """Add the tenants one parsed fixture section declares."""
         raise NotImplementedError
+
+    def profile_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The served spec adjusted to the active profile where its answers differ in shape (a copy;
+        the documented spec itself, which judges requests, stays as written). None by default."""
+        return spec
 
     def demo_credentials(self) -> list[Credential]:
         return []
@@ -190,8 +199,30 @@ class Provider(Generic[ProfileT, SettingsT]):
         self.load_tenants(fixture, source)
 
     def apply_settings(self, overrides: dict[str, Any]) -> None:
+        """Overrides on top of the fixtures' settings; SettingsError names the key and the valid ones."""
+        valid = ", ".join(self.settings_model.model_fields)
+        for key in overrides:
+            if key not in self.settings_model.model_fields:
+                raise SettingsError(f"{self.name}.{key}: no such setting (valid: {valid})")
         merged = self.settings.model_dump() | overrides
-        self.settings = self.settings_model.model_validate(merged)  # type: ignore[assignment]
+        try:
+            self.settings = self.settings_model.model_validate(merged)  # type: ignore[assignment]
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            key = ".".join(str(part) for part in error["loc"])
+            field = self.settings_model.model_fields.get(str(error["loc"][0]))
+            takes = f" ({self.name}.{error['loc'][0]} takes {type_name(field.annotation)})" if field else ""
+            raise SettingsError(f"{self.name}.{key}={overrides.get(key, error.get('input'))!r}: {error['msg']}{takes}") from None
+
+    @classmethod
+    def settings_help(cls) -> list[tuple[str, str, str, str]]:
+        """Each setting's name, type, default and what it does, for `telemock settings`."""
+        found = []
+        for name, spec in cls.settings_model.model_fields.items():
+            default = repr(spec.get_default(call_default_factory=True))
+            shown = default if len(default) <= 30 else default[:29] + "…"
+            found.append((name, type_name(spec.annotation), shown, spec.description or ""))
+        return found
 
     def reset(self, tenant: str | None = None) -> None:
         self.store.reset(tenant)
@@ -211,3 +242,11 @@ class Provider(Generic[ProfileT, SettingsT]):
             self.settings = self.settings_model.model_validate(data["settings"])  # type: ignore[assignment]
         self.store.restore(data.get("tenants", {}))
         self.on_state_loaded()
+
+
+def type_name(annotation: Any) -> str:
+    """`float`, `bool`, `a|b` for a Literal: how a setting's values read on a command line."""
+    args = getattr(annotation, "__args__", None)
+    if getattr(annotation, "__origin__", None) is Literal and args:
+        return "|".join(str(a) for a in args)
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")

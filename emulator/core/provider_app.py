@@ -31,14 +31,17 @@ INTERNAL_ERROR = PlainTextResponse("Internal Server Error", status_code=500)
 class ProviderApp:
     """Every request of one provider, answered in the provider's own format or journaled as dropped."""
 
-    def __init__(self, provider: Provider[Any, Any]) -> None:
+    def __init__(self, provider: Provider[Any, Any], answer: ASGIApp | None = None) -> None:
+        """`answer` replaces the handlers and the provider's own middleware: the proxy passes the
+        real provider's answers, which carry their own request ids and CORS headers."""
         self.provider = provider
-        app: ASGIApp = OperationRouter(provider.operations)  # the handler of the resolved operation
+        app: ASGIApp = answer or OperationRouter(provider.operations)  # the handler of the resolved operation
         app = ProviderErrors(app, provider)  # whatever it raised, as the provider's own error
         app = ServeOverrides(app, provider)  # a canned answer registered for the operation
         app = BodyLimit(app, provider)  # bodies over the configured size refused
         app = RequestFaults(app, provider)  # injected latency, statuses, drops, garbled bodies
-        app = provider.wrap(app)  # the provider's own middleware (request ids, CORS)
+        if answer is None:
+            app = provider.wrap(app)  # the provider's own middleware (request ids, CORS)
         self.app = Recorder(app, provider)  # the journal entry and its contract verdict
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -36,13 +36,14 @@ def table_routes(provider: Any, table: Iterable[tuple[str, str, str, Handler]], 
 SPEC_OPERATION = "openapi"
 
 
-def spec_route(provider_name: str) -> BaseRoute:
-    """The route every provider gets from the core: its documented spec at `/openapi.json`."""
+def spec_route(provider: Any) -> BaseRoute:
+    """The route every provider gets from the core: its spec at `/openapi.json`, as the active
+    profile answers (`Provider.profile_spec`), so a client generated from it reads every answer."""
 
     async def serve_spec(request: Request) -> Response:
         from telemock.contracts.specs import served_spec
 
         base = f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
-        return json_response(served_spec(provider_name, base))
+        return json_response(provider.profile_spec(served_spec(provider.name, base)))
 
     return Route("/openapi.json", serve_spec, methods=["GET"], name=SPEC_OPERATION)

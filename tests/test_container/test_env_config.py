@@ -39,7 +39,7 @@ def test_every_setting_comes_from_the_environment(tmp_path):
         assert health["status"] == "ok"
         assert health["providers"] == {"voipbin": {"profile": "observed", "tenants": 1}}
         profiles = httpx.get(f"{base}/_telemock/profiles", timeout=5).json()
-        assert profiles == {"voipbin": {"profile": "observed", "available": ["documented", "observed"]}}
+        assert profiles == {"voipbin": {"profile": "observed", "available": ["documented", "openapi", "observed"]}}
         assert numbers(base, "env_fixture_key").status_code == 200
         assert numbers(base, "voipbin_demo_accesskey").status_code == 401  # the bundled set was replaced
         assert httpx.get(f"{base}/_telemock/journal", timeout=5).json()["capacity"] == 7

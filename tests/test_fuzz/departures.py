@@ -122,17 +122,31 @@ def _nothing(_name: str, _value: Any) -> list[Departure]:
     return []
 
 
+def operations_named(provider: str, prefix: str) -> frozenset[str]:
+    spec = load_spec(provider)
+    return frozenset(op["operationId"] for item in spec["paths"].values() for op in item.values()
+                     if isinstance(op, dict) and op.get("operationId", "").startswith(prefix))
+
+
 VOIPBIN_TIMES = r"tm_[a-z_]+"
+VOIPBIN_TIME_OPERATIONS = operations_answering("voipbin", VOIPBIN_TIMES)
+
+
+def _voipbin_unset_times(name: str, value: Any) -> list[Departure]:
+    """`null`: unset times are JSON null; `omit`: they are left out of objects that require them."""
+    if value == "omit":
+        return [Departure(name, "unset times are left out, not the 9999-01-01 sentinel", "field",
+                          VOIPBIN_TIME_OPERATIONS, frozenset((200, 201)), r"^body", rf'^"{VOIPBIN_TIMES}" is a required property$')]
+    return [Departure(name, "unset times are JSON null, not the 9999-01-01 sentinel", "field",
+                      VOIPBIN_TIME_OPERATIONS, frozenset((200, 201)), rf"/{VOIPBIN_TIMES}$", r'^null is not of type "string"$')]
+
 
 CATALOGUE: dict[tuple[str, str], Quirk] = {
     ("voipbin", "timestamp_style"): Quirk(
         _field("times are RFC 3339 (`2026-01-02T03:04:05.123456Z`), not `YYYY-MM-DD HH:MM:SS.ffffff`",
-               operations_answering("voipbin", VOIPBIN_TIMES), rf"/{VOIPBIN_TIMES}$", r"does not match")
+               VOIPBIN_TIME_OPERATIONS, rf"/{VOIPBIN_TIMES}$", r"does not match")
     ),
-    ("voipbin", "unset_timestamp"): Quirk(
-        _field("unset times are JSON null, not the 9999-01-01 sentinel",
-               operations_answering("voipbin", VOIPBIN_TIMES), rf"/{VOIPBIN_TIMES}$", r'^null is not of type "string"$')
-    ),
+    ("voipbin", "unset_timestamp"): Quirk(_voipbin_unset_times),
     ("voipbin", "page_token_style"): Quirk(
         _field("`next_page_token` is `YYYY-MM-DDTHH:MM:SS.ffffffZ`",
                operations_answering("voipbin", "next_page_token"), r"^body/next_page_token$", r"does not match")
@@ -141,7 +155,23 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
         # numbers.py (create: malformed/reserved virtual numbers, E.164, tier limit, balance, duplicate;
         # update: a flow id that names no live flow) and flows.py (create: the flow limit).
         _status("500 INTERNAL where the documentation types the error (400, 402, 404, 409)",
-                frozenset({"numbers_create", "numbers_update", "flows_create"}), (500,))
+                frozenset({"numbers_create", "numbers_update", "flows_create", "activeflows_create"}), (500,))
+    ),
+    ("voipbin", "malformed_page_token"): Quirk(
+        _nothing, none_because="a page_token that is no time lists nothing: a documented 200 instead of a documented 400"
+    ),
+    ("voipbin", "number_statuses"): Quirk(
+        _nothing, none_because="fewer statuses are reachable, each in the documented enum"
+    ),
+    ("voipbin", "customer_email_validation"): Quirk(
+        _nothing, none_because="a non-email is refused with the documented 400 envelope"
+    ),
+    ("voipbin", "marker_actions"): Quirk(
+        _field("an activeflow still on its start marker has no `current_action` (the marker has no `type`)",
+               operations_answering("voipbin", "current_action"), r"^body", r'^"current_action" is a required property$')
+    ),
+    ("voipbin", "empty_event_fields"): Quirk(
+        _nothing, none_because="changes call events, not any API answer"
     ),
     ("voipbin", "customer_webhook_validation"): Quirk(
         _field("a `webhook_method` outside the documented enum is stored and shown",
@@ -151,8 +181,22 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
         _nothing, none_because="changes which webhooks are sent, not any API answer"
     ),
     ("signalwire", "search_item_shape"): Quirk(
-        _field("search items carry only the production keys: no `number`, `city`, `lata`",
-               frozenset({"phone_numbers_search"}), r"^body/data/\d+$", r'^"(number|city|lata)" is a required property$')
+        _field("search items carry the production keys: `e164` for `number`, `capabilities` as an array, "
+               "and `region`/`rate_center` null for toll-free numbers",
+               frozenset({"phone_numbers_search"}), r"^body/data/\d+(/capabilities|/region|/rate_center)?$",
+               r'^("number" is a required property|.* is not of type "(object|string)")$')
+    ),
+    ("signalwire", "search_links"): Quirk(
+        _field("search `links` is an empty object, as production sends it",
+               frozenset({"phone_numbers_search"}), r"^body/links$", r'^"(self|first)" is a required property$')
+    ),
+    ("signalwire", "search_rule_breaks"): Quirk(
+        _status("a search breaking the backend's rules is 422, a status the reference does not list",
+                frozenset({"phone_numbers_search"}), (422,))
+    ),
+    ("signalwire", "create_status"): Quirk(
+        _status("addresses, number groups and memberships are created with 201, as the previous reference says",
+                frozenset({"addresses_create", "number_groups_create", "number_group_memberships_create"}), (201,))
     ),
     ("signalwire", "unset_video_room_id"): Quirk(
         _field('an unset `call_video_room_id` is "" although the field is a UUID',
@@ -163,6 +207,20 @@ CATALOGUE: dict[tuple[str, str], Quirk] = {
     ),
     ("signalwire", "unset_status_callback_url"): Quirk(
         _nothing, none_because='the spec types call_status_callback_url as [string, null], so "" conforms'
+    ),
+    ("signalwire", "laml_error_body"): Quirk(
+        _field("compatibility API errors carry `code` as a string", operations_named("signalwire", "laml_"),
+               r"^body/code$", r'is not of type "integer"$', statuses=())
+    ),
+    ("signalwire", "laml_unset_url"): Quirk(
+        _nothing, none_because='the spec types the compatibility API\'s URLs as [string, null], so "" conforms'
+    ),
+    ("signalwire", "laml_number_uri"): Quirk(_nothing, none_because="a number's `uri` is a string either way"),
+    ("signalwire", "laml_friendly_names"): Quirk(
+        _nothing, none_because="a `friendly_name` is a string either way"
+    ),
+    ("signalwire", "laml_friendly_name_max"): Quirk(
+        _nothing, none_because="it changes which names get the documented 400, not the shape of any answer"
     ),
     ("voiceos", "source"): Quirk(_nothing, none_because="a label shown by the control API"),
 }

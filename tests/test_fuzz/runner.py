@@ -7,7 +7,7 @@ The run, on a server whose provider is set to the profile:
 2. the consistency check (`consistency.check_state`);
 3. `rounds` times: reset the provider, then the stateful phase (`stateful_examples` sequences of
    up to `steps` calls following the spec's links, creates narrowed to what can succeed), then
-   the consistency check again.
+   the consistency check again; the same for each of the target's `stateful_groups`.
 
 Requests are counted on the client: every case, every stateful step, every read of the
 consistency checks.
@@ -132,15 +132,16 @@ def fuzz(root_url: str, target: Target, profile: str, settings: FuzzSettings) ->
             )
             run.checks.append(check_state(root_url, target, profile, allowed))
         for round_number in range(settings.rounds if settings.stateful_examples > 0 else 0):
-            admin.post("/reset", json={"provider": provider}).raise_for_status()
-            state = admin.get("/state").json()["providers"][provider]
-            run.reports.append(
-                check_server(base_url, provider, modes=(), allowed=allowed, seed=settings.seed + round_number,
-                             stateful_examples=settings.stateful_examples, stateful_steps=settings.steps,
-                             stateful_bodies=target.stateful_bodies(state), skip_checks=target.skip_checks,
-                             **target.check_options)
-            )
-            run.checks.append(check_state(root_url, target, profile, allowed))
+            for operations in (None, *target.stateful_groups):
+                admin.post("/reset", json={"provider": provider}).raise_for_status()
+                state = admin.get("/state").json()["providers"][provider]
+                run.reports.append(
+                    check_server(base_url, provider, modes=(), allowed=allowed, seed=settings.seed + round_number,
+                                 operations=operations, stateful_examples=settings.stateful_examples,
+                                 stateful_steps=settings.steps, stateful_bodies=target.stateful_bodies(state),
+                                 skip_checks=target.skip_checks, **target.check_options)
+                )
+                run.checks.append(check_state(root_url, target, profile, allowed))
     run.seconds = time.perf_counter() - started
     return run
 

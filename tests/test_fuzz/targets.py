@@ -48,6 +48,9 @@ class Target:
     stateful_bodies: Callable[[Record], dict[str, dict[str, Any]]]  # provider state → body pins
     collections: tuple[Collection, ...]
     skip_checks: tuple[str, ...] = ()  # schemathesis checks that do not hold for this API, with the reason below
+    # Operations that also get a stateful phase of their own: schemathesis starts its sequences
+    # only from operations it expects to succeed when there are any, which can starve other roots.
+    stateful_groups: tuple[frozenset[str], ...] = ()
 
 
 # --- paging ------------------------------------------------------------------------------------
@@ -97,6 +100,22 @@ def link_pages(path: str) -> Callable[[httpx.Client], Iterator[Page]]:
             body = response.json() if response.status_code == 200 else {}
             yield response, body.get("data", [])
             url = (body.get("links") or {}).get("next")
+            if not url:
+                return
+
+    return pages
+
+
+def uri_pages(path: str, items: str) -> Callable[[httpx.Client], Iterator[Page]]:
+    """SignalWire's compatibility API: follow `next_page_uri` (a path with its query) until it is null."""
+
+    def pages(client: httpx.Client) -> Iterator[Page]:
+        url = f"{path}?PageSize=1000"
+        for _ in range(MAX_PAGES):
+            response = client.get(url)
+            body = response.json() if response.status_code == 200 else {}
+            yield response, body.get(items, [])
+            url = body.get("next_page_uri")
             if not url:
                 return
 
@@ -212,6 +231,9 @@ VOIPBIN = Target(
 
 # --- SignalWire ---------------------------------------------------------------------------------
 
+SIGNALWIRE_BASE = "/api/relay/rest"
+SIGNALWIRE_TIMES = {"created_at": "created_us", "updated_at": "updated_us"}
+
 # Unset strings production renders as "" (the observed profile's switches).
 SIGNALWIRE_EMPTY_WHEN_UNSET = frozenset({
     "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url", "call_relay_context",
@@ -233,28 +255,116 @@ def signalwire_unset_differ(answer: Record, stored: Record, profile: str) -> lis
     return problems
 
 
+def signalwire_membership_differ(answer: Record, stored: Record, _profile: str) -> list[str]:
+    shown = (answer.get("phone_number") or {}).get("id")
+    return [] if shown == stored["phone_number_id"] else [f"phone_number.id: answered {shown!r}, stored {stored['phone_number_id']!r}"]
+
+
+def signalwire_membership_pages(client: httpx.Client) -> Iterator[Page]:
+    """Every live group's memberships: the groups are listed first (those pages are not judged here)."""
+    groups = [group["id"] for _, page in link_pages(f"{SIGNALWIRE_BASE}/number_groups")(client) for group in page]
+    for group_id in groups:
+        yield from link_pages(f"{SIGNALWIRE_BASE}/number_groups/{group_id}/number_group_memberships")(client)
+
+
 def signalwire_pins(state: Record) -> dict[str, dict[str, Any]]:
     tenant = state["tenants"]["demo"]
+    inventory = {"enum": sorted(i["number"] for i in state["settings"]["inventory"])}
     return {
-        "phone_numbers_purchase": {"number": {"enum": sorted(i["number"] for i in state["settings"]["inventory"])}},
+        "phone_numbers_purchase": {"number": inventory},
         "e911_address_assign": {"e911_address_id": {"enum": sorted(tenant["addresses"])}},
+        "laml_incoming_phone_numbers_create": {"PhoneNumber": inventory},
     }
+
+
+# The compatibility (LaML) API's view of a stored number: answer key → stored key, compared as they are.
+SIGNALWIRE_PROJECT = "3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f"
+LAML_ACCOUNT = f"/api/laml/2010-04-01/Accounts/{SIGNALWIRE_PROJECT}"
+LAML_SAME = {"sid": "id", "phone_number": "number", "voice_application_sid": "call_laml_application_id",
+             "sms_application_sid": "message_laml_application_id", "emergency_address_sid": "e911_address_id"}
+LAML_METHODS = {"voice_method": "call_request_method", "voice_fallback_method": "call_fallback_method",
+                "status_callback_method": "call_status_callback_method", "sms_method": "message_request_method",
+                "sms_fallback_method": "message_fallback_method"}
+LAML_URLS = {"voice_url": "call_request_url", "voice_fallback_url": "call_fallback_url",
+             "status_callback": "call_status_callback_url", "sms_url": "message_request_url",
+             "sms_fallback_url": "message_fallback_url"}
+LAML_DATES = {"date_created": "created_us", "date_updated": "updated_us"}
+
+
+def laml_view(number: Record) -> Record:
+    """What the compatibility API must show for a stored number (URLs and dates: `laml_differ`)."""
+    view = {key: number[stored] for key, stored in LAML_SAME.items()}
+    view.update({key: number[stored] or "POST" for key, stored in LAML_METHODS.items()})
+    if number["name"] is not None:  # a number without one shows its digits, formatted as the profile says
+        view["friendly_name"] = number["name"]
+    view["capabilities"] = {kind: kind in number["capabilities"] for kind in ("voice", "sms", "mms", "fax")}
+    view["emergency_status"] = "Active" if number["e911_status"] == "active" else "Inactive"
+    view["origin"] = "signalwire" if number["source"] == "purchased" else "hosted"
+    view["country_code"] = number["country_code"] or ""
+    view["account_sid"] = view["account_id"] = SIGNALWIRE_PROJECT
+    return {**view, "stored": number}
+
+
+def laml_differ(answer: Record, view: Record, profile: str) -> list[str]:
+    """Unset URLs are null, or "" in the observed profile; dates are the stored times in RFC 2822."""
+    from email.utils import parsedate_to_datetime
+
+    stored, problems = view["stored"], []
+    for key, field in LAML_URLS.items():
+        allowed = (stored[field],) if stored[field] is not None else ((None, "") if profile == "observed" else (None,))
+        if answer.get(key) not in allowed:
+            problems.append(f"{key}: answered {answer.get(key)!r}, stored {stored[field]!r}")
+    for key, field in LAML_DATES.items():
+        shown = int(parsedate_to_datetime(answer[key]).timestamp()) if answer.get(key) else None
+        if shown != stored[field] // 1_000_000:
+            problems.append(f"{key}: answered {answer.get(key)!r}, stored {stored[field]} µs")
+    return problems
 
 
 SIGNALWIRE = Target(
     provider="signalwire",
     tenant="demo",
-    check_options={"auth": ("3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token")},
-    client_options={"auth": ("3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token")},
+    check_options={"auth": (SIGNALWIRE_PROJECT, "PTdemo_token"), "path_parameters": {"AccountSid": SIGNALWIRE_PROJECT}},
+    client_options={"auth": (SIGNALWIRE_PROJECT, "PTdemo_token")},
     stateful_bodies=signalwire_pins,
     collections=(
         Collection(
             "numbers", lambda t: t["numbers"], "phone_numbers_get",
             lambda key, _r: f"/api/relay/rest/phone_numbers/{key}", live=lambda r: r["released_us"] is None,
-            times={"created_at": "created_us", "updated_at": "updated_us"}, precision_us=1_000_000,
+            times=SIGNALWIRE_TIMES, precision_us=1_000_000,
             skip=SIGNALWIRE_EMPTY_WHEN_UNSET | {"next_billed_at"}, differ=signalwire_unset_differ,
             list_operation="phone_numbers_list", pages=link_pages("/api/relay/rest/phone_numbers"),
         ),
+        Collection(
+            "addresses", lambda t: t["addresses"], "addresses_get", lambda key, _r: f"{SIGNALWIRE_BASE}/addresses/{key}",
+            live=lambda r: r["deleted_us"] is None, times={"validated_at": "validated_us"}, precision_us=1_000_000,
+            list_operation="addresses_list", pages=link_pages(f"{SIGNALWIRE_BASE}/addresses"),
+        ),
+        Collection(
+            "number groups", lambda t: t["number_groups"], "number_groups_get",
+            lambda key, _r: f"{SIGNALWIRE_BASE}/number_groups/{key}", live=lambda r: r["deleted_us"] is None,
+            list_operation="number_groups_list", pages=link_pages(f"{SIGNALWIRE_BASE}/number_groups"),
+        ),
+        Collection(
+            "memberships", lambda t: t["number_group_memberships"], "number_group_memberships_get",
+            lambda key, _r: f"{SIGNALWIRE_BASE}/number_group_memberships/{key}", live=lambda r: r["deleted_us"] is None,
+            times=SIGNALWIRE_TIMES, precision_us=1_000_000, differ=signalwire_membership_differ,
+            list_operation="number_group_memberships_list", pages=signalwire_membership_pages,
+        ),
+        Collection(
+            "numbers (compatibility API)", lambda t: {key: laml_view(n) for key, n in t["numbers"].items()},
+            "laml_incoming_phone_numbers_get", lambda key, _r: f"{LAML_ACCOUNT}/IncomingPhoneNumbers/{key}",
+            live=lambda r: r["stored"]["released_us"] is None, skip=frozenset(LAML_URLS) | frozenset(LAML_DATES),
+            differ=laml_differ, list_operation="laml_incoming_phone_numbers_list",
+            pages=uri_pages(f"{LAML_ACCOUNT}/IncomingPhoneNumbers", "incoming_phone_numbers"),
+            key_of=lambda item: item["sid"],
+        ),
+    ),
+    # The compatibility API's purchase names the account in its path (and application ids in its
+    # body), which schemathesis takes for references no operation creates: next to the Relay REST
+    # purchase it is never a sequence's first step, so its links get a phase of their own.
+    stateful_groups=(
+        frozenset(f"laml_incoming_phone_numbers_{action}" for action in ("create", "get", "update", "delete")),
     ),
 )
 
@@ -264,8 +374,19 @@ SIGNALWIRE = Target(
 
 def voiceos_pins(state: Record) -> dict[str, dict[str, Any]]:
     # null buys any available number; a listed one buys it, or one this account deleted and kept.
+    # A call goes out from one of the account's numbers (the link from a bought one sets it) with one
+    # of its agents, to a dialable number.
     inventory = sorted(i["phone_number"] for i in state["settings"]["inventory"])
-    return {"phone_numbers_buy": {"phone_number": {"enum": [None, *inventory]}}}
+    demo = state["tenants"]["demo"]
+    return {
+        "phone_numbers_buy": {"phone_number": {"enum": [None, *inventory]}},
+        "conversations_create_phone_call": {
+            "from_number": {"enum": sorted(demo["numbers"])},
+            "to_number": {"type": "string", "pattern": r"^\+1[2-9][0-9]{9}$"},
+            "agent_id": {"enum": sorted(demo["agents"])},
+            "agent_config": {"type": "null"},  # agent_id wins; a generated configuration only slows generation
+        },
+    }
 
 
 def same_or_empty(answer: Any, stored: Any) -> bool:

@@ -46,14 +46,15 @@ def operation_ids(provider: str) -> set[str]:
 @pytest.mark.parametrize("provider", catalogue.PROVIDERS)
 def test_allowances_are_the_switches_that_differ(provider):
     assert departures_for(provider, "documented") == ()
-    found = allowances(provider, "observed")
-    assert {a.switch for a in found} == set(switched(provider, "observed"))
-    for allowance in found:
-        assert allowance.departures or allowance.none_because, allowance
-        for departure in allowance.departures:
-            assert departure.name == allowance.name
-            assert departure.operations and departure.operations <= operation_ids(provider)  # never every operation
-            assert departure.kind == "status" or departure.location  # a field departure names its fields
+    for profile in set(catalogue.profiles_of(provider)) - {"documented"}:  # observed, and openapi where there is one
+        found = allowances(provider, profile)
+        assert {a.switch for a in found} == set(switched(provider, profile))
+        for allowance in found:
+            assert allowance.departures or allowance.none_because, allowance
+            for departure in allowance.departures:
+                assert departure.name == allowance.name
+                assert departure.operations and departure.operations <= operation_ids(provider)  # never every operation
+                assert departure.kind == "status" or departure.location  # a field departure names its fields
 
 
 def test_a_switch_nobody_described_stops_the_run(monkeypatch):

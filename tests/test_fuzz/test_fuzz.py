@@ -15,7 +15,9 @@ run valid cases only), plus
 per operation" does not fit here: `python bench/fuzz.py` runs the larger setting (1000 cases per
 operation and mode, 200 sequences, by default).
 
-Seeds are fixed (1 for documented, 2 for observed, so the profiles see different cases). The
+Seeds are fixed (1 for documented, 2 for observed, 3 for openapi, so the profiles see different
+cases). Providers with an `openapi` profile (their published OpenAPI where it departs from the docs
+pages) are fuzzed in it too, with its own allow-list. The
 stateful phase is reproducible as far as the server lets it be: ids the emulator draws at random
 (UUIDs, VoiceOS's pick of a number to buy) can steer later steps differently from run to run.
 """
@@ -26,7 +28,7 @@ import pytest
 
 from telemock.contracts.specs import load_spec
 
-from .departures import PROVIDERS, allowances
+from .departures import PROVIDERS, allowances, profiles_of
 from .runner import FuzzRun, FuzzSettings, fuzz, spec_links
 from .targets import TARGETS
 
@@ -35,12 +37,14 @@ SEQUENCES = 20  # stateful sequences per provider and profile
 STEPS = 10
 DOCUMENTED = FuzzSettings(examples=EXAMPLES, stateful_examples=SEQUENCES, steps=STEPS, seed=1)
 OBSERVED = FuzzSettings(examples=EXAMPLES, stateful_examples=SEQUENCES, steps=STEPS, seed=2)  # other cases
+OPENAPI = FuzzSettings(examples=EXAMPLES, stateful_examples=SEQUENCES, steps=STEPS, seed=3)
 
 # Departures the observed profile cannot avoid within this budget (every answer with a time, every
 # PhoneNumber with an unset video room): the allow-list is used, not merely declared.
 ALWAYS_USED = {
     "voipbin": {"voipbin.timestamp_style=rfc3339", "voipbin.unset_timestamp=null", "voipbin.untyped_errors_as_internal=True"},
-    "signalwire": {"signalwire.unset_video_room_id=empty", "signalwire.search_item_shape=e164"},
+    "signalwire": {"signalwire.unset_video_room_id=empty", "signalwire.search_item_shape=e164",
+                   "signalwire.search_links=empty"},
     "voiceos": set(),
     "gigs": set(),
 }
@@ -100,3 +104,17 @@ def test_observed_profile_departs_only_where_a_switch_says(observed, provider):
     assert set(run.departures) <= declared
     assert ALWAYS_USED[provider] <= set(run.departures), run.departures
     print(f"{provider} observed departures: {run.departures}")
+
+
+# Providers with a profile that follows their published OpenAPI where it departs from the docs pages.
+OPENAPI_PROVIDERS = [p for p in PROVIDERS if "openapi" in profiles_of(p)]
+OPENAPI_ALWAYS_USED = {"voipbin": {"voipbin.timestamp_style=iso", "voipbin.unset_timestamp=omit"}}
+
+
+@pytest.mark.parametrize("provider", OPENAPI_PROVIDERS)
+def test_openapi_profile_departs_only_where_a_switch_says(openapi_profile, provider):
+    run = follow_every_link(openapi_profile.url, fuzz(openapi_profile.url, TARGETS[provider], "openapi", OPENAPI), OPENAPI)
+    assert_clean(run)
+    declared = {d.name for a in allowances(provider, "openapi") for d in a.departures}
+    assert set(run.departures) <= declared
+    assert OPENAPI_ALWAYS_USED.get(provider, set()) <= set(run.departures), run.departures

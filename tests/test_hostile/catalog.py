@@ -33,6 +33,11 @@ class Operation:
     body_fields: tuple[str, ...] | None  # None: the operation takes no body
     query: tuple[str, ...]
     secured: bool
+    body_media: str = "application/json"  # the documented body's media type
+
+    @property
+    def form_body(self) -> bool:
+        return self.body_media == "application/x-www-form-urlencoded"
 
     @property
     def has_body(self) -> bool:
@@ -76,9 +81,10 @@ def operations(provider: str) -> tuple[Operation, ...]:
             params = [_resolve(spec, p) for p in [*shared, *op.get("parameters", [])]]
             body = _resolve(spec, op.get("requestBody"))
             fields = None
+            media = "application/json"
             if body:
-                schema = next(iter(body["content"].values())).get("schema", {})
-                fields = tuple(sorted(_properties(spec, schema)))
+                media, content = next(iter(body["content"].items()))
+                fields = tuple(sorted(_properties(spec, content.get("schema", {}))))
             security = op.get("security", spec.get("security", []))
             found.append(
                 Operation(
@@ -89,6 +95,7 @@ def operations(provider: str) -> tuple[Operation, ...]:
                     body_fields=fields,
                     query=tuple(p["name"] for p in params if p.get("in") == "query"),
                     secured=bool(security),
+                    body_media=media,
                 )
             )
     return tuple(found)
@@ -137,6 +144,13 @@ DEMO_PATH_VALUES: dict[str, dict[tuple[str, str], str]] = {
     "signalwire": {
         ("phone_numbers", "id"): "6b1e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b",
         ("phone_number", "e164_number"): "+15035550110",
+        ("addresses", "id"): "8c1f4a52-7d3e-4b6a-9f20-5e1d2c3b4a59",
+        ("number_groups", "id"): "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6",
+        ("number_groups", "NumberGroupId"): "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6",
+        ("number_group_memberships", "id"): "7a6b5c4d-3e2f-4109-8a7b-6c5d4e3f2a1b",
+        ("Accounts", "AccountSid"): "3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f",
+        ("IncomingPhoneNumbers", "Sid"): "6b1e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b",
+        ("AvailablePhoneNumbers", "IsoCountry"): "US",
     },
     "voiceos": {
         ("phone_numbers", "phone_number"): "+14155550101",
@@ -187,6 +201,15 @@ def _signalwire(body: Any) -> str | None:
     return "not SignalWire's {\"error\": ...} or {\"errors\": [...]}"
 
 
+def _signalwire_laml(body: Any) -> str | None:
+    """The compatibility (LaML) API's Twilio-style error; `code` an integer, or a string (observed profile)."""
+    if (isinstance(body, dict) and set(body) == {"code", "message", "more_info", "status"}
+            and isinstance(body["code"], (int, str)) and isinstance(body["status"], int)
+            and isinstance(body["message"], str)):
+        return None
+    return "not the compatibility API's {\"code\", \"message\", \"more_info\", \"status\"}"
+
+
 def _voiceos(body: Any) -> str | None:
     if not (isinstance(body, dict) and set(body) == {"detail"}):
         return "not VoiceOS's {\"detail\": ...}"
@@ -217,6 +240,7 @@ def error_problem(provider: str, operation_id: str | None, status: int, content_
     """Why a 4xx is not in the provider's own error format (None when it is).
 
     VoIPBIN's login answers every failure with a bare 400 and an empty body, as the service does.
+    SignalWire's compatibility (LaML) operations answer in their own Twilio-style format.
     """
     if provider == "voipbin" and operation_id == "auth_login" and status == 400 and body == b"":
         return None
@@ -226,6 +250,8 @@ def error_problem(provider: str, operation_id: str | None, status: int, content_
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
         return f"body is not JSON: {body[:120]!r}"
+    if provider == "signalwire" and (operation_id or "").startswith("laml_"):
+        return _signalwire_laml(parsed)
     return ERROR_FORMATS[provider](parsed)
 
 

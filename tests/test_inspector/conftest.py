@@ -12,8 +12,10 @@ from live_server import LiveServer
 from .browser import chromium, missing
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """Closed when the inspector tests are done: Playwright's sync API runs an event loop on this
+    thread while it is open, and later tests on the same worker must be free to start their own."""
     reason = missing()
     if reason:
         pytest.skip(reason)

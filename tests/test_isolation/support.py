@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus, urlencode
 
 import httpx
 import orjson
@@ -30,10 +30,16 @@ def call(
     kwargs["params"].update(extra_query or {})
     if op.has_body:
         payload = VALID_BODIES.get(str(op), {}) if body is None else body
-        kwargs["content"] = orjson.dumps(payload)
-        kwargs["headers"]["Content-Type"] = "application/json"
+        if op.form_body:
+            kwargs["content"] = urlencode(payload).encode()
+            kwargs["headers"]["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            kwargs["content"] = orjson.dumps(payload)
+            kwargs["headers"]["Content-Type"] = "application/json"
     response = client.request(op.method, path, **kwargs)
-    sent = unquote(path) + " " + orjson.dumps(kwargs.get("params", {})).decode() + " " + kwargs.get("content", b"").decode()
+    body_text = kwargs.get("content", b"").decode()
+    sent = unquote(path) + " " + orjson.dumps(kwargs.get("params", {})).decode() + " " + (
+        unquote_plus(body_text) if op.form_body else body_text)
     return response, sent
 
 

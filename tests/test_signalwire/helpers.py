@@ -93,6 +93,11 @@ def spec_schema(name: str) -> Any:
     )
 
 
+def assert_valid(validator: Any, body: Any) -> None:
+    """The body conforms to a `spec_schema` validator (every problem listed when it does not)."""
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)] == []
+
+
 def server_time(server: Any) -> datetime:
     """The emulator's virtual now."""
     return datetime.fromisoformat(admin(server).get("/clock").json()["now"].replace("Z", "+00:00"))

@@ -99,7 +99,7 @@ def test_purchase_takes_a_number_from_the_inventory(server):
     assert api.get(f"{NUMBERS}/{body['id']}").json() == body
     assert api.get(NUMBERS).json()["data"][0]["id"] == body["id"]  # newest first
     searched = api.get(f"{NUMBERS}/search", params={"areacode": "503"}).json()["data"]
-    assert "+15035550147" not in [item["e164"] for item in searched]
+    assert "+15035550147" not in [item["number"] for item in searched]
     again = api.post(NUMBERS, json={"number": "+15035550147"})
     assert details(again) == ["Could not purchase +15035550147: the number is not available"]
 
@@ -169,7 +169,7 @@ def test_release_window_is_measured_on_the_virtual_clock(server):
     assert api.delete(f"{NUMBERS}/{bought['id']}").status_code == 204
     # A released inventory number is offered again, and can be bought again under a new id.
     offered = api.get(f"{NUMBERS}/search", params={"areacode": "512"}).json()["data"]
-    assert "+15125550100" in [item["e164"] for item in offered]
+    assert "+15125550100" in [item["number"] for item in offered]
     rebought = api.post(NUMBERS, json={"number": "+15125550100"}).json()
     assert rebought["id"] != bought["id"]
 

@@ -12,7 +12,7 @@ SWITCHED = RELAY_STRING_KEYS | {"call_video_room_id", "call_status_callback_url"
 
 def test_profiles_are_named_switches():
     assert set(PROFILES) == {"documented", "observed"}
-    assert DOCUMENTED.search_item_shape == "both" and OBSERVED.search_item_shape == "e164"
+    assert DOCUMENTED.search_item_shape == "number" and OBSERVED.search_item_shape == "e164"
 
 
 def test_unset_relay_strings_video_room_and_status_url(server):

@@ -85,6 +85,28 @@ def test_create_fills_provider_defaults_and_keeps_unknown_provider_keys(api, con
     assert "hooks" not in body
 
 
+def test_elevenlabs_levels_are_integers_or_the_documented_default(api, conform, voiceos_state) -> None:
+    """Document 0.8.0: integers from 0 to 1, default 0.5. An integer comes back as an integer (not 1.0)."""
+    voice = {"provider": "elevenlabs", "similarity_boost": 1, "stability": 0}
+    body = conform("agents_create", api.post("/agents", json={"voice": voice}))
+    assert (body["voice"]["similarity_boost"], body["voice"]["stability"]) == (1, 0)
+    assert type(body["voice"]["similarity_boost"]) is int
+    whole = api.post("/agents", json={"voice": {**voice, "similarity_boost": 1.0, "stability": 0.5}}).json()
+    assert (whole["voice"]["similarity_boost"], whole["voice"]["stability"]) == (1, 0.5)
+    before = voiceos_state()
+    fraction = api.post("/agents", json={"voice": {**voice, "stability": 0.7}})
+    assert fraction.status_code == 422
+    # Every voice of the union reports; the ElevenLabs one names the fraction.
+    detail = conform("agents_create", fraction)["detail"]
+    assert [item for item in detail if item["loc"][2] == "ElevenlabsVoice"] == [{
+        "type": "int_from_float",
+        "loc": ["body", "voice", "ElevenlabsVoice", "stability"],
+        "msg": "Input should be a valid integer, got a number with a fractional part",
+        "input": 0.7,
+    }]
+    assert voiceos_state() == before
+
+
 def test_voice_without_provider_is_playht_and_transcriber_without_provider_is_deepgram(api) -> None:
     body = api.post("/agents", json={"voice": {"model": "susan"}, "transcriber": {"model": "nova-2"}}).json()
     assert body["voice"] == {"provider": "playht", "model": "susan", "speed": 1.0}

@@ -44,6 +44,10 @@ class Clients:
     def store(self) -> Any:
         return self.live.runtime.providers["voiceos"].store
 
+    def call(self, **body: Any) -> httpx.Response:
+        """An outbound call from the demo account's imported number."""
+        return self.api.post("/conversations/create_phone_call", json={"from_number": IMPORTED, "to_number": CALLER, **body})
+
     def simulate(self, to: str, **extra: Any) -> httpx.Response:
         return self.admin.post("/simulate/inbound-call", json={"provider": "voiceos", "to": to, "from": CALLER, **extra})
 
@@ -122,6 +126,22 @@ WRITES: list[tuple[str, Step | None, Step, str]] = [
         lambda c: c.admin.post("/clock/advance", json={"seconds": 31}),
         "demo",
     ),
+    ("an outbound call", None, lambda c: c.call(agent_id=SALES), "demo"),
+    (
+        "an outbound call answered on the virtual clock",
+        lambda c: c.call(agent_id=SALES),
+        lambda c: c.admin.post("/clock/advance", json={"seconds": 5}),
+        "demo",
+    ),
+    (
+        "an outbound call from the other account",
+        None,
+        lambda c: c.other.post(
+            "/conversations/create_phone_call",
+            json={"from_number": OTHER_NUMBER, "to_number": CALLER, "agent_id": "agt_0000000000000000000000ff"},
+        ),
+        "other",
+    ),
     (
         "an auto tenant from an unknown key",
         None,
@@ -151,6 +171,15 @@ def test_the_call_timer_changes_the_conversation_it_ends(clients: Clients) -> No
     assert (ended["status"], ended["ended_reason"]) == ("ended", "user_ended")
 
 
+def test_the_answer_timer_changes_the_call_it_answers(clients: Clients) -> None:
+    """The answer case above is not vacuous: the call was queued and the clock started it."""
+    conversation_id = clients.call(agent_id=SALES).json()["id"]
+    assert clients.api.get(f"/conversations/{conversation_id}").json()["status"] == "queued"
+    _, changed, touched = observe(clients, lambda: clients.admin.post("/clock/advance", json={"seconds": 5}))
+    assert changed == touched == {"demo"}
+    assert clients.api.get(f"/conversations/{conversation_id}").json()["status"] == "started"
+
+
 # (what it is, the request) — reads, and writes refused before anything changed
 UNCHANGING: list[tuple[str, Step]] = [
     ("list numbers", lambda c: c.api.get("/phone_numbers")),
@@ -171,6 +200,10 @@ UNCHANGING: list[tuple[str, Step]] = [
     ("delete a missing number", lambda c: c.api.delete("/phone_numbers/+19995550100")),
     ("delete a missing agent", lambda c: c.api.delete("/agents/agt_000000000000000000000000")),
     ("a call to an unknown number", lambda c: c.simulate("+19995550100")),
+    ("get a recording", lambda c: c.api.get("/conversations/conv_624af12836ffbeecf2497d61/recording")),
+    ("an outbound call without an agent", lambda c: c.call()),
+    ("an outbound call from another account's number", lambda c: c.call(from_number=OTHER_NUMBER, agent_id=SALES)),
+    ("an outbound call with an unknown agent", lambda c: c.call(agent_id="agt_000000000000000000000000")),
 ]
 
 

@@ -92,6 +92,12 @@ def test_null_headers_and_filter_are_stored_as_empty(api) -> None:
     assert body["webhooks"] == [NEW_HOOK_RENDERED]
 
 
+def test_a_webhook_without_events_is_stored(api, conform) -> None:
+    """Document 0.8.0 sets no minimum on `events`: such a webhook is kept, and never called."""
+    body = conform("phone_numbers_update", patch(api, {"webhooks": [{**NEW_HOOK, "events": []}]}))
+    assert body["webhooks"] == [{**NEW_HOOK_RENDERED, "events": []}]
+
+
 def test_unknown_keys_are_ignored_and_not_stored(api, conform) -> None:
     body = conform(
         "phone_numbers_update",
@@ -190,19 +196,6 @@ ENUM_EVENT = {
                 },
             ],
             id="non-string-header-values",
-        ),
-        pytest.param(
-            {"webhooks": [{**NEW_HOOK, "events": []}]},
-            [
-                {
-                    "type": "too_short",
-                    "loc": ["body", "webhooks", 0, "events"],
-                    "msg": "List should have at least 1 item after validation, not 0",
-                    "input": [],
-                    "ctx": {"field_type": "List", "min_length": 1, "actual_length": 0},
-                }
-            ],
-            id="no-events",
         ),
         pytest.param(
             {"webhooks": [{**NEW_HOOK, "headers": ["X-Secret"]}]},

@@ -69,3 +69,13 @@ def test_auto_tenants_give_unknown_keys_a_fresh_empty_account(switched) -> None:
     assert spaced.get("/agents").json() == {"items": [], "index": 1, "has_more": False}
     legacy_unknown = voiceos_client(switched, None, **{"X-API-KEY": "worker-4"}).get("/agents")
     assert legacy_unknown.status_code == 200
+
+
+def test_an_unknown_key_named_like_an_account_is_refused_and_replaces_nothing(switched) -> None:
+    """With auto tenants, `Bearer demo` would otherwise become a fresh account named demo, wiping the fixture's."""
+    before = voiceos_client(switched).get("/agents").json()
+    named_like_demo = voiceos_client(switched, "demo").get("/agents")
+    assert (named_like_demo.status_code, named_like_demo.json()) == (401, {"detail": "Invalid API key"})
+    assert named_like_demo.headers["www-authenticate"] == "Bearer"
+    assert voiceos_client(switched).get("/agents").json() == before and len(before["items"]) == 3
+    assert voiceos_client(switched, "demo").get("/phone_numbers").status_code == 401  # still refused, nothing created

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import httpx
 import pytest
+from test_webhooks.receiver import Receiver
 
 from .support import ACCESSKEY
 
@@ -18,3 +21,17 @@ def vb(server) -> httpx.Client:
 def anon(server) -> httpx.Client:
     """A client for /voipbin without credentials."""
     return server.client("/voipbin")
+
+
+@pytest.fixture
+def admin(server) -> httpx.Client:
+    return server.admin()
+
+
+@pytest.fixture
+def receiver(vb) -> Iterator[Receiver]:
+    """A receiver set as the demo customer's webhook (POST /events)."""
+    with Receiver() as live:
+        body = {"name": "Demo customer", "webhook_method": "POST", "webhook_uri": live.url("/events")}
+        assert vb.put("/customer", json=body).status_code == 200
+        yield live

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
-import pytest
 from test_webhooks.receiver import Receiver
 
 from telemock.contracts.validate import contract_for
@@ -25,20 +24,6 @@ SECRET = "Zq3JtW1xK9cYp0rLmN4bV8sD2fH6gA5e"
 START_ID = "00000000-0000-0000-0000-000000000001"
 SENTINEL = "9999-01-01 00:00:00.000000"
 CONTRACT = contract_for("voipbin")
-
-
-@pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
-@pytest.fixture
-def receiver(vb) -> Iterator[Receiver]:
-    """A receiver set as the demo customer's webhook."""
-    with Receiver() as live:
-        body = {"name": "Demo customer", "webhook_method": "POST", "webhook_uri": live.url("/events")}
-        assert vb.put("/customer", json=body).status_code == 200
-        yield live
 
 
 def call(admin: httpx.Client, to: str, **extra: Any) -> httpx.Response:
@@ -99,6 +84,15 @@ def test_bad_parameters_are_refused(admin):
 
 # --- calls ----------------------------------------------------------------------------------------
 
+# The talk flow (answer, talk, hangup) as an incoming call: the activeflow's events and the call's.
+CALL_EVENTS = [
+    "activeflow_created", "call_created",
+    "activeflow_updated", "call_updated", "call_progressing",  # answer
+    "activeflow_updated", "call_updated",  # talk
+    "activeflow_updated", "call_updated",  # hangup
+    "call_terminating", "call_hangup", "activeflow_updated",
+]
+
 
 def test_a_call_runs_the_numbers_call_flow_as_an_activeflow(vb, admin, receiver):
     response = call(admin, "+821100000001")
@@ -121,16 +115,19 @@ def test_a_call_runs_the_numbers_call_flow_as_an_activeflow(vb, admin, receiver)
     assert all(a["tm_execute"] != SENTINEL for a in executed[1:] + [activeflow["current_action"]])
     assert executed[2]["option"] == {"text": "Hello from telemock", "language": "en-US"}
     assert answer["walk"] == {"actions": 3, "stopped_by": "hangup"}
-    assert [e["type"] for e in answer["events"]] == ["activeflow_created"] + ["activeflow_updated"] * 4
+    assert [e["type"] for e in answer["events"]] == CALL_EVENTS
     assert all(len(e["deliveries"]) == 1 and e["deliveries"][0]["url"] == receiver.url("/events") for e in answer["events"])
-    events = received(receiver, 5)
-    assert [e["type"] for e in events] == [e["type"] for e in answer["events"]]
-    created = events[0]["data"]
+    events = received(receiver, len(CALL_EVENTS))
+    # Each resource's events arrive in order; the activeflow's and the call's are delivered side by side.
+    for prefix in ("activeflow_", "call_"):
+        assert [e["type"] for e in events if e["type"].startswith(prefix)] == [t for t in CALL_EVENTS if t.startswith(prefix)]
+    flow_events = [e for e in events if e["type"].startswith("activeflow_")]
+    created = flow_events[0]["data"]
     assert created["status"] == "running" and created["current_action"] == {"id": START_ID, "next_id": NIL}
     assert "executed_actions" not in created and created["tm_update"] == SENTINEL
-    assert [e["data"]["current_action"].get("type") for e in events[1:4]] == ["answer", "talk", "hangup"]
-    assert [len(e["data"].get("executed_actions", [])) for e in events[1:]] == [1, 2, 3, 3]
-    assert events[-1]["data"] == activeflow
+    assert [e["data"]["current_action"].get("type") for e in flow_events[1:4]] == ["answer", "talk", "hangup"]
+    assert [len(e["data"].get("executed_actions", [])) for e in flow_events[1:]] == [1, 2, 3, 3]
+    assert flow_events[-1]["data"] == activeflow
 
 
 def test_a_number_without_a_call_flow_rejects_the_call(vb, admin, receiver):
@@ -170,15 +167,19 @@ def test_a_message_runs_the_numbers_message_flow(vb, admin, receiver):
     assert activeflow["status"] == "ended"
     assert activeflow["current_action"]["type"] == "message_send"
     assert answer["walk"] == {"actions": 1, "stopped_by": "end_of_flow"}
-    events = received(receiver, 3)
-    assert [e["type"] for e in events] == ["activeflow_created", "activeflow_updated", "activeflow_updated"]
-    assert events[-1]["data"] == activeflow == vb.get(f"/activeflows/{activeflow['id']}").json()
+    events = received(receiver, 4)
+    assert [e["type"] for e in answer["events"]] == ["message_created", "activeflow_created", "activeflow_updated", "activeflow_updated"]
+    assert sorted(e["type"] for e in events) == sorted(e["type"] for e in answer["events"])
+    assert [e["data"] for e in events if e["type"] == "message_created"] == [answer["message"]]
+    flow_events = [e for e in events if e["type"].startswith("activeflow_")]
+    assert flow_events[-1]["data"] == activeflow == vb.get(f"/activeflows/{activeflow['id']}").json()
 
 
 def test_a_number_without_a_message_flow_ignores_the_message(vb, admin):
     answer = message(admin, "+821100000001").json()  # the talk number has no message flow
     assert answer["outcome"] == "ignored"
-    assert answer["activeflow"] is None and answer["events"] == []
+    assert answer["activeflow"] is None
+    assert [e["type"] for e in answer["events"]] == ["message_created"]  # the message is stored all the same
     assert vb.get("/activeflows").json()["result"] == []
 
 
@@ -223,7 +224,8 @@ def test_endless_loops_stop_at_the_execution_limit(vb, admin):
     assert answer["walk"] == {"actions": 100, "stopped_by": "step_limit"}
     assert [x["type"] for x in executed(answer)] == ["answer", "talk"] * 50
     assert answer["activeflow"]["status"] == "ended"
-    assert len(answer["events"]) == 102  # created, one update per action, ended
+    # created twice (activeflow, call), two per action, progressing once, three at the end
+    assert len(answer["events"]) == 2 + 2 * 100 + 1 + 3
     looping = flow_number(vb, [{"id": a, "type": "answer"}, {"type": "goto", "option": {"target_id": a, "loop_count": 10**9}}], "+899400000002")
     assert call(admin, looping).json()["walk"] == {"actions": 100, "stopped_by": "step_limit"}
 
@@ -254,7 +256,7 @@ def test_the_simulated_activeflow_is_an_ordinary_one_afterwards(vb, admin, recei
     listed = vb.get("/activeflows").json()["result"]
     assert [a["id"] for a in listed] == [activeflow["id"]]
     deleted = vb.delete(f"/activeflows/{activeflow['id']}").json()
-    events = received(receiver, 6)
+    events = [e for e in received(receiver, len(CALL_EVENTS) + 1) if e["type"].startswith("activeflow_")]
     assert events[-1] == {"type": "activeflow_deleted", "data": deleted}
 
 

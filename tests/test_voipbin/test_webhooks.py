@@ -39,11 +39,6 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def admin(server) -> httpx.Client:
-    return server.admin()
-
-
-@pytest.fixture
 def hooked(vb, receiver) -> Receiver:
     """The demo customer's webhook points at the receiver (POST)."""
     response = vb.put("/customer", json=settings(receiver.url("/hook")))

@@ -3,12 +3,14 @@
 Unknown routes, wrong methods, oversize or malformed bodies, errors raised as `ProviderError`
 from any depth, and unexpected exceptions all end here, never as a bare Starlette page or a
 dropped connection. A drop fault passes through: its connection is meant to close unanswered.
+An unknown route or method that the real provider serves is answered the same way, marked as
+not emulated (`not_emulated.py`).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Awaitable
+from typing import TYPE_CHECKING, Any, Awaitable, Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
@@ -18,6 +20,7 @@ from ..connection import ConnectionDropped
 from ..errors import ProviderError
 from ..exchange import response_started
 from ..http import BodyTooLarge, GenericError, MalformedBody
+from ..not_emulated import NotEmulated
 
 if TYPE_CHECKING:
     from ..provider import Provider
@@ -25,9 +28,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("telemock.requests")
 
 
-async def answer_generic(provider: "Provider[Any, Any]", scope: Scope, kind: GenericError, detail: str, send: Send) -> None:
+async def answer_generic(
+    provider: "Provider[Any, Any]", scope: Scope, kind: GenericError, detail: str, send: Send,
+    headers: Mapping[str, str] | None = None,
+) -> None:
     """The provider's answer to a failure the core detected (its body is not read any further)."""
     response = provider.generic_error(HTTPConnection(scope), kind, detail)
+    if headers:
+        response.headers.update(headers)
     await response(scope, _no_body, send)
 
 
@@ -50,6 +58,7 @@ class ProviderErrors:
     def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
         self.app = app
         self.provider = provider
+        self.not_emulated = NotEmulated(provider)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -68,7 +77,7 @@ class ProviderErrors:
         except HTTPException as exc:
             kind = GenericError.METHOD_NOT_ALLOWED if exc.status_code == 405 else GenericError.ROUTE_NOT_FOUND
             if not response_started(scope):
-                await answer_generic(self.provider, scope, kind, exc.detail, send)
+                await answer_generic(self.provider, scope, kind, exc.detail, send, self.not_emulated.mark(scope))
         except Exception:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if not response_started(scope):

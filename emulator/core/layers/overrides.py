@@ -29,7 +29,7 @@ class ServeOverrides:
         overrides = self.overrides
         if overrides and self.name in overrides.providers():
             found = self.operations.resolve(scope)
-            rule = overrides.take(self.name, found.operation) if found.full else None
+            rule = overrides.take(self.name, found.operation, scope) if found.full else None
             if rule is not None:
                 scope["route"] = found.route  # the journal names the operation it stood in for
                 add_mark(scope, f"override:{rule.id}")

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..connection import ConnectionDropped
-from ..exchange import MARKS_KEY, TENANT_KEY, mark_started
+from ..exchange import DRIFT_KEY, MARKS_KEY, TENANT_KEY, mark_started
 from ..logs import RequestLine, log_request
+from ..not_emulated import not_emulated_of
 from ..verdicts import Verdicts
 
 if TYPE_CHECKING:
@@ -36,7 +37,11 @@ def sends_body(headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 class Recorder:
-    """Journals what came in and what went out (body, status, tenant, operationId, verdict, marks)."""
+    """Journals what came in and what went out (body, status, tenant, operationId, verdict, marks).
+
+    The verdict judges the request; an answer from the real provider (the proxy) adds its own
+    departures from the contract, marked as drift.
+    """
 
     def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
         self.app = app
@@ -109,11 +114,14 @@ class Recorder:
         judged_body = request_body if body_read or not sends_body(headers) else None
         violations = self.verdicts.judge(scope, operation, headers, judged_body)
         state = scope["state"]
+        drift = state.get(DRIFT_KEY)
+        if drift:
+            violations = violations + drift
         tenant = state.get(TENANT_KEY)
+        marks = list(state.get(MARKS_KEY, ()))
         runtime.journal.add(
             runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), headers,
-            request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations,
-            list(state.get(MARKS_KEY, ())),
+            request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations, marks,
         )
         if violations:
             log.warning(
@@ -127,5 +135,7 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
+            missing = not_emulated_of(marks) if marks else None  # a route miss the real provider serves
             # tuple.__new__ makes the NamedTuple without its Python-level __new__: this runs on every request.
-            log_request(tuple.__new__(RequestLine, (time.time(), name, method, path, status, duration_ms, tenant, operation)))
+            log_request(tuple.__new__(
+                RequestLine, (time.time(), name, method, path, status, duration_ms, tenant, operation, missing)))

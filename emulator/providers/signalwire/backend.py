@@ -3,7 +3,9 @@
 Handlers parse a request in the service's order of checks and call one method here; a method
 raises the provider's error classes for what depends on state, marks the tenant before it
 changes anything (persistence writes exactly the marked tenants) and returns what to render.
-The E911 lifecycle, which every read of a number passes through, is `backend_e911.E911Backend`.
+The E911 lifecycle, which every read of a number passes through, is `backend_e911.E911Backend`;
+addresses, number groups and their memberships are parts (`self.addresses`, `self.groups`,
+`self.memberships`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ...core.clock import MICROS, to_datetime
+from .backend_addresses import Addresses
 from .backend_e911 import E911Backend
-from .errors import BadRequest, CouldNotPurchase, NumberTaken, PurchasedTooRecently
+from .backend_groups import Memberships, NumberGroups
+from .errors import CouldNotPurchase, NumberTaken, PurchasedTooRecently
 from .fixtures import ALL_SCOPES, InventoryNumber, SignalwireSettings
 from .indexes import ProjectIndexes
 from .models import configured, new_number
-from .paging import NumberPage, PageRequest, matches_filters
+from .paging import NumberPage, PageRequest, matches_filters, walk
 from .phonefmt import parse
-from .seeding import DAY_US, derived_space_id, empty_project_state
+from .seed import DAY_US, derived_space_id, empty_project_state, outdated, upgrade
 from .signing import new_signing_key
 from .state import NumberSource, PhoneNumber, Project, ProjectState
 
@@ -30,13 +34,25 @@ class SignalwireBackend(E911Backend):
     def __init__(self, provider: Any) -> None:
         super().__init__(provider)
         self.indexes = ProjectIndexes()
+        self.addresses = Addresses(self)
+        self.memberships = Memberships(self)
+        self.groups = NumberGroups(self, self.memberships)
         self._inventory: dict[str, InventoryNumber] = {}
         self._inventory_source: SignalwireSettings | None = None
 
     def rebuild(self) -> None:
+        """The indexes, after a snapshot saved by an older version is given what it lacks."""
+        for tenant, state in self.store.items():
+            if outdated(state):  # type: ignore[arg-type]
+                upgrade(self.changing(tenant))
         self.indexes = ProjectIndexes()
         for tenant, state in self.store.items():
             self.indexes.add_tenant(tenant, state)  # type: ignore[arg-type]
+        for part in self.parts():
+            part.rebuild()
+
+    def parts(self) -> tuple[Addresses, Memberships, NumberGroups]:
+        return (self.addresses, self.memberships, self.groups)
 
     # --- projects ------------------------------------------------------------------------
 
@@ -44,8 +60,11 @@ class SignalwireBackend(E911Backend):
         return self.indexes.project_tenants.get(project_id)
 
     def add_tenant(self, tenant: str, state: ProjectState) -> None:
+        """A new project, from fixtures or auto tenants."""
         self.store.add(tenant, state)  # type: ignore[arg-type]  # marks the tenant
         self.indexes.add_tenant(tenant, state)
+        for part in self.parts():
+            part.index_tenant(tenant)
 
     def create_auto_tenant(self, project_id: str, token: str) -> str:
         """An unknown project with auto tenants on: a fresh empty project owning this token."""
@@ -90,31 +109,13 @@ class SignalwireBackend(E911Backend):
     def page(self, tenant: str, request: PageRequest) -> NumberPage:
         """Newest first; a page token names the last number of the previous page (400 when it names none)."""
         numbers = self.tenant(tenant)["numbers"]
-        index = self.indexes.created[tenant]
-        cursor = None
-        if request.token is not None:
-            anchor = numbers.get(request.token)
-            if anchor is None:
-                raise BadRequest("the page token names no number of this project")
-            cursor = (anchor["created_us"], anchor["id"])
 
         def keep(number_id: str) -> bool:
             number = numbers[number_id]
             return number["released_us"] is None and matches_filters(number["name"], number["number"], request.filters)
 
-        ids = index.older_than(cursor, request.size + 1, keep)
-        more = len(ids) > request.size
-        ids = ids[: request.size]
-        previous = None
-        if request.number > 1 and cursor is not None:
-            # The page before ends with the cursor's number, so its own token lies `size` numbers newer.
-            newer = index.newer_than(cursor, request.size, keep)
-            previous = newer[-1] if len(newer) == request.size else None
-        return NumberPage(
-            [self.settle(tenant, numbers[number_id]) for number_id in ids],
-            ids[-1] if more else None,
-            previous,
-        )
+        found = walk(self.indexes.created[tenant], numbers, request, keep)
+        return NumberPage([self.settle(tenant, numbers[i]) for i in found.items], found.next_token, found.previous_token)
 
     def purchase(self, tenant: str, wanted: str) -> PhoneNumber:
         """Only numbers the search inventory offers and nobody holds."""
@@ -175,6 +176,7 @@ class SignalwireBackend(E911Backend):
         self.changing(tenant)
         number["released_us"] = self.clock.stamp_us()
         self.indexes.discard_number(tenant, number)
+        self.memberships.leave_all(tenant, number["id"])
 
     def release_window_us(self, tenant: str) -> int:
         settings = self.settings

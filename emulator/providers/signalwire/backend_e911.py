@@ -66,7 +66,7 @@ class E911Backend(Backend[ProjectState]):
         """`pending`, then `active` (or `failed` for an address whose provisioning fails)."""
         number = self.live_number(tenant, number_id)
         address = self.tenant(tenant)["addresses"].get(address_id)
-        if address is None:
+        if address is None or address["deleted_us"] is not None:
             raise UnknownAddress()
         if not address["validated"]:
             raise UnvalidatedAddress()

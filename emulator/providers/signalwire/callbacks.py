@@ -7,6 +7,7 @@ query string and the signature alike.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,15 @@ from ...core.clock import to_datetime
 
 API_VERSION = "2010-04-01"
 Params = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Media:
+    """One media item of an inbound MMS."""
+
+    url: str
+    content_type: str
+    size: int = 0  # bytes; the SWML payload carries it, the cXML form does not
 
 
 def rfc2822(us: int) -> str:
@@ -59,7 +69,7 @@ def status_callback_params(
 
 
 def message_request_params(
-    *, project_id: str, message_sid: str, sender: str, receiver: str, body: str, media: list[tuple[str, str]]
+    *, project_id: str, message_sid: str, sender: str, receiver: str, body: str, media: list[Media]
 ) -> Params:
     """The request to `message_request_url`; `MediaUrlN`/`MediaContentTypeN` per media item, 0-based."""
     params = [
@@ -70,9 +80,9 @@ def message_request_params(
         ("Body", body),
         ("NumMedia", str(len(media))),
     ]
-    for position, (url, content_type) in enumerate(media):
-        params.append((f"MediaUrl{position}", url))
-        params.append((f"MediaContentType{position}", content_type))
+    for position, item in enumerate(media):
+        params.append((f"MediaUrl{position}", item.url))
+        params.append((f"MediaContentType{position}", item.content_type))
     return params
 
 

@@ -52,6 +52,18 @@ class NumberNotFound(NotFound):
     """No live number of the caller's project has this id (other projects' and released ones included)."""
 
 
+class AddressNotFound(NotFound):
+    """No address of the caller's project has this id (deleted ones included)."""
+
+
+class GroupNotFound(NotFound):
+    """No number group of the caller's project has this id (deleted ones included)."""
+
+
+class MembershipNotFound(NotFound):
+    """No live membership of the caller's project has this id."""
+
+
 class PayloadTooLarge(SignalwireError):
     status = 413
     reason = "Request Entity Too Large"
@@ -71,9 +83,22 @@ class InvalidAttributes(SignalwireError):
         super().__init__("; ".join(details))
         self.details = list(details)
 
+    def body(self) -> dict[str, object]:
+        return {"errors": [{"detail": d, "status": "422", "title": VALIDATION_TITLE, "code": "422"} for d in self.details]}
+
     def render(self, conn: HTTPConnection) -> Response:
-        items = [{"detail": d, "status": "422", "title": VALIDATION_TITLE, "code": "422"} for d in self.details]
-        return json_response({"errors": items}, self.status)
+        return json_response(self.body(), self.status)
+
+
+class AddressNotValidated(InvalidAttributes):
+    """The carrier rejected an emergency address: the 422 list, plus the carrier's `candidates` when it has any."""
+
+    def __init__(self, details: list[str], candidates: list[dict[str, str | None]]) -> None:
+        super().__init__(*details)
+        self.candidates = candidates
+
+    def body(self) -> dict[str, object]:
+        return super().body() | ({"candidates": self.candidates} if self.candidates else {})
 
 
 class CouldNotPurchase(InvalidAttributes):
@@ -94,10 +119,23 @@ class PurchasedTooRecently(InvalidAttributes):
     """`purchased_too_recently`: clients parse the time out of the detail, so its wording is kept exact."""
 
     def __init__(self, earliest: str) -> None:
+        self.earliest = earliest  # `YYYY-MM-DD HH:MM:SS`, UTC; the compatibility API words its refusal itself
         super().__init__(
             f"Number was purchased too recently to release. Please wait until {earliest} UTC to release this "
             "number, or contact Support for assistance."
         )
+
+
+class NumberNotInProject(InvalidAttributes):
+    """A membership naming a number the project does not hold."""
+
+    def __init__(self) -> None:
+        super().__init__("Phone number must exist")
+
+
+class AlreadyInGroup(InvalidAttributes):
+    def __init__(self) -> None:
+        super().__init__("Phone number has already been taken")
 
 
 class UnknownAddress(InvalidAttributes):

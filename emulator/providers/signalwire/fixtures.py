@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeFloat, field_validator, model_validator
 
 from .geo import AREA_CODES, TOLL_FREE_AREA_CODES
 from .phonefmt import NANP, parse
+from .state import AddressType
 
 Capability = Literal["voice", "sms", "mms", "fax"]
 ALL_CAPABILITIES: list[Capability] = ["voice", "fax", "sms", "mms"]
@@ -24,6 +25,10 @@ def canonical_uuid(value: str) -> str:
         return str(uuid.UUID(value))
     except (ValueError, AttributeError, TypeError):
         raise ValueError(f"{value!r} is not a UUID") from None
+
+
+# A UUID in any accepted spelling, stored canonical (lower case, hyphenated).
+Uuid = Annotated[str, AfterValidator(canonical_uuid)]
 
 
 class InventoryNumber(Strict):
@@ -102,8 +107,8 @@ class SignalwireSettings(Strict):
     status_callback_attempt_delays_seconds: list[NonNegativeFloat] = Field(
         default_factory=lambda: [0.0, 5.0, 30.0],
         min_length=1,
-        description="Best-effort status callbacks: the first attempt at once, then a retry after each further "
-        "delay (virtual seconds after the previous failure).",
+        description="Best-effort status callbacks (a call's end, a reply message's delivery states): the first "
+        "attempt at once, then a retry after each further delay (virtual seconds after the previous failure).",
     )
     sha256_signature: bool = Field(
         True,
@@ -134,15 +139,51 @@ class TokenFixture(Strict):
 
 
 class E911AddressFixture(Strict):
-    id: str
+    """An address of the project, as the Addresses API shows it; seeded ones are trusted, not checked."""
+
+    id: Uuid
     label: str = ""
-    validated: bool = True
+    country: str = Field("US", pattern=r"^[A-Z]{2}$")
+    first_name: str = ""
+    last_name: str = ""
+    street_number: str = ""
+    street_name: str = ""
+    address_type: AddressType | None = None
+    address_number: str | None = None
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    validated: bool = Field(True, description="Validated by the carrier (emergency enabled): numbers may use it.")
     provisioning_fails: bool = Field(False, description="Assignments end `failed` instead of `active`.")
 
-    @field_validator("id")
-    @classmethod
-    def canonical_id(cls, value: str) -> str:
-        return canonical_uuid(value)
+
+class SwmlWebhookFixture(Strict):
+    """A Fabric SWML Webhook resource (`used_for: messaging`) assigned to the number's inbound messages.
+
+    The Relay REST API cannot set one; the number then shows `messaging_handler_resource_id` and
+    `message_handler: null`, and inbound messages are POSTed to it as SWML JSON requests.
+    """
+
+    id: Uuid | None = Field(None, description="The resource id; random when absent.")
+    primary_request_url: str = Field(min_length=1)
+    fallback_request_url: str | None = Field(None, description="Requested when the primary URL fails.")
+    status_callback_url: str | None = Field(
+        None, description="Receives message status callbacks for replies without a `status_url` of their own."
+    )
+
+
+class MembershipFixture(Strict):
+    id: Uuid | None = None
+    phone_number_id: Uuid
+
+
+class NumberGroupFixture(Strict):
+    id: Uuid | None = None
+    name: str = Field(min_length=1)
+    sticky_sender: bool = False
+    memberships: list[MembershipFixture] = Field(
+        default_factory=list, description="Numbers of the project in the group, by their ids."
+    )
 
 
 class NumberFixture(BaseModel):
@@ -150,19 +191,17 @@ class NumberFixture(BaseModel):
 
     model_config = ConfigDict(extra="allow", defer_build=True)
 
-    id: str | None = None
+    id: Uuid | None = None
     number: str = Field(pattern=r"^\+[1-9][0-9]{1,14}$")
     number_type: Literal["longcode", "toll-free"] | None = None
     capabilities: list[Capability] = Field(default_factory=lambda: list(ALL_CAPABILITIES))
     imported: bool = Field(False, description="Imported numbers have no billing date and no release window.")
     purchased_days_ago: float | None = Field(None, ge=0, description="Creation time relative to start-up.")
     created_at: str | None = Field(None, description="RFC 3339 creation time (instead of purchased_days_ago).")
-    e911_address_id: str | None = Field(None, description="An address of the project, assigned and active.")
-
-    @field_validator("id", "e911_address_id")
-    @classmethod
-    def uuid_or_none(cls, value: str | None) -> str | None:
-        return None if value is None else canonical_uuid(value)
+    e911_address_id: Uuid | None = Field(None, description="An address of the project, assigned and active.")
+    message_swml_webhook: SwmlWebhookFixture | None = Field(
+        None, description="A SWML webhook handling inbound messages (a Fabric resource, not settable through the API)."
+    )
 
     def update_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -177,17 +216,13 @@ class ProjectFixture(Strict):
         description="The project's Signing Key, which signs every request sent to its numbers' URLs; "
         "a random `PSK_…` key when absent (read it from the control API's state).",
     )
-    space_id: str | None = Field(
+    space_id: Uuid | None = Field(
         None, description="The space's id in SWML requests; derived from the project id when absent."
     )
     tokens: list[TokenFixture] = Field(min_length=1)
     e911_addresses: list[E911AddressFixture] = []
     numbers: list[NumberFixture] = []
-
-    @field_validator("space_id")
-    @classmethod
-    def space_uuid(cls, value: str | None) -> str | None:
-        return None if value is None else canonical_uuid(value)
+    number_groups: list[NumberGroupFixture] = []
 
 
 class SignalwireFixture(Strict):

@@ -6,16 +6,20 @@
   outbox: best effort, retried, visible in the control API's deliveries.
 - `relay_script` calls: a signed JSON POST to `call_relay_script_url`; the reply must be SWML.
   The number-level status callback belongs to the cXML configuration and is not sent here.
+
+Messages handled by a SWML webhook (a Fabric resource) are in `messaging.py`, which uses the
+same request-then-fallback walk (`first_answer`) and status callback queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from ...core.outgoing import new_client
-from ...core.webhooks import DeliveryPolicy
+from ...core.webhooks import DeliveryPolicy, WebhookFormat
 from .callbacks import (
     Params,
     call_request_params,
@@ -46,21 +50,16 @@ def form_request(key: str, url: str, method: str, params: Params) -> tuple[str, 
     return url, body, form_headers(key, url, body)
 
 
-async def fetch_with_fallback(
-    provider: SignalwireProvider,
-    project: Project,
-    number: PhoneNumber,
-    what: Literal["call", "message"],
-    params: Params,
+Target = tuple[str, "str | None", "str | None"]  # role (primary, fallback), URL, method
+Build = Callable[[str, str], tuple[str, bytes, dict[str, str]]]  # (URL, method) → full URL, body, signed headers
+
+
+async def first_answer(
+    provider: SignalwireProvider, targets: list[Target], build: Build, judge: Callable[[str], Verdict]
 ) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
-    """Tries the number's request URL, then its fallback URL (`call_…` or `message_…`), until one answers
-    2xx (with a runnable cXML reply, if the `fallback_on_invalid_reply` setting asks for it). Returns
-    every exchange, the one whose reply counts, its verdict and notes on URLs that were not set."""
-    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
-    targets = [
-        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
-        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
-    ]
+    """Tries each URL in turn until one answers 2xx (with a runnable reply, if the
+    `fallback_on_invalid_reply` setting asks for it). Returns every exchange, the one whose reply
+    counts, its verdict and notes on URLs that were not set."""
     settings = provider.settings
     exchanges: list[Exchange] = []
     notes: list[str] = []
@@ -72,7 +71,7 @@ async def fetch_with_fallback(
                 notes.append(f"no {role} URL is set")
                 continue
             method = method or "POST"
-            full_url, body, headers = form_request(project["signing_key"], url, method, params)
+            full_url, body, headers = build(url, method)
             exchange = await fetch(
                 client, role=role, method=method, url=full_url, headers=headers, body=body,
                 timeout_s=settings.handler_timeout_seconds,
@@ -80,10 +79,27 @@ async def fetch_with_fallback(
             exchanges.append(exchange)
             if not exchange.ok:
                 continue
-            chosen, verdict = exchange, check_cxml(exchange.reply)
+            chosen, verdict = exchange, judge(exchange.reply)
             if verdict.valid or not settings.fallback_on_invalid_reply:
                 break
     return exchanges, chosen, verdict, notes
+
+
+async def fetch_with_fallback(
+    provider: SignalwireProvider,
+    project: Project,
+    number: PhoneNumber,
+    what: Literal["call", "message"],
+    params: Params,
+) -> tuple[list[Exchange], Exchange | None, Verdict | None, list[str]]:
+    """The number's cXML request URL, then its fallback URL (`call_…` or `message_…`)."""
+    config: dict[str, Any] = number  # type: ignore[assignment]  # keys named by `what`
+    targets: list[Target] = [
+        ("primary", config[f"{what}_request_url"], config[f"{what}_request_method"]),
+        ("fallback", config[f"{what}_fallback_url"], config[f"{what}_fallback_method"]),
+    ]
+    key = project["signing_key"]
+    return await first_answer(provider, targets, lambda url, method: form_request(key, url, method, params), check_cxml)
 
 
 def reply_of(exchange: Exchange | None, verdict: Verdict | None) -> dict[str, Any] | None:
@@ -162,23 +178,46 @@ def status_callback(
         created_us=created_us, status=status, duration_s=duration_s, mos=settings.audio_in_mos,
     )
     target, body = (with_query(url, params), b"") if method == "GET" else (url, form_body(params))
+    delivery_id = queue_status_callback(
+        provider, tenant, project, url=target, body=body, fmt=FORM_FORMAT, method=method,
+        event_type=STATUS_CALLBACK, ordering_key=call_sid, ordered=False,
+    )
+    return {"delivery_id": delivery_id, "url": target, "method": method, "params": dict(params)}
+
+
+def queue_status_callback(
+    provider: SignalwireProvider,
+    tenant: str,
+    project: Project,
+    *,
+    url: str,
+    body: bytes,
+    fmt: WebhookFormat,
+    method: str,
+    event_type: str,
+    ordering_key: str,
+    ordered: bool,
+) -> str:
+    """A status callback in the outbox: best effort, retried on the virtual clock per the settings, signed
+    with the project's key. `ordered` keeps a message's states in order; a call's one callback needs none."""
+    settings = provider.settings
     message = provider.runtime.outbox.send(
         provider=provider.name,
         tenant=tenant,
-        url=target,
+        url=url,
         body=body,
-        fmt=FORM_FORMAT,
+        fmt=fmt,
         policy=DeliveryPolicy(
             attempt_delays_s=tuple(settings.status_callback_attempt_delays_seconds),
             timeout_s=settings.handler_timeout_seconds,
-            ordered=False,
+            ordered=ordered,
         ),
         secret=project["signing_key"],
         method=method,
-        event_type=STATUS_CALLBACK,
-        ordering_key=call_sid,
+        event_type=event_type,
+        ordering_key=ordering_key,
     )
-    return {"delivery_id": message.id, "url": target, "method": method, "params": dict(params)}
+    return message.id
 
 
 async def swml_call(

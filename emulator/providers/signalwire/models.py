@@ -77,6 +77,7 @@ RELAY_STRING_KEYS = frozenset({
 
 NEW_NUMBER_CONFIG: dict[str, Any] = {
     **{key: None for key in CALL_KEYS + MESSAGE_KEYS + HIDDEN_KEYS},
+    "message_swml_webhook": None,
     "call_handler": "laml_webhooks",
     "call_receive_mode": "voice",
     "call_request_method": "POST",
@@ -187,8 +188,12 @@ def configured(number: PhoneNumber, changes: dict[str, Any]) -> PhoneNumber:
 
     Binding `ai_agent` or `call_flow` materializes a Fabric resource: a new
     `calling_handler_resource_id` whenever the binding changes; any other handler clears it.
+    Sending a `message_handler` replaces a Fabric resource bound to inbound messages.
     """
     merged: PhoneNumber = {**number, **changes}  # type: ignore[typeddict-item]
+    if "message_handler" in changes and number.get("message_swml_webhook") is not None:
+        merged["message_swml_webhook"] = None
+        merged["messaging_handler_resource_id"] = None
     if "call_handler" in changes:
         resource_id = None
         if merged["call_handler"] in FABRIC_HANDLERS:

@@ -39,10 +39,10 @@ def check_cxml(text: str) -> Verdict:
     return Verdict(True, verbs=[str(child.tag) for child in root])
 
 
-def check_swml(text: str) -> Verdict:
-    """A JSON or YAML object with `sections.main` as a list of steps."""
+def swml_document(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A JSON or YAML object with `sections.main` as a list of steps, or why the reply is none."""
     if not text.strip():
-        return Verdict(False, "the reply is empty; a SWML document was expected")
+        return None, "the reply is empty; a SWML document was expected"
     document: Any
     try:
         document = orjson.loads(text)
@@ -50,11 +50,19 @@ def check_swml(text: str) -> Verdict:
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError:
-            return Verdict(False, "the reply is neither JSON nor YAML; a SWML document was expected")
+            return None, "the reply is neither JSON nor YAML; a SWML document was expected"
     if not isinstance(document, dict):
-        return Verdict(False, "the reply is not a SWML document (an object with `sections`)")
+        return None, "the reply is not a SWML document (an object with `sections`)"
     sections = document.get("sections")
     if not isinstance(sections, dict) or not isinstance(sections.get("main"), list):
-        return Verdict(False, "the SWML document has no `sections.main` list of steps")
-    verbs = [next(iter(step)) if isinstance(step, dict) and step else str(step) for step in sections["main"]]
+        return None, "the SWML document has no `sections.main` list of steps"
+    return document, None
+
+
+def check_swml(text: str) -> Verdict:
+    document, problem = swml_document(text)
+    if document is None:
+        return Verdict(False, problem)
+    steps = document["sections"]["main"]
+    verbs = [next(iter(step)) if isinstance(step, dict) and step else str(step) for step in steps]
     return Verdict(True, verbs=[str(verb) for verb in verbs])

@@ -1,9 +1,13 @@
-"""Search of available numbers: the backend's filter rules, then the seeded inventory minus held numbers."""
+"""Search of available numbers: the backend's filter rules, then the seeded inventory minus held numbers.
+
+The item shape, the links and what a broken rule gets are profile switches (see profiles.py).
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +22,8 @@ from .profiles import SignalwireProfile
 if TYPE_CHECKING:
     from .provider import SignalwireProvider
 
+SEARCH_PATH = "/api/relay/rest/phone_numbers/search"
+CAPABILITY_FLAGS = ("voice", "sms", "mms", "fax")
 DIGITS = re.compile(r"^[0-9]{3,7}\Z")
 REGION = re.compile(r"^[A-Z]{2}\Z")
 INTEGER = re.compile(r"^-?[0-9]{1,12}\Z")
@@ -63,8 +69,8 @@ def matches(item: InventoryNumber, query: dict[str, str]) -> bool:
 
 
 def render_available(item: InventoryNumber, profile: SignalwireProfile) -> dict[str, Any]:
-    parsed = parse(item.number)
     if profile.search_item_shape == "e164":
+        parsed = parse(item.number)
         return {
             "e164": item.number,
             "national_number_formatted": parsed.national_formatted(),
@@ -74,30 +80,37 @@ def render_available(item: InventoryNumber, profile: SignalwireProfile) -> dict[
             "country_code": item.country_code,
             "capabilities": list(item.capabilities),
         }
-    rendered: dict[str, Any] = {
-        "e164": item.number,
-        "number": item.number,
-        "national_number_formatted": parsed.national_formatted(),
-        "international_number_formatted": parsed.international_formatted(),
-        "region": item.region,
-        "rate_center": item.rate_center,
-        "country_code": item.country_code,
-        "capabilities": list(item.capabilities),
-    }
-    if item.city is not None:
-        rendered["city"] = item.city
-    if item.lata is not None:
-        rendered["lata"] = item.lata
+    rendered: dict[str, Any] = {"number": item.number}
+    for key in ("region", "city", "rate_center", "lata"):
+        value = getattr(item, key)
+        if value is not None:  # the reference types them as strings: unknown ones are left out
+            rendered[key] = value
+    rendered["capabilities"] = {name: name in item.capabilities for name in CAPABILITY_FLAGS}
     return rendered
 
 
+def search_links(request: Request, profile: SignalwireProfile) -> dict[str, str]:
+    """Search is one page: `self` and `first` are the same relative URL, with the query as sent."""
+    if profile.search_links == "empty":
+        return {}
+    query = urlencode(list(request.query_params.multi_items()))
+    url = SEARCH_PATH + (f"?{query}" if query else "")
+    return {"self": url, "first": url}
+
+
 async def numbers_search(provider: SignalwireProvider, request: Request) -> Response:
-    """Not paginated: `links` is `{}`. An empty parameter counts as absent."""
+    """Not paginated. An empty parameter counts as absent; a search breaking a rule finds nothing,
+    or is refused with 422, as the profile says."""
     authenticate(provider, request)
+    profile = provider.profile
     query = {key: value for key, value in request.query_params.items() if value != ""}
     problems = search_problems(query)
-    if problems:
+    if problems and profile.search_rule_breaks == "invalid_attributes":
         raise InvalidAttributes(*problems)
-    limit = int(query.get("max_results", DEFAULT_MAX_RESULTS))
-    found = provider.backend.available(lambda item: matches(item, query), limit)
-    return json_response({"links": {}, "data": [render_available(item, provider.profile) for item in found]})
+    found = []
+    if not problems:
+        limit = int(query.get("max_results", DEFAULT_MAX_RESULTS))
+        found = provider.backend.available(lambda item: matches(item, query), limit)
+    return json_response(
+        {"links": search_links(request, profile), "data": [render_available(item, profile) for item in found]}
+    )

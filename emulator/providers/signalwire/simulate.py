@@ -1,10 +1,10 @@
 """Simulated inbound traffic: a call or a message arrives on a number and its handler runs.
 
 The number is found by its E.164 string among the projects (or in the tenant named). Handlers
-that fetch instructions over HTTP (`laml_webhooks`, `relay_script`) are run for real against
-the user's URLs (see `inbound.py`); the others (relay topics, Fabric resources, cXML
-applications, …) are answered with where the call or message would go, since nothing of them
-travels over HTTP.
+that fetch instructions over HTTP (`laml_webhooks`, `relay_script`, and a SWML webhook bound to
+the number's messages) are run for real against the user's URLs (see `inbound.py` and
+`messaging.py`); the others (relay topics, Fabric resources, cXML applications, …) are
+answered with where the call or message would go, since nothing of them travels over HTTP.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import inbound
+from . import inbound, messaging
+from .callbacks import Media
 from .state import PhoneNumber, Project
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ CALL_TARGETS = {
     "ai_agent": ("call_ai_agent_id", "AI agent"),
     "call_flow": ("call_flow_id", "call flow"),
 }
+SWML_WEBHOOK = "swml_webhook"  # how the control API names a Fabric SWML webhook handling messages
 MESSAGE_TARGETS = {
     "relay_topic": ("message_relay_topic", "relay topic"),
     "relay_context": ("message_relay_context", "relay context"),
@@ -50,7 +52,7 @@ class Inbound:
     caller: str
     tenant: str | None = None
     body: str = ""
-    media: list[tuple[str, str]] = field(default_factory=list)
+    media: list[Media] = field(default_factory=list)
     caller_name: str | None = None
     forwarded_from: str | None = None
     duration_s: int | None = None
@@ -63,21 +65,25 @@ def optional_string(params: dict[str, Any], key: str) -> str | None:
     return value
 
 
-def media_items(raw: Any) -> list[tuple[str, str]]:
-    """`media`: URLs, or `{"url", "content_type"}` objects; a bare URL's type is guessed from its name."""
+def media_items(raw: Any) -> list[Media]:
+    """`media`: URLs, or `{"url", "content_type", "size"}` objects; a bare URL's type is guessed from its name."""
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise ValueError("'media' must be a list of URLs or of {url, content_type} objects")
+        raise ValueError("'media' must be a list of URLs or of {url, content_type, size} objects")
     items = []
     for position, item in enumerate(raw):
+        content_type: Any = None
+        size: Any = 0
         if isinstance(item, str):
-            url, content_type = item, None
+            url = item
         elif isinstance(item, dict) and isinstance(item.get("url"), str):
-            url, content_type = item["url"], item.get("content_type")
+            url, content_type, size = item["url"], item.get("content_type"), item.get("size", 0)
             if content_type is not None and not isinstance(content_type, str):
                 raise ValueError(f"'media[{position}].content_type' must be a string")
-            unknown = set(item) - {"url", "content_type"}
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                raise ValueError(f"'media[{position}].size' must be a whole number of bytes")
+            unknown = set(item) - {"url", "content_type", "size"}
             if unknown:
                 raise ValueError(f"'media[{position}]' has unknown keys: {', '.join(sorted(unknown))}")
         else:
@@ -85,7 +91,7 @@ def media_items(raw: Any) -> list[tuple[str, str]]:
         if not url:
             raise ValueError(f"'media[{position}]' has an empty URL")
         guessed = mimetypes.guess_type(url.split("?")[0])[0]
-        items.append((url, content_type or guessed or "application/octet-stream"))
+        items.append(Media(url, content_type or guessed or "application/octet-stream", size))
     return items
 
 
@@ -126,7 +132,7 @@ async def simulate(provider: SignalwireProvider, kind: str, params: dict[str, An
     if kind == "inbound-call":
         answer.update(await inbound_call(provider, tenant, project, number, request))
     else:
-        answer.update(await inbound_message(provider, project, number, request))
+        answer.update(await inbound_message(provider, tenant, project, number, request))
     return answer
 
 
@@ -145,13 +151,17 @@ async def inbound_call(
 
 
 async def inbound_message(
-    provider: SignalwireProvider, project: Project, number: PhoneNumber, request: Inbound
+    provider: SignalwireProvider, tenant: str, project: Project, number: PhoneNumber, request: Inbound
 ) -> dict[str, Any]:
-    handler = number["message_handler"]
+    """A SWML webhook bound to the number's messages (a Fabric resource) wins over `message_handler`."""
+    swml = number["message_swml_webhook"] is not None
+    handler = SWML_WEBHOOK if swml else number["message_handler"]
     answer: dict[str, Any] = {"handler": handler, "message_sid": str(uuid.uuid4())}
     needed = "mms" if request.media else "sms"
     if needed not in number["capabilities"]:
         return answer | refused(f"the number has no {needed} capability; the message is not delivered")
+    if swml:
+        return answer | await messaging.swml_message(provider, tenant, project, number, request, answer["message_sid"])
     if handler == "laml_webhooks":
         return answer | await inbound.laml_message(provider, project, number, request, answer["message_sid"])
     return answer | routed(number, handler, MESSAGE_TARGETS, "message")

@@ -10,6 +10,9 @@ from typing import Literal, TypedDict
 
 E911Status = Literal["pending", "active", "failed", "pending_removal", "unregistered"]
 NumberSource = Literal["purchased", "imported"]
+AddressType = Literal[
+    "Apartment", "Basement", "Building", "Department", "Floor", "Office", "Penthouse", "Suite", "Trailer", "Unit"
+]
 
 
 class Project(TypedDict):
@@ -26,11 +29,61 @@ class Grant(TypedDict):
 
 
 class Address(TypedDict):
-    """An E911 address of the project; assignments to numbers end `failed` when provisioning fails."""
+    """An E911 address of the project; assignments to numbers end `failed` when provisioning fails.
 
+    A deleted address is kept (`deleted_us`), so a page token naming it still works; numbers it
+    was assigned to keep it as their E911 address.
+    """
+
+    id: str
     label: str
+    country: str
+    first_name: str
+    last_name: str
+    street_number: str
+    street_name: str
+    address_type: AddressType | None
+    address_number: str | None
+    city: str
+    state: str
+    postal_code: str
+    emergency_enabled: bool
     validated: bool
+    validated_us: int | None
     provisioning_fails: bool
+    created_us: int
+    deleted_us: int | None
+
+
+class NumberGroup(TypedDict):
+    """A named set of the project's numbers (deleted groups are kept, like addresses)."""
+
+    id: str
+    name: str
+    sticky_sender: bool
+    created_us: int
+    updated_us: int
+    deleted_us: int | None
+
+
+class GroupMembership(TypedDict):
+    """One number in one group; it ends when either is deleted or the number is released."""
+
+    id: str
+    number_group_id: str
+    phone_number_id: str
+    created_us: int
+    updated_us: int
+    deleted_us: int | None
+
+
+class SwmlWebhook(TypedDict):
+    """A Fabric SWML Webhook resource (`used_for: messaging`) bound to a number's inbound messages."""
+
+    id: str
+    primary_request_url: str
+    fallback_request_url: str | None
+    status_callback_url: str | None
 
 
 class PhoneNumber(TypedDict):
@@ -87,12 +140,16 @@ class PhoneNumber(TypedDict):
     call_flow_id: str | None
     call_flow_version: str | None
     message_relay_application: str | None
+    # Not set through this API: a Fabric resource handling inbound messages (seeded by fixtures).
+    message_swml_webhook: SwmlWebhook | None
 
 
 class ProjectState(TypedDict):
-    """One tenant: a SignalWire project, its API tokens, E911 addresses and numbers, each by id."""
+    """One tenant: a SignalWire project, its API tokens, E911 addresses, numbers and number groups, each by id."""
 
     project: Project
     tokens: dict[str, Grant]
     addresses: dict[str, Address]
     numbers: dict[str, PhoneNumber]
+    number_groups: dict[str, NumberGroup]
+    number_group_memberships: dict[str, GroupMembership]

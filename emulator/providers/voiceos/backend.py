@@ -9,7 +9,7 @@ before they change it (persistence writes exactly the marked accounts). The part
 | backend_accounts.py | accounts, auto tenants, indexes (key → account, number → holder or keeper, creation orders), lookups, pages |
 | backend_numbers.py | inventory, buying, PATCH, deleting with or without release |
 | backend_agents.py | agents: create, PATCH, delete (detaching numbers) |
-| backend_calls.py | conversations of simulated calls and their end on the virtual clock |
+| backend_calls.py | conversations of simulated inbound and of outbound calls on the virtual clock, their events, recordings |
 """
 
 from __future__ import annotations
@@ -21,6 +21,6 @@ from .backend_numbers import NumberBackend
 
 class VoiceosBackend(NumberBackend, AgentBackend, CallBackend):
     def rebuild(self) -> None:
-        """Every index from the state, and the timers of the calls in progress (after fixtures, reset or restore)."""
+        """Every index from the state, and the timers of calls queued or in progress (after fixtures, reset, restore)."""
         super().rebuild()
         self.reschedule_calls()

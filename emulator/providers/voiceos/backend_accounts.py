@@ -68,8 +68,13 @@ class AccountBackend(Backend[TenantState]):
     def tenant_of_key(self, key: str) -> str | None:
         return self.key_tenants.get(key)
 
-    def create_auto_tenant(self, key: str) -> str:
-        """An empty account named after an unknown key, which opens it (any key, even one a fixture would refuse)."""
+    def create_auto_tenant(self, key: str) -> str | None:
+        """An empty account named after an unknown key, which opens it (any key, even one a fixture would refuse).
+
+        None when a tenant already has that name: the key is refused rather than replace that account.
+        """
+        if key in self.store:
+            return None
         state = new_account_state()
         state["api_keys"].append(key)
         self.add_account(key, state)

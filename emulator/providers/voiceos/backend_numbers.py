@@ -7,7 +7,8 @@ import random
 from .backend_accounts import AccountBackend
 from .errors import AgentNotFound, NotAvailable, UnknownInboundAgent
 from .fixtures import InventoryNumber
-from .models import E164, new_number, normalize_number
+from .models import new_number
+from .phone import E164, normalize_number
 from .state import NumberChanges, PhoneNumber
 
 _rng = random.SystemRandom()

@@ -9,10 +9,21 @@ union errors, as the service does (`["body", "voice", "PlayhtVoice", "speed"]`).
 from __future__ import annotations
 
 import enum
-from typing import Any, Generic, Literal, Optional, TypeVar, Union, cast
+from typing import Annotated, Any, Callable, Generic, Literal, Optional, TypeVar, Union, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
+from .phone import E164, normalize_number
 from .state import AgentConfig, StoredWebhook
 
 
@@ -58,6 +69,12 @@ class ElevenLabsModel(str, enum.Enum):
     eleven_turbo_v2 = "eleven_turbo_v2"
 
 
+def null_means_left_out(default: Callable[[], Any]) -> BeforeValidator:
+    """`null` for a field that document 0.8.0 gives no default (so pydantic, and the official SDK,
+    take it as optional): read as the field left out, whose value the service then fills in."""
+    return BeforeValidator(lambda value: default() if value is None else value)
+
+
 # --- phone numbers ------------------------------------------------------------------------
 
 
@@ -68,9 +85,10 @@ class Body(BaseModel):
 
 
 class WebhookFields(Body, Generic[EventT]):
-    """A webhook, of a phone number or of an agent: they differ in the events they may subscribe to."""
+    """A webhook, of a phone number or of an agent: they differ in the events they may subscribe to.
+    An empty `events` list is taken (the document sets no minimum): such a webhook is never called."""
 
-    events: list[EventT] = Field(min_length=1)
+    events: list[EventT]
     url: str
     method: MethodEnum
     headers: Optional[dict[str, str]] = None
@@ -89,7 +107,9 @@ class UpdatePhoneNumber(Body):
 
 
 class BuyPhoneNumber(Body):
-    provider: PhoneNumberProvider = PhoneNumberProvider.twilio
+    provider: Annotated[PhoneNumberProvider, null_means_left_out(lambda: PhoneNumberProvider.twilio)] = (
+        PhoneNumberProvider.twilio
+    )
     phone_number: Optional[str] = None
 
 
@@ -111,14 +131,36 @@ class PlayhtVoice(Open):
     style_guidance: Optional[float] = Field(None, ge=1, le=30)
 
 
+ELEVENLABS_LEVEL_DEFAULT = 0.5
+
+
+def integer_or_documented_default(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Document 0.8.0 types `similarity_boost` and `stability` as integers from 0 to 1, yet gives them
+    the default 0.5 (which the official SDK sends): that one fraction passes, any other one is refused."""
+    if type(value) is float and value == ELEVENLABS_LEVEL_DEFAULT:
+        return value
+    return handler(value)
+
+
+# An integer stays an integer on the way back: SDK 0.8.1.3 refuses 1.0 where it expects 1.
+ElevenLabsLevel = Annotated[
+    int,
+    Field(ge=0, le=1),
+    WrapValidator(integer_or_documented_default),
+    PlainSerializer(lambda value: value, return_type=Any),
+]
+
+
 class ElevenlabsVoice(Open):
     provider: Literal["elevenlabs"] = "elevenlabs"
     voice_id: Optional[str] = None
-    model_id: ElevenLabsModel = ElevenLabsModel.eleven_turbo_v2
+    model_id: Annotated[ElevenLabsModel, null_means_left_out(lambda: ElevenLabsModel.eleven_turbo_v2)] = (
+        ElevenLabsModel.eleven_turbo_v2
+    )
     optimize_latency: int = Field(3, ge=0, le=4)
     use_speaker_boost: bool = False
-    similarity_boost: float = Field(0.5, ge=0, le=1)
-    stability: float = Field(0.5, ge=0, le=1)
+    similarity_boost: ElevenLabsLevel = ELEVENLABS_LEVEL_DEFAULT
+    stability: ElevenLabsLevel = ELEVENLABS_LEVEL_DEFAULT
 
 
 class AzureVoice(Open):
@@ -144,12 +186,12 @@ class DeepgramTranscriber(Open):
     provider: Literal["deepgram"] = "deepgram"
     model: Optional[str] = None
     language: Optional[str] = None
-    keywords: list[str] = Field(default_factory=list)
+    keywords: Annotated[list[str], null_means_left_out(list)] = Field(default_factory=list)
 
 
 class AzureTranscriber(Open):
     provider: Literal["azure"] = "azure"
-    languages: list[str] = Field(default_factory=lambda: ["en-US"])
+    languages: Annotated[list[str], null_means_left_out(lambda: ["en-US"])] = Field(default_factory=lambda: ["en-US"])
 
 
 class OpenAI(Open):
@@ -192,6 +234,40 @@ class UpdateAgent(Body):
 
 
 AGENT_FIELDS = tuple(AgentConfiguration.model_fields)
+
+
+# --- conversations ------------------------------------------------------------------------
+
+
+class CreateCall(Body):
+    """POST /conversations/create_phone_call: from one of the account's numbers to `to_number`,
+    with the agent `agent_id` names or, when it is null, the configuration `agent_config`."""
+
+    from_number: str
+    to_number: str
+    agent_id: Optional[str] = None
+    agent_config: Optional[AgentConfiguration] = None
+
+    @field_validator("from_number")
+    @classmethod
+    def account_number(cls, value: str) -> str:
+        return normalize_number(value)
+
+    @field_validator("to_number")
+    @classmethod
+    def dialable(cls, value: str) -> str:
+        """Inferred: a number the telephony provider cannot dial is refused before anything is placed."""
+        number = normalize_number(value)
+        if not E164.match(number):
+            raise ValueError("to_number must be a phone number including the country code (E.164)")
+        return number
+
+    @model_validator(mode="after")
+    def has_an_agent(self) -> "CreateCall":
+        """Each of the two says the other is used when it is null, so one of them is needed (Inferred)."""
+        if self.agent_id is None and self.agent_config is None:
+            raise ValueError("agent_id or agent_config is required")
+        return self
 
 
 def dump_webhook(webhook: WebhookFields[Any]) -> StoredWebhook:

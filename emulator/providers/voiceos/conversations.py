@@ -1,4 +1,4 @@
-"""Conversations: list (with a status filter) and get; simulated calls add the records."""
+"""Conversations: list (with a status filter), get, outbound calls and recordings; simulated calls add records too."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .auth import authenticate
-from .common import list_page
+from .bodies import CreateCall, stored_config
+from .common import begin, list_page
 from .models import render_conversation
 from .responses import respond
 from .state import Conversation
-from .validation import STATUS, Checker
+from .validation import STATUS, Checker, read_body
 
 if TYPE_CHECKING:
     from .provider import VoiceosProvider
@@ -41,3 +42,20 @@ async def conversations_get(provider: "VoiceosProvider", request: Request) -> Re
     caller = authenticate(provider, request)
     conversation = provider.backend.conversation(caller.tenant, request.path_params["id"])
     return respond(render_conversation(conversation, caller.account_id))
+
+
+async def conversations_create_phone_call(provider: "VoiceosProvider", request: Request) -> Response:
+    """An outbound call: 422 for the body, then 404 for a number or agent the account lacks; 200 like every create."""
+    raw = await read_body(request)
+    caller, check = begin(provider, request)
+    body = check.last_body(CreateCall, raw)
+    # agent_id wins when both are given (Inferred); the body holds at least one of them.
+    config = stored_config(body.agent_config) if body.agent_id is None and body.agent_config is not None else None
+    conversation = provider.backend.place_call(caller.tenant, body.from_number, body.to_number, body.agent_id, config)
+    return respond(render_conversation(conversation, caller.account_id))
+
+
+async def conversations_get_recording(provider: "VoiceosProvider", request: Request) -> Response:
+    caller = authenticate(provider, request)
+    url = provider.backend.recording_url(caller.tenant, request.path_params["id"])
+    return respond({"recording_url": url})

@@ -71,6 +71,12 @@ class ConversationNotFound(NotFound):
     detail = "Conversation not found"
 
 
+class RecordingNotFound(NotFound):
+    """A conversation that never started, or has not ended yet, has no recording (Inferred)."""
+
+    detail = "Recording not found"
+
+
 class NotAvailable(VoiceosError):
     """The number to buy is held by an account, kept by another one, or not offered."""
 

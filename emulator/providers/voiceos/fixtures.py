@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,10 @@ TIME_HELP = "RFC 3339; the current virtual time when left out."
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+# How long a webhook call may take, connection to reply, in real seconds.
+WebhookSeconds = Annotated[float, Field(gt=0, le=60)]
 
 
 class InventoryNumber(Strict):
@@ -59,10 +63,8 @@ class VoiceosSettings(Strict):
     accept_x_api_key: bool = Field(
         False, description="Also accept the key in an X-API-KEY header, as the legacy Flutter SDK sent it."
     )
-    connection_webhook_timeout_seconds: float = Field(
+    connection_webhook_timeout_seconds: WebhookSeconds = Field(
         5.0,
-        gt=0,
-        le=60,
         description="How long a simulated call waits for each phone_call:connection_requested webhook "
         "(connect, send and reply) before it falls back to the number's inbound_agent_id.",
     )
@@ -81,12 +83,43 @@ class VoiceosSettings(Strict):
     call_ended_reason: Literal["user_ended", "agent_ended", "unknown"] = Field(
         "user_ended", description="ended_reason of a simulated call that ends before its agent's max_duration_seconds."
     )
+    event_webhook_timeout_seconds: WebhookSeconds = Field(
+        5.0,
+        description="How long one delivery of a conversation event (phone_call:accepted, conversation:ended…) "
+        "may take before it counts as failed; events are not retried.",
+    )
+    outbound_answer_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=3600,
+        description="Virtual seconds an outbound call (POST /conversations/create_phone_call) stays `queued` "
+        "before the callee answers (0: it starts at once).",
+    )
+    outbound_call_outcome: Literal["answered", "rejected"] = Field(
+        "answered",
+        description="What the callee of an outbound call does: `answered` starts the conversation; `rejected` "
+        "ends it unanswered (never started, ended_reason `unknown`, phone_call:rejected).",
+    )
+    recording_url_template: str = Field(
+        "https://recordings.voiceos.invalid/{account_id}/{conversation_id}.wav",
+        description="recording_url of a conversation that started and ended; {account_id} and {conversation_id} "
+        "are filled in. The emulator has no audio: the default host is reserved and never resolves.",
+    )
     rejected_calls: Literal["record", "drop"] = Field(
         "record",
         description="A simulated call without an agent: `record` keeps an ended conversation (ended_reason "
         "`unknown`, no agent, never started) so the conversation_id the webhooks received resolves; "
-        "`drop` records nothing.",
+        "`drop` records nothing and sends no phone_call:rejected.",
     )
+
+    @field_validator("recording_url_template")
+    @classmethod
+    def fillable_template(cls, value: str) -> str:
+        try:
+            value.format(account_id="acc", conversation_id="conv")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{account_id}} and {{conversation_id}} can be filled in ({exc!r})") from None
+        return value
 
     @field_validator("inventory")
     @classmethod

@@ -6,7 +6,6 @@ a prefix and 24 lowercase hex digits (`pn_`, `agt_`, `acc_`, `conv_`).
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
@@ -25,7 +24,6 @@ from .state import (
     TenantState,
 )
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ONE_US = timedelta(microseconds=1)
 
@@ -51,12 +49,6 @@ def render_time(us: int | None) -> str | None:
         return None
     text, fraction = utc_parts(us)
     return f"{text}.{fraction:06d}Z" if fraction else f"{text}Z"
-
-
-def normalize_number(value: str) -> str:
-    """The path key in E.164: `+1415…`, `%2B1415…` (decoded before here) or `1415…`."""
-    text = value.strip()
-    return text if text.startswith("+") else f"+{text}"
 
 
 def new_account_state(account_id: str | None = None) -> TenantState:

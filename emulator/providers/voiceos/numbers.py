@@ -10,7 +10,8 @@ from starlette.responses import Response
 from .auth import authenticate
 from .bodies import BuyPhoneNumber, UpdatePhoneNumber, dump_webhook
 from .common import begin, list_page
-from .models import normalize_number, render_number, render_to_buy
+from .models import render_number, render_to_buy
+from .phone import normalize_number
 from .responses import respond
 from .state import NumberChanges
 from .validation import BOOLEAN, PAGE_LIMIT, TEXT, read_body

@@ -8,7 +8,8 @@ from ...core.fixtures import FixtureError
 from ...core.provider import Credential, Provider
 from . import simulate as calls
 from .backend import VoiceosBackend
-from .fixture_state import account_state
+from .events import FORMAT
+from .seed import account_state
 from .fixtures import VoiceosFixture, VoiceosSettings
 from .profiles import PROFILES, VoiceosProfile
 
@@ -29,6 +30,10 @@ class VoiceosProvider(Provider[VoiceosProfile, VoiceosSettings]):
     async def simulate(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """An inbound call: the number's webhooks choose the agent, a conversation is recorded (simulate.py)."""
         return await calls.simulate(self, kind, params)
+
+    def webhook_formats(self) -> list[Any]:
+        """The unsigned format of conversation events, so deliveries restored from a state file resume."""
+        return [FORMAT]
 
     def demo_credentials(self) -> list[Credential]:
         found = [

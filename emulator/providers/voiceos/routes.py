@@ -24,5 +24,12 @@ TABLE: Table = [
     ("PATCH", "/agents/{id}", "agents_update", agents.agents_update),
     ("DELETE", "/agents/{id}", "agents_delete", agents.agents_delete),
     ("GET", "/conversations", "conversations_list", conversations.conversations_list),
+    (
+        "POST",
+        "/conversations/create_phone_call",
+        "conversations_create_phone_call",
+        conversations.conversations_create_phone_call,
+    ),
     ("GET", "/conversations/{id}", "conversations_get", conversations.conversations_get),
+    ("GET", "/conversations/{id}/recording", "conversations_get_recording", conversations.conversations_get_recording),
 ]

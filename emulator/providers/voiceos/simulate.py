@@ -18,6 +18,9 @@ What happens (Inferred where the facts are silent; each choice is a setting in f
    A rejected call is recorded as `ended` with `ended_reason: unknown`, `started_at` and
    `agent_id` null, so the conversation id the webhooks received resolves (`rejected_calls:
    record`), or not at all (`drop`).
+5. The conversation's events (`phone_call:accepted`, `conversation:started`, later
+   `conversation:ended`; or `phone_call:rejected`) go to the webhooks that subscribe to them
+   (events.py); the answer lists those queued during the call.
 
 VoiceOS numbers have no messaging, so there is nothing to simulate for inbound messages.
 """
@@ -29,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.outgoing import new_client
 from ...core.store import copy_plain
-from .models import E164, new_id, normalize_number, render_conversation, render_time
+from . import events
+from .models import new_id, render_conversation, render_time
+from .phone import E164, normalize_number
 from .state import Conversation, PhoneCall, StoredWebhook, TenantState
 
 if TYPE_CHECKING:
@@ -113,11 +118,7 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
     current = provider.store.get(tenant)
     if current is not state:
         # A reset or a restored snapshot replaced the account while the webhooks were answering.
-        answer.update(
-            accepted=False,
-            agent=None,
-            conversation=None,
-        )
+        answer.update(accepted=False, agent=None, conversation=None, events=[])
         answer["notes"].append("the account's state was reset or replaced during the call; nothing was recorded")
         return answer
     agent = choose_agent(state, chosen, inbound_agent_id, called=any("request" in r for r in reports))
@@ -130,6 +131,7 @@ async def inbound_call(provider: "VoiceosProvider", params: dict[str, Any]) -> d
     else:
         conversation = backend.reject_call(tenant, conversation_id, created_us, call)
     answer["conversation"] = render_conversation(conversation, account_id) if conversation else None
+    answer["events"] = events.sent_for(backend, tenant, conversation_id)
     return answer
 
 

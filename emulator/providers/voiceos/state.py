@@ -79,7 +79,9 @@ class PhoneCall(TypedDict):
 
 
 class Conversation(TypedDict):
-    """A call's record; `ends_us` and `ends_reason` are kept while it is `started` with an end on the clock."""
+    """A call's record. While the clock holds something in store for it: `answers_us` while an
+    outbound call is `queued` (the callee answers then), `ends_us` and `ends_reason` while it is
+    `started` (it ends then, for that reason)."""
 
     id: str
     type: str
@@ -93,6 +95,7 @@ class Conversation(TypedDict):
     ended_reason: str | None
     cost_breakdown: dict[str, Any] | None
     created_us: int
+    answers_us: NotRequired[int]
     ends_us: NotRequired[int]
     ends_reason: NotRequired[str]
 

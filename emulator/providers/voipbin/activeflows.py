@@ -68,7 +68,7 @@ async def activeflows_create(provider: "VoipbinProvider", request: Request) -> R
     if requested_id and activeflow_id is None:
         raise InvalidId()
     if activeflow_id is not None and backend.owner_of(activeflow_id) is not None:
-        raise AlreadyExists("An activeflow with this id already exists.")
+        raise backend.untyped(AlreadyExists("An activeflow with this id already exists."))
     flow_id = uuid_field(body, "flow_id")
     inline = normalize_actions(body.get("actions"))
     variables = variables_from(body.get("variables"))

@@ -17,9 +17,10 @@ from ...core.fixtures import FixtureError
 from ...core.ordering import CreationIndex
 from .backend_activeflows import Activeflows
 from .backend_flows import Flows
+from .backend_inbound import Inbound
 from .backend_numbers import Numbers
-from .backend_seed import customer_state
-from .errors import VoipbinError, untyped
+from .seed import customer_state
+from .errors import BillingAccountNotFound, PermissionDenied, ResourceNotFound, VoipbinError, untyped
 from .fixtures import CustomerFixture
 from .state import Customer, TenantState
 
@@ -38,10 +39,12 @@ class VoipbinBackend(Backend[TenantState]):
         self.user_tenants: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # number, flow or activeflow id → tenant
         self.active_numbers: dict[str, tuple[str, str]] = {}  # a held number → (tenant, number id)
+        self.billing_account_owners: dict[str, str] = {}  # billing account id → tenant
         self.indexes: dict[tuple[str, str], CreationIndex] = {}  # (tenant, collection) → creation order
         self.numbers = Numbers(self)
         self.flows = Flows(self)
         self.activeflows = Activeflows(self)
+        self.inbound = Inbound(self)
 
     # --- derived indexes -------------------------------------------------------------------------
 
@@ -50,6 +53,7 @@ class VoipbinBackend(Backend[TenantState]):
         self.user_tenants.clear()
         self.owners.clear()
         self.active_numbers.clear()
+        self.billing_account_owners.clear()
         self.indexes.clear()
         for tenant, state in self.store.items():
             self._index_tenant(tenant, state)  # type: ignore[arg-type]
@@ -59,6 +63,8 @@ class VoipbinBackend(Backend[TenantState]):
             self.accesskey_tenants[key] = tenant
         for username in state["users"]:
             self.user_tenants[username] = tenant
+        for account_id in state["customer"].get("billing_accounts", {}):
+            self.billing_account_owners[account_id] = tenant
         for collection in COLLECTIONS:
             items: dict[str, Any] = state[collection]  # type: ignore[literal-required]
             self.indexes[(tenant, collection)] = CreationIndex((i["tm_create"], i["id"]) for i in items.values())
@@ -103,6 +109,9 @@ class VoipbinBackend(Backend[TenantState]):
     def tenant_of_user(self, username: str) -> str | None:
         return self.user_tenants.get(username)
 
+    def owner_of_billing_account(self, account_id: str) -> str | None:
+        return self.billing_account_owners.get(account_id)
+
     def owner_of(self, item_id: str) -> str | None:
         """The tenant holding a number, flow or activeflow with this id (deleted ones too)."""
         return self.owners.get(item_id)
@@ -118,6 +127,27 @@ class VoipbinBackend(Backend[TenantState]):
         customer.update(contact)  # type: ignore[typeddict-item]
         customer["webhook_uri"] = webhook_uri
         customer["webhook_method"] = webhook_method
+        customer["tm_update"] = self.clock.stamp_us()
+        return customer
+
+    def set_customer_metadata(self, tenant: str, *, rtp_debug: bool) -> Customer:
+        """`PUT /customer/metadata`: the metadata replaced (customer-manager UpdateMetadata); no webhook."""
+        customer = self.changing(tenant)["customer"]
+        customer["rtp_debug"] = rtp_debug
+        customer["tm_update"] = self.clock.stamp_us()
+        return customer
+
+    def set_billing_account(self, tenant: str, account_id: str) -> Customer:
+        """`PUT /customer/billing_account_id`: the account must exist, be live and be this customer's."""
+        owner = self.billing_account_owners.get(account_id)
+        if owner is None:
+            raise BillingAccountNotFound()
+        if self.customer(owner)["billing_accounts"][account_id]["tm_delete"] is not None:  # type: ignore[typeddict-item]
+            raise ResourceNotFound()
+        if owner != tenant:
+            raise PermissionDenied()
+        customer = self.changing(tenant)["customer"]
+        customer["billing_account_id"] = account_id
         customer["tm_update"] = self.clock.stamp_us()
         return customer
 

@@ -75,12 +75,8 @@ class Activeflows(Resources[Activeflow]):
         self._publish("activeflow_deleted", activeflow)
         return activeflow
 
-    def run_inbound(self, tenant: str, flow_id: str, reference_type: str, reference_id: str) -> tuple[Activeflow, Walk, Published]:
-        """Runs a live flow for an inbound call or message, instantly, to its end.
-
-        `activeflow_created`, then one `activeflow_updated` per action reached (flow-manager's
-        updateCurrentAction publishes one per step), then one when the activeflow ends.
-        """
+    def begin_inbound(self, tenant: str, flow_id: str, reference_type: str, reference_id: str) -> tuple[Activeflow, Published]:
+        """An activeflow for inbound traffic on a live flow, at its start marker; `activeflow_created` sent."""
         flow = self.backend.tenant(tenant)["flows"][flow_id]
         activeflow = new_activeflow(
             customer_id=self.backend.customer(tenant)["id"],
@@ -92,17 +88,26 @@ class Activeflows(Resources[Activeflow]):
             now_us=self.clock.stamp_us(),
         )
         self.add(tenant, activeflow)
-        published: Published = [("activeflow_created", self._publish("activeflow_created", activeflow))]
-        route = walk(flow["actions"], reference_type=reference_type)
-        for action in route.visited:
-            now = self.clock.stamp_us()
-            activeflow["executed_actions"].append(activeflow["current_action"])
-            current = action.copy()
-            current["tm_execute"] = now
-            activeflow["current_action"] = current
-            activeflow["tm_update"] = now
-            published.append(("activeflow_updated", self._publish("activeflow_updated", activeflow)))
+        return activeflow, [("activeflow_created", self._publish("activeflow_created", activeflow))]
+
+    def route(self, activeflow: Activeflow) -> Walk:
+        """The actions the activeflow's cursor visits, instantly, to the end (see walker.py)."""
+        return walk(activeflow["actions"], reference_type=activeflow["reference_type"])
+
+    def step(self, activeflow: Activeflow, action: Action) -> Published:
+        """The cursor moves to `action`: flow-manager's updateCurrentAction publishes `activeflow_updated`."""
+        now = self.clock.stamp_us()
+        self.changing(activeflow)
+        activeflow["executed_actions"].append(activeflow["current_action"])
+        current = action.copy()
+        current["tm_execute"] = now
+        activeflow["current_action"] = current
+        activeflow["tm_update"] = now
+        return [("activeflow_updated", self._publish("activeflow_updated", activeflow))]
+
+    def finish(self, activeflow: Activeflow) -> Published:
+        """The walk is over: the activeflow ends with one more `activeflow_updated`."""
+        self.changing(activeflow)
         activeflow["status"] = "ended"
         activeflow["tm_update"] = self.clock.stamp_us()
-        published.append(("activeflow_updated", self._publish("activeflow_updated", activeflow)))
-        return activeflow, route, published
+        return [("activeflow_updated", self._publish("activeflow_updated", activeflow))]

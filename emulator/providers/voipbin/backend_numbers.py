@@ -22,7 +22,6 @@ from .fixtures import PLAN_LIMITS, AvailableNumberFixture
 from .models import E164, NIL_UUID, new_number
 from .state import Number
 
-TRANSITION_STATUSES = ("active", "purchase-pending", "suspended")
 _rng = random.SystemRandom()
 
 
@@ -114,7 +113,11 @@ class Numbers(Resources[Number]):
         if self.held(number):
             raise backend.untyped(NumberAlreadyExists())
         now = self.clock.stamp_us()
-        pending = kind == "normal" and settings.purchase_pending_seconds > 0
+        pending = (
+            kind == "normal"
+            and settings.purchase_pending_seconds > 0
+            and "purchase-pending" in backend.profile.number_statuses
+        )
         record = new_number(
             customer_id=customer["id"],
             number=number,
@@ -204,14 +207,18 @@ class Numbers(Resources[Number]):
         return number
 
     def transition(self, tenant: str, number_id: str, to: str) -> Number:
-        """Moves a live number between the documented statuses (the control API's `transition`)."""
+        """Moves a live number between the statuses of the profile (the control API's `transition`)."""
         number = self.items(tenant).get(number_id)
         if number is None:
             raise LookupError(f"tenant {tenant!r} has no number {number_id!r}")
         if number["tm_delete"] is not None:
             raise ValueError("the number is deleted")
-        if to not in TRANSITION_STATUSES:
-            raise ValueError(f"cannot move a number to {to!r}; choose active, purchase-pending or suspended")
+        allowed = self.backend.profile.number_statuses
+        if to not in allowed:
+            raise ValueError(
+                f"cannot move a number to {to!r} in the {self.backend.provider.profile_name} profile; "
+                f"choose {', '.join(allowed)}"
+            )
         self.changing(number)
         number["status"] = to
         number["active_at"] = None

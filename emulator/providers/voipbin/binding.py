@@ -9,9 +9,11 @@ from starlette.requests import Request
 from ...core.http import read_json
 from .errors import InvalidId, InvalidJsonBody, InvalidRequestParameter
 from .models import lenient_uuid, parse_uuid
+from .profiles import VoipbinProfile
 from .timefmt import parse_page_token
 
 MAX_PAGE_SIZE = 100
+NOTHING_BEFORE = 0  # no item was created before the epoch
 
 
 async def read_body(request: Request) -> dict[str, Any]:
@@ -63,12 +65,18 @@ def page_size(request: Request) -> int:
     return size if 0 < size <= MAX_PAGE_SIZE else MAX_PAGE_SIZE
 
 
-def page_before(request: Request) -> int | None:
-    """The page token as µs (items strictly older are listed), or None for the first page."""
+def page_before(request: Request, profile: VoipbinProfile) -> int | None:
+    """The page token as µs (items strictly older are listed), or None for the first page.
+
+    A token that is no time is refused, or (`malformed_page_token: empty_page`) matches no item,
+    as the service's database compares it with no row older than it.
+    """
     raw = request.query_params.get("page_token")
     if not raw:
         return None
     moment = parse_page_token(raw)
     if moment is None:
-        raise InvalidRequestParameter("page_token")
+        if profile.malformed_page_token == "refused":
+            raise InvalidRequestParameter("page_token")
+        return NOTHING_BEFORE
     return moment

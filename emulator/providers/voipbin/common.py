@@ -69,8 +69,8 @@ def list_page(
     """Newest first, strictly before the token; the token is the last item's tm_create, even on the last page."""
     caller = manager(provider, request)
     size = page_size(request)
-    before = page_before(request)
-    page = resources.page(caller.tenant, before, size)
     profile = provider.profile
+    before = page_before(request, profile)
+    page = resources.page(caller.tenant, before, size)
     token = page_token(page[-1]["tm_create"], profile) if page else ""
     return json_response({"result": [render(item, profile) for item in page], "next_page_token": token})

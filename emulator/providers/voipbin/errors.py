@@ -92,6 +92,11 @@ class InvalidWebhookUri(InvalidArgument):
     default_message = "webhook_uri must be a valid http or https URL"
 
 
+class InvalidEmail(InvalidArgument):
+    reason = "INVALID_EMAIL"
+    default_message = "email must be a valid email address"
+
+
 class InvalidWebhookMethod(InvalidArgument):
     reason = "INVALID_WEBHOOK_METHOD"
     default_message = "webhook_method must be one of POST, GET, PUT or DELETE"
@@ -173,6 +178,11 @@ class FlowNotFound(ResourceNotFound):
 class ActiveflowNotFound(ResourceNotFound):
     reason = "ACTIVEFLOW_NOT_FOUND"
     default_message = "The active flow was not found."
+
+
+class BillingAccountNotFound(ResourceNotFound):
+    reason = "BILLING_ACCOUNT_NOT_FOUND"
+    default_message = "The billing account was not found."
 
 
 class RouteNotFound(ResourceNotFound):

@@ -22,6 +22,8 @@ from ...core.outbox import Message
 from ...core.webhooks import DeliveryPolicy
 from .models import render_activeflow, render_number
 from .state import Activeflow, Number
+from .traffic import Call, render_call, render_message
+from .traffic import Message as TextMessage
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
@@ -144,6 +146,16 @@ def emit(
 def number_event(provider: "VoipbinProvider", tenant: str, event_type: str, number: Number) -> list[Message]:
     """Sends `number_<event>` with the number as the API renders it."""
     return emit(provider, tenant, event_type, render_number(number, provider.profile))
+
+
+def call_event(provider: "VoipbinProvider", tenant: str, event_type: str, call: Call) -> list[Message]:
+    """Sends `call_<event>` with the call as call-manager's WebhookMessage renders it."""
+    return emit(provider, tenant, event_type, render_call(call, provider.profile))
+
+
+def message_event(provider: "VoipbinProvider", tenant: str, event_type: str, message: TextMessage) -> list[Message]:
+    """Sends `message_<event>` with the message as message-manager's WebhookMessage renders it."""
+    return emit(provider, tenant, event_type, render_message(message, provider.profile))
 
 
 def activeflow_event(provider: "VoipbinProvider", tenant: str, event_type: str, activeflow: Activeflow) -> list[Message]:

@@ -25,7 +25,10 @@ class VoipbinSettings(Strict):
     """Knobs for behaviour the facts mark as inferred or variable; see the README."""
 
     purchase_pending_seconds: float = Field(
-        0, ge=0, description="Normal numbers start purchase-pending and turn active after this much virtual time."
+        0,
+        ge=0,
+        description="Normal numbers start purchase-pending and turn active after this much virtual time "
+        "(in profiles where a number can be purchase-pending: not `openapi`).",
     )
     normal_number_cost: float = Field(1.0, ge=0, description="Balance a normal number purchase takes.")
     virtual_without_type: bool = Field(
@@ -86,6 +89,11 @@ class NumberFixture(Strict):
     rtp_debug: bool = False
 
 
+class BillingAccountFixture(Strict):
+    id: str = Field(description="Billing account UUID.")
+    deleted: bool = False
+
+
 class CustomerFixture(Strict):
     tenant: str = Field(min_length=1, description="Name of the tenant in the control API.")
     id: str | None = Field(None, description="Customer UUID; generated when absent.")
@@ -97,6 +105,13 @@ class CustomerFixture(Strict):
     webhook_uri: str = ""
     webhook_method: Literal["POST", "GET", "PUT", "DELETE"] = "POST"
     webhook_secret: str = ""
+    rtp_debug: bool = False
+    billing_account_id: str | None = Field(
+        None, description="The default billing account: one of `billing_accounts`; the nil UUID when absent."
+    )
+    billing_accounts: list[BillingAccountFixture] = Field(
+        default_factory=list, description="Billing accounts of this customer, for PUT /v1.0/customer/billing_account_id."
+    )
     accesskeys: list[AccessKeyFixture] = []
     users: list[UserFixture] = []
     flows: list[FlowFixture] = []

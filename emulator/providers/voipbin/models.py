@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .profiles import VoipbinProfile
 from .state import Action, Activeflow, Customer, Flow, Number
-from .timefmt import render_time
+from .timefmt import render_time, time_fields
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -52,7 +52,7 @@ def lenient_uuid(value: Any) -> str:
 
 def render_times(record: Mapping[str, Any], keys: tuple[str, ...], profile: VoipbinProfile) -> dict[str, Any]:
     """The record's `tm_*` keys in the profile's era (they close every VoIPBIN object)."""
-    return {key: render_time(record[key], profile) for key in keys}
+    return time_fields({key: record[key] for key in keys}, profile)
 
 
 # --- numbers --------------------------------------------------------------------------------------
@@ -136,6 +136,11 @@ def render_action(action: Action, profile: VoipbinProfile) -> dict[str, Any]:
     if action.get("tm_execute") is not None:
         rendered["tm_execute"] = render_time(action["tm_execute"], profile)
     return rendered
+
+
+def shown(action: Action, profile: VoipbinProfile) -> bool:
+    """Whether the action is rendered: marker actions (no `type`) only where the profile shows them."""
+    return bool(action.get("type")) or profile.marker_actions == "shown"
 
 
 def new_flow(
@@ -232,10 +237,12 @@ def render_activeflow(activeflow: Activeflow, profile: VoipbinProfile) -> dict[s
         rendered["webhook_uri"] = activeflow["webhook_uri"]
     if activeflow["webhook_method"]:
         rendered["webhook_method"] = activeflow["webhook_method"]
-    rendered["current_action"] = render_action(activeflow["current_action"], profile)
+    if shown(activeflow["current_action"], profile):
+        rendered["current_action"] = render_action(activeflow["current_action"], profile)
     rendered["forward_action_id"] = activeflow["forward_action_id"]
-    if activeflow["executed_actions"]:
-        rendered["executed_actions"] = [render_action(a, profile) for a in activeflow["executed_actions"]]
+    executed = [render_action(a, profile) for a in activeflow["executed_actions"] if shown(a, profile)]
+    if executed:
+        rendered["executed_actions"] = executed
     rendered.update(render_times(activeflow, RECORD_TIMES, profile))
     return rendered
 
@@ -260,11 +267,18 @@ def render_customer(customer: Customer, profile: VoipbinProfile, *, with_secret:
             "email_verified": True,
             "status": "frozen" if customer.get("frozen") else "active",
             "identity_verification_status": "verified" if customer.get("identity_verified") else "none",
-            "tm_deletion_scheduled": render_time(customer.get("deletion_scheduled_us"), profile),
-            "tm_create": render_time(customer.get("tm_create"), profile),
-            "tm_update": render_time(customer.get("tm_update"), profile),
-            "tm_delete": render_time(None, profile),
         }
+    )
+    rendered.update(
+        time_fields(
+            {
+                "tm_deletion_scheduled": customer.get("deletion_scheduled_us"),
+                "tm_create": customer.get("tm_create"),
+                "tm_update": customer.get("tm_update"),
+                "tm_delete": None,
+            },
+            profile,
+        )
     )
     if with_secret and customer.get("webhook_secret"):
         rendered["webhook_secret"] = customer["webhook_secret"]

@@ -13,6 +13,7 @@ from .events import FORMAT
 from .fixtures import VoipbinFixture, VoipbinSettings
 from .models import render_number
 from .profiles import PROFILES, VoipbinProfile
+from . import served_spec
 from .request_ids import RequestIdMiddleware
 
 
@@ -25,6 +26,9 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
     fixture_model = VoipbinFixture
     backend_class = VoipbinBackend
     backend: VoipbinBackend
+
+    def profile_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return served_spec.profile_spec(spec, self.profile)
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """Every response carries X-Request-Id; CORS is open to all origins, as the service's is."""
@@ -55,7 +59,7 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
         return None
 
     def transition(self, tenant: str, resource: str, resource_id: str, to: str) -> dict[str, Any]:
-        """Moves a number between active, purchase-pending and suspended (the documented statuses)."""
+        """Moves a number between the statuses the profile knows (`number_statuses`)."""
         if tenant not in self.store:
             raise LookupError(f"voipbin has no tenant {tenant!r}")
         if resource != "number":

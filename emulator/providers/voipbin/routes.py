@@ -10,6 +10,8 @@ TABLE: Table = [
     ("POST", "/auth/login", "auth_login", login),
     ("GET", "/v1.0/customer", "customer_get", customer.customer_get),
     ("PUT", "/v1.0/customer", "customer_update", customer.customer_update),
+    ("PUT", "/v1.0/customer/metadata", "customer_update_metadata", customer.customer_update_metadata),
+    ("PUT", "/v1.0/customer/billing_account_id", "customer_update_billing_account_id", customer.customer_update_billing_account_id),
     ("GET", "/v1.0/numbers", "numbers_list", numbers.numbers_list),
     ("POST", "/v1.0/numbers", "numbers_create", numbers.numbers_create),
     ("POST", "/v1.0/numbers/renew", "numbers_renew", numbers.numbers_renew),

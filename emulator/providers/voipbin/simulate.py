@@ -4,10 +4,11 @@ Call (call-manager startIncomingDomainTypePSTN): the non-deleted number equal to
 `to` is looked up across customers (unknown → "no route to destination", the call is hung up);
 an inactive (frozen) customer, a balance at or below 0 (Inferred: billing's balance check), a
 nil `call_flow_id` or a flow that is missing, deleted or another customer's all reject the
-call (hung up, no activeflow). Otherwise an activeflow with `reference_type: "call"` and a new
-call id as `reference_id` runs the flow (the backend's `activeflows.run_inbound`). Message
-(conversation-manager): the same lookup with `message_flow_id` and `reference_type:
-"conversation"`; no usable flow → nothing happens.
+call (hung up: no call, no activeflow, no event). Otherwise an activeflow with `reference_type:
+"call"` and a new call id as `reference_id` runs the flow, with the call's events (the backend's
+`inbound.call`). Message: message-manager stores it for the live number (`message_created`), then
+conversation-manager runs `message_flow_id` with `reference_type: "conversation"`; no usable
+flow → only the message event.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from .backend_activeflows import Published
 from .models import NIL_UUID, render_activeflow, render_number
 from .state import Number, TenantState
+from .traffic import render_call, render_message
 
 if TYPE_CHECKING:
     from .provider import VoipbinProvider
@@ -61,9 +64,11 @@ def simulate(provider: "VoipbinProvider", kind: str, params: dict[str, Any]) -> 
     tenant_param = params.get("tenant")
     if tenant_param is not None and not isinstance(tenant_param, str):
         raise ValueError("'tenant' must be a string")
-    to, caller = params.get("to"), params.get("from")
+    to, caller, text = params.get("to"), params.get("from"), params.get("body", "")
     if not isinstance(to, str) or not isinstance(caller, str):
         raise ValueError("'to' and 'from' must be strings")
+    if not isinstance(text, str):
+        raise ValueError("'body' must be a string")
     flow_key, reference_type, reference_key = KINDS[kind]
     is_call = kind == "inbound-call"
     tenant, number = find_number(provider, to, tenant_param or None)
@@ -77,19 +82,33 @@ def simulate(provider: "VoipbinProvider", kind: str, params: dict[str, Any]) -> 
         "number": render_number(backend.numbers.current(number), provider.profile),
     }
     flow_id = number[flow_key]  # type: ignore[literal-required]
+    published: Published = []
+    if not is_call:
+        message, published = backend.inbound.message(tenant, number, caller, text)
+        answer["message"] = render_message(message, provider.profile)
     reason = refusal(backend.tenant(tenant), flow_id, flow_key, is_call)
     if reason is not None:
-        return answer | {"outcome": "rejected" if is_call else "ignored", "reason": reason, "activeflow": None, "events": []}
+        outcome = {"outcome": "rejected" if is_call else "ignored", "reason": reason, "activeflow": None}
+        return answer | outcome | {"events": delivered(published)}
     reference_id = str(uuid.uuid4())
-    activeflow, route, published = backend.activeflows.run_inbound(tenant, flow_id, reference_type, reference_id)
+    if is_call:
+        activeflow, route, call, steps = backend.inbound.call(tenant, number, flow_id, caller, reference_id)
+        answer["call"] = render_call(call, provider.profile)
+    else:
+        activeflow, route, steps = backend.inbound.run_message_flow(tenant, flow_id, reference_id)
     return answer | {
         "outcome": "flow_executed",
         "reason": None,
         reference_key: reference_id,
         "activeflow": render_activeflow(activeflow, provider.profile),
         "walk": {"actions": len(route.visited), "stopped_by": route.stopped_by},
-        "events": [
-            {"type": event_type, "deliveries": [{"id": m.id, "url": m.url, "method": m.method} for m in messages]}
-            for event_type, messages in published
-        ],
+        "events": delivered(published + steps),
     }
+
+
+def delivered(published: Published) -> list[dict[str, Any]]:
+    """Each event sent, in order, with the deliveries queued for it."""
+    return [
+        {"type": event_type, "deliveries": [{"id": m.id, "url": m.url, "method": m.method} for m in messages]}
+        for event_type, messages in published
+    ]

@@ -9,8 +9,15 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 
+class BillingAccount(TypedDict):
+    """A billing account of the customer (billing-manager); only its existence matters here."""
+
+    tm_delete: int | None
+
+
 class Customer(TypedDict):
-    """The customer a tenant stands for; `PUT /v1.0/customer` adds the contact fields."""
+    """The customer a tenant stands for; `PUT /v1.0/customer` adds the contact fields,
+    `PUT /v1.0/customer/metadata` `rtp_debug`, `PUT /v1.0/customer/billing_account_id` the default account."""
 
     id: str
     name: str
@@ -28,6 +35,9 @@ class Customer(TypedDict):
     email: NotRequired[str]
     phone_number: NotRequired[str]
     address: NotRequired[str]
+    rtp_debug: NotRequired[bool]
+    billing_account_id: NotRequired[str]
+    billing_accounts: NotRequired[dict[str, BillingAccount]]
 
 
 class AccessKey(TypedDict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Mapping
 
 from ...core.clock import from_datetime, rfc3339, utc_parts
 from .profiles import VoipbinProfile
@@ -23,9 +24,18 @@ def go_rfc3339(us: int) -> str:
 
 
 def render_time(us: int | None, profile: VoipbinProfile) -> str | None:
+    """One time in the profile's era; an unset one is the sentinel or None (`time_fields` omits)."""
     if us is None:
         return SENTINEL if profile.unset_timestamp == "sentinel" else None
-    return legacy(us) if profile.timestamp_style == "legacy" else go_rfc3339(us)
+    if profile.timestamp_style == "legacy":
+        return legacy(us)
+    return go_rfc3339(us) if profile.timestamp_style == "rfc3339" else rfc3339(us)
+
+
+def time_fields(values: Mapping[str, int | None], profile: VoipbinProfile) -> dict[str, str | None]:
+    """`tm_*` keys rendered in the profile's era; unset ones are left out where the profile omits them."""
+    omit = profile.unset_timestamp == "omit"
+    return {key: render_time(us, profile) for key, us in values.items() if not (omit and us is None)}
 
 
 def page_token(us: int, profile: VoipbinProfile) -> str:

@@ -43,6 +43,7 @@ def customer_state(backend: "VoipbinBackend", customer: CustomerFixture, where: 
         if backend.tenant_of_user(user.username) is not None or user.username in state["users"]:
             raise FixtureError(f"{where}.users[{position}].username: {user.username!r} is used twice")
         state["users"][user.username] = {"password": user.password, "permission": user.permission}
+    add_billing_accounts(backend, customer, state["customer"], where)
     flow_ids_by_name = add_flows(backend, customer, customer_id, state, where)
     add_numbers(backend, customer, customer_id, state, flow_ids_by_name, where)
     return state
@@ -62,7 +63,27 @@ def new_customer(customer: CustomerFixture, customer_id: str, now_us: int) -> Cu
         "webhook_secret": customer.webhook_secret,
         "tm_create": now_us,
         "tm_update": None,
+        "rtp_debug": customer.rtp_debug,
+        "billing_account_id": NIL_UUID,
+        "billing_accounts": {},
     }
+
+
+def add_billing_accounts(backend: "VoipbinBackend", customer: CustomerFixture, record: Customer, where: str) -> None:
+    """The customer's billing accounts (unique across tenants) and its default one among them."""
+    accounts = record["billing_accounts"]  # type: ignore[typeddict-item]
+    for position, account in enumerate(customer.billing_accounts):
+        place = f"{where}.billing_accounts[{position}].id"
+        account_id = fixture_uuid(account.id, place)
+        assert account_id is not None
+        if account_id in accounts or backend.owner_of_billing_account(account_id) is not None:
+            raise FixtureError(f"{place}: billing account {account_id} is declared twice")
+        accounts[account_id] = {"tm_delete": backend.clock.now_us() if account.deleted else None}
+    if customer.billing_account_id is not None:
+        default = fixture_uuid(customer.billing_account_id, f"{where}.billing_account_id")
+        if default not in accounts:
+            raise FixtureError(f"{where}.billing_account_id: {customer.billing_account_id!r} is not one of billing_accounts")
+        record["billing_account_id"] = default  # type: ignore[typeddict-item]
 
 
 def add_flows(
