@@ -153,15 +153,38 @@ def bench_response_check(examples: int) -> dict[str, float]:
 
 
 def bench_receiver_check(examples: int) -> dict[str, float]:
-    from telemock.contracts.kit.receivers import check_receiver
+    """Events/s of the receiver check against an in-process receiver, after a short warm-up (the
+    first call builds the provider plugin and compiles the event schemas), and the rate of
+    generating the same kind of events alone."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
 
-    app = Starlette(routes=[Route("/hook", lambda request: Response(status_code=204), methods=["POST"])])
+    from telemock.contracts.kit.receivers import check_receiver, webhook_names
+    from telemock.contracts.kit.strategies import events
+
+    async def accept(request: Request) -> Response:
+        return Response(status_code=204)
+
+    app = Starlette(routes=[Route("/hook", accept, methods=["POST"])])  # async: no thread per delivery
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    check_receiver("gigs", app, secret=secret, url="http://r/hook", examples=3, seed=2)
     begin = time.monotonic()
-    report = check_receiver("gigs", app, secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", url="http://r/hook",
-                            examples=examples, seed=1)
+    report = check_receiver("gigs", app, secret=secret, url="http://r/hook", examples=examples, seed=1)
     elapsed = time.monotonic() - begin
+
+    strategy = st.one_of([events("gigs", name) for name in webhook_names("gigs")])
+
+    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def generate_only(_: object) -> None:
+        pass
+
+    begin = time.monotonic()
+    generate_only()
+    generation = time.monotonic() - begin
     return {"events": report.examples, "deliveries": report.deliveries, "events_per_s": report.examples / elapsed,
-            "deliveries_per_s": report.deliveries / elapsed}
+            "deliveries_per_s": report.deliveries / elapsed, "generation_per_s": examples / generation}
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ of runs spread over the whole benchmark and every ratio compares runs made side 
 
 Servers (roles):
   ceiling         bare Starlette returning telemock's captured bytes, under the uvicorn command
-  serve           `python -m telemock serve` (the CLI as shipped), verdicts on (default)
+  serve           `python -m telemock serve` (the CLI as shipped, its defaults: request log, verdicts)
   app             create_app(Config()) under uvicorn.Server.run(): uvloop + httptools, verdicts on
   app_noverdicts  the same with Config(verdicts=False)
   prism           Prism mocking contracts/specs/<provider>.yaml (static examples), c=32 only
@@ -55,7 +55,8 @@ def fixture_args() -> list[str]:
 
 
 def telemock_cli_server() -> Server:
-    return Server(ROLE_NAMES["serve"], [PY, "-m", "telemock", "serve", "--port", "0", "--log-level", "warning", *fixture_args()])
+    # As shipped: its defaults, the request log included (read by the benchmark as a terminal would show it).
+    return Server(ROLE_NAMES["serve"], [PY, "-m", "telemock", "serve", "--port", "0", *fixture_args()])
 
 
 def telemock_app_server(verdicts: bool = True) -> Server:
@@ -133,7 +134,7 @@ def run(quick: bool = False, reps: int | None = None, seconds: float | None = No
     problem = wrk_available()
     if problem:
         return {"skipped": problem}
-    reps = reps or (1 if quick else 3)
+    reps = reps or (1 if quick else 5)
     seconds = seconds or 1.0  # wrk's shortest run
     warm = 1.0
     ops = list(ops or OPS)

@@ -54,6 +54,27 @@ def rps(summary: dict[str, Any], role: str, op: str, c: str) -> float | None:
     return found["rps"] if found else None
 
 
+RATIO_COLUMNS = (("serve", "ceiling"), ("app", "ceiling"), ("app_noverdicts", "app"), ("serve", "prism"),
+                 ("app", "prism"), ("serve", "wiremock"), ("app", "wiremock"))
+
+
+def round_ratio(http: dict[str, Any], role: str, base: str, op: str, field: str = "rps", c: str = "32") -> float | None:
+    """The median over the repetitions of role ÷ base measured side by side in the same repetition
+    (load on a shared machine drifts between repetitions, not within one); else the ratio of medians."""
+    runs = http.get("runs", {})
+    mine = runs.get(role, {}).get(op, {}).get(c, [])
+    theirs = runs.get(base, {}).get(op, {}).get(c, [])
+    if mine and len(mine) == len(theirs):
+        ratios = [m[field] / t[field] for m, t in zip(mine, theirs) if t.get(field)]
+        if ratios:
+            ratios.sort()
+            middle = len(ratios) // 2
+            return ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    key = "p99_ms" if field == "p99_us" else field
+    a, b = cell(http.get("summary", {}), role, op, c), cell(http.get("summary", {}), base, op, c)
+    return ratio(a.get(key) if a else None, b.get(key) if b else None)
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target: what, the figure(s), met (True/False/None when not measured)."""
     http = results.get("http", {})
@@ -65,8 +86,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         figures = []
         verdicts = []
         for role in roles:
-            values = {op: ratio(rps(summary, role, op, "32"), rps(summary, base, op, "32"))
-                      for op in ops if op.split()[1] in kinds}
+            values = {op: round_ratio(http, role, base, op) for op in ops if op.split()[1] in kinds}
             values = {k: v for k, v in values.items() if v is not None}
             if not values:
                 continue
@@ -88,23 +108,29 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     ratio_target("GET ≥ 0.6× the bare-Starlette ceiling (c=32 throughput)", ("get",), "ceiling", 0.6)
     ratio_target("PUT/PATCH ≥ 0.5× the ceiling (c=32 throughput)", ("update",), "ceiling", 0.5)
 
-    p99s = {op: cell(summary, "serve", op, "32") for op in ops}
-    p99_app = {op: cell(summary, "app", op, "32") for op in ops}
-    p99_ceiling = {op: cell(summary, "ceiling", op, "32") for op in ops}
-    if any(p99s.values()):
-        worst = max((op for op in ops if p99s[op]), key=lambda op: p99s[op]["p99_ms"])
-        worst_app = max((op for op in ops if p99_app[op]), key=lambda op: p99_app[op]["p99_ms"], default=None)
-        best_ceiling = max((v["p99_ms"] for v in p99_ceiling.values() if v), default=None)
-        ceiling_ok = sum(1 for v in p99_ceiling.values() if v and v["p99_ms"] <= 15)
-        met_ops = [op for op in ops if p99s[op] and p99s[op]["p99_ms"] <= 15]
+    ratio_target("Creates ≥ 0.4× the ceiling (c=32 throughput)", ("create",), "ceiling", 0.4)
+
+    def p99_ratios(role: str) -> dict[str, float]:
+        found_ratios = {}
+        for op in ops:
+            value = round_ratio(http, role, "ceiling", op, field="p99_us")
+            if value is not None:
+                found_ratios[op] = value
+        return found_ratios
+
+    serve_p99, app_p99 = p99_ratios("serve"), p99_ratios("app")
+    if serve_p99:
+        worst = max(serve_p99, key=serve_p99.get)  # type: ignore[arg-type]
+        worst_app = max(app_p99, key=app_p99.get, default=None)  # type: ignore[arg-type]
+        within = sum(1 for v in serve_p99.values() if v <= 3)
         found.append({
-            "target": "p99 at c=32 ≤ 15 ms",
-            "figure": f"telemock serve worst {worst} {p99s[worst]['p99_ms']:.1f} ms ({len(met_ops)}/{len([o for o in ops if p99s[o]])} operations within 15 ms); "
-                      + (f"app worst {worst_app} {p99_app[worst_app]['p99_ms']:.1f} ms; " if worst_app else "")
-                      + (f"the ceiling itself: worst p99 {best_ceiling:.1f} ms, {ceiling_ok}/{len([v for v in p99_ceiling.values() if v])} "
-                         "operations within 15 ms in the same run" if best_ceiling else ""),
-            "met": p99s[worst]["p99_ms"] <= 15,
-            "met_app": p99_app[worst_app]["p99_ms"] <= 15 if worst_app else None,
+            "target": "p99 at c=32 ≤ 3× the ceiling's p99 in the same run",
+            "figure": f"telemock serve: {within} of {len(serve_p99)} operations within 3× (median of the repetitions' ratios), "
+                      f"worst {worst} {fr(serve_p99[worst])} (medians {cell(summary, 'serve', worst, '32')['p99_ms']:.1f} ms against "
+                      f"{cell(summary, 'ceiling', worst, '32')['p99_ms']:.1f} ms)"
+                      + (f"; app worst {worst_app} {fr(app_p99[worst_app])}" if worst_app else ""),
+            "met": serve_p99[worst] <= 3,
+            "met_app": app_p99[worst_app] <= 3 if worst_app else None,
         })
     for base, threshold, label in (("prism", 5.0, "Prism"), ("wiremock", 2.5, "WireMock")):
         if base in http.get("unavailable", {}) and not summary.get(base):
@@ -120,13 +146,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     inproc = results.get("inprocess", {})
     if "import_s" in inproc and "create_app_first_s" in inproc:
         start = inproc["import_s"] + inproc["create_app_first_s"]
-        found.append({"target": "fixture session start ≤ 0.3 s (import + first create_app, as the plugin's session fixture)",
+        found.append({"target": "fixture session start ≤ 0.2 s (import + first create_app, as the plugin's session fixture)",
                       "figure": f"{start:.3f} s (import {inproc['import_s'] * 1000:.0f} ms + create_app {inproc['create_app_first_s'] * 1000:.0f} ms)",
-                      "met": start <= 0.3})
+                      "met": start <= 0.2})
     if "reset" in inproc:
         found.append({"target": "per-test reset ≤ 1 ms (runtime.reset(), default fixtures)",
                       "figure": f"median {inproc['reset']['median_us']:.0f} µs, p99 {inproc['reset']['p99_us']:.0f} µs",
                       "met": inproc["reset"]["median_us"] <= 1000})
+
+    found.extend(delivery_targets(results.get("deliveries", {})))
 
     scale = results.get("scale", {})
     sh = scale.get("http", {})
@@ -156,6 +184,39 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                       "figure": f"seeded {seeded['per_number_bytes']:,.0f} B per number (of which baseline bytes {fmt(seeded.get('baseline_bytes_per_number'))} B){extra}",
                       "met": seeded["per_number_bytes"] <= 2048})
     return found
+
+
+def delivery_targets(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """Deliveries against plain clients, the API while they flow, and the kit's receiver check."""
+    targets_found = []
+    summary = found.get("deliveries", {}).get("summary")
+    if summary:
+        kept = "exactly once, signed, in order per number" if not summary["problems"] else "; ".join(summary["problems"])
+        targets_found.append({
+            "target": "webhook deliveries ≥ 0.6× the best plain async client posting the same bodies",
+            "figure": f"telemock {summary['telemock_rate']:,.0f}/s, httpx {summary['httpx_rate']:,.0f}/s, aiohttp "
+                      f"{summary['aiohttp_rate']:,.0f}/s (first arrival to last): median of the rounds' ratios {fr(summary['ratio'])} "
+                      f"({summary['events']:.0f} events a round; {kept}); from the clock advance, events made "
+                      f"included: {fmt(summary.get('telemock_rate_from_advance'))}/s",
+            "met": summary["ratio"] >= 0.6 and not summary["problems"],
+        })
+    api = found.get("deliveries", {}).get("api")
+    if api:
+        targets_found.append({
+            "target": "the API's throughput while deliveries flow ≥ 0.9× the API alone",
+            "figure": f"median of the rounds' ratios {fr(api['ratio'])} (voipbin get at c=32: "
+                      + ", ".join(f"{a:,.0f} → {d:,.0f} rps" for a, d in zip(api["alone_rps"], api["during_rps"])) + ")",
+            "met": api["ratio"] >= 0.9,
+        })
+    receiver = found.get("receiver_check")
+    if receiver:
+        targets_found.append({
+            "target": "receiver check ≥ 100 events/s",
+            "figure": f"{receiver['events_per_s']:.1f} events/s ({receiver['deliveries_per_s']:.0f} deliveries/s, "
+                      f"{receiver['events']} events; generating one event alone: {fmt(receiver.get('generation_per_s'), 1)}/s)",
+            "met": receiver["events_per_s"] >= 100,
+        })
+    return targets_found
 
 
 def pair(v: dict[str, Any] | None, digits: int = 1) -> str:
@@ -233,17 +294,17 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
             if not any(r.values()):
                 continue
             add(f"| {op['label']} | {fmt(r['ceiling'])} | {fmt(r['serve'])} | {fmt(r['app'])} | {fmt(r['app_noverdicts'])} | "
-                f"{fmt(r['prism'])} | {fmt(r['wiremock'])} | {fr(ratio(r['serve'], r['ceiling']))} | {fr(ratio(r['app'], r['ceiling']))} | "
-                f"{fr(ratio(r['app_noverdicts'], r['app']))} | {fr(ratio(r['serve'], r['prism']))} | {fr(ratio(r['app'], r['prism']))} | "
-                f"{fr(ratio(r['serve'], r['wiremock']))} | {fr(ratio(r['app'], r['wiremock']))} |")
+                f"{fmt(r['prism'])} | {fmt(r['wiremock'])} | "
+                + " | ".join(fr(round_ratio(http, num, den, k)) for num, den in RATIO_COLUMNS) + " |")
         means = {}
-        for num, den in (("serve", "ceiling"), ("app", "ceiling"), ("app_noverdicts", "app"), ("serve", "prism"),
-                         ("app", "prism"), ("serve", "wiremock"), ("app", "wiremock")):
-            means[(num, den)] = geomean([ratio(rps(summary, num, o["key"], "32"), rps(summary, den, o["key"], "32")) for o in ops])
+        for num, den in RATIO_COLUMNS:
+            means[(num, den)] = geomean([round_ratio(http, num, den, o["key"]) for o in ops])
         add("| **geometric mean of the ratios** | | | | | | | " + " | ".join(fr(v) for v in means.values()) + " |")
         add("")
-        add("One-second runs on a shared machine move by ±30 % from run to run; the geometric mean over all operations "
-            "is the steadiest single figure.")
+        add("Requests/s are medians over the repetitions; each ratio is the median over the repetitions of the two "
+            "servers' runs in the same repetition (made side by side), which drift with the machine's load less than "
+            "the runs themselves. One-second runs on a shared machine move by ±30 % from run to run; the geometric "
+            "mean over all operations is the steadiest single figure.")
         add("")
         add("## HTTP latency (p50 / p99, ms) and throughput at 1 connection")
         add("")
@@ -444,6 +505,51 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
                 add(f"| {a[0]} | {fmt(a[1], 1)} | {code(b[0])} | {fmt(b[1], 1)} | {code(c[0])} | {fmt(c[1], 1)} |")
             add("")
             add("</details>")
+            add("")
+
+    delivered = results.get("deliveries", {})
+    if delivered.get("deliveries", {}).get("rounds"):
+        d = delivered["deliveries"]
+        add("## Webhook deliveries and contract checks")
+        add("")
+        add(f"Deliveries alone (`bench/deliveries.py`): `telemock serve` on core 0 freezes its clock, makes {d['numbers']} Gigs "
+            "numbers, registers a receiver (uvicorn + uvloop on core 1, 204 to every POST) and advances the clock an hour; "
+            "every number's lifecycle events are delivered. The same bodies and headers are then posted to the same "
+            f"receiver by plain clients, {d['concurrency']} at once like the delivery worker, from a process on core 0.")
+        add("")
+        add("Rates run from the first arrival to the last for all three: the clock advance makes every event in its "
+            "handler before the first one leaves, so that is the deliveries alone; the last column adds the making.")
+        add("")
+        add("| round | events | telemock /s | httpx /s | aiohttp /s | telemock ÷ best client | promises | telemock from the advance /s |")
+        add("|---:|---:|---:|---:|---:|---:|---|---:|")
+        for number, row in enumerate(d["rounds"], 1):
+            add(f"| {number} | {row['telemock']['events']} | {row['telemock']['rate']:,.0f} | {row['httpx']['rate']:,.0f} | "
+                f"{row['aiohttp']['rate']:,.0f} | {fr(row['ratio'])} | {'; '.join(row['telemock']['problems']) or 'kept'} | "
+                f"{fmt(row['telemock'].get('rate_from_advance'))} |")
+        add("")
+        if d.get("api"):
+            api = d["api"]
+            add("The API while deliveries flow: wrk GETs a VoIPBIN number for 2 s alone, then for 2 s right after a clock "
+                "advance queued the events of " + f"{d['numbers'] * 4} numbers (interleaved rounds):")
+            add("")
+            add("| round | alone rps | while delivering rps | ratio | delivered during the run |")
+            add("|---:|---:|---:|---:|---:|")
+            for number, (a, b, n) in enumerate(zip(api["alone_rps"], api["during_rps"], api["delivered_during"]), 1):
+                add(f"| {number} | {a:,.0f} | {b:,.0f} | {fr(b / a)} | {n} |")
+            add("")
+        checks = [(k, v) for k, v in (("response-handling check", delivered.get("response_check")),
+                                      ("receiver check", delivered.get("receiver_check"))) if v]
+        if checks:
+            add("| contract check | rate | baseline in the same run |")
+            add("|---|---:|---|")
+            response = delivered.get("response_check")
+            if response:
+                add(f"| response-handling check (voipbin numbers_list) | {response['check_examples_per_s']:.1f} examples/s | "
+                    f"bare generation {response['generation_per_s']:.1f}/s ({fr(response['check_examples_per_s'] / response['generation_per_s'])}) |")
+            receiver = delivered.get("receiver_check")
+            if receiver:
+                add(f"| receiver check (gigs, in-process ASGI receiver) | {receiver['events_per_s']:.1f} events/s | "
+                    f"generating one event alone {fmt(receiver.get('generation_per_s'), 1)}/s |")
             add("")
 
     failures = results.get("failures", {})

@@ -5,7 +5,7 @@
 
 Run it from the repository root with the Python that has the project importable. Sections, in
 order: cold start (nothing else running), in-process costs, HTTP throughput and latency with
-baselines and profiles, scale. A section that fails is reported in the README and the others go
+baselines and profiles, webhook deliveries and contract checks, scale. A section that fails is reported in the README and the others go
 on. The raw results go to bench/.cache/last-run.json.
 """
 
@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
+import deliveries  # noqa: E402
 import http_bench  # noqa: E402
 import report  # noqa: E402
 import scale  # noqa: E402
@@ -31,7 +32,7 @@ import startup  # noqa: E402
 from common import BENCH, CACHE, PY, ROOT, SERVER_CPU, log, machine, pinned  # noqa: E402
 from ops import OPS  # noqa: E402
 
-SECTIONS = ("startup", "inprocess", "http", "scale")
+SECTIONS = ("startup", "inprocess", "http", "deliveries", "scale")
 QUICK_OPS = ("get", "update")
 
 
@@ -43,6 +44,16 @@ def run_inprocess(quick: bool) -> dict:
     if done.returncode != 0:
         raise RuntimeError((done.stderr.strip().splitlines() or ["inprocess.py failed"])[-1])
     return json.loads(done.stdout)
+
+
+def run_deliveries(quick: bool) -> dict:
+    """Deliveries alone and the API while they flow, then the kit's response-handling and receiver checks."""
+    import deliveries_and_checks as checks
+
+    found = {"deliveries": deliveries.run(numbers=150 if quick else 300, rounds=1 if quick else 3)}
+    found["response_check"] = checks.bench_response_check(20 if quick else 60)
+    found["receiver_check"] = checks.bench_receiver_check(20 if quick else 60)
+    return found
 
 
 def main() -> None:
@@ -107,6 +118,7 @@ def main() -> None:
     section("inprocess", lambda: run_inprocess(args.quick))
     http_ops = [op for op in OPS if op.kind in QUICK_OPS] if args.quick else list(OPS)
     section("http", lambda: http_bench.run(quick=args.quick, ops=http_ops))
+    section("deliveries", lambda: run_deliveries(args.quick))
     section("scale", lambda: scale.run(quick=args.quick, fixture_budget=args.scale_fixture_budget))
 
     results["loadavg_end"] = os.getloadavg()[0]

@@ -47,16 +47,21 @@ class HostRouting:
                     return candidate
         return name
 
+    def rewrite(self, scope: Scope) -> Scope:
+        """The scope with the provider's prefix put in front of its path, when its Host is a provider's."""
+        for key, value in scope["headers"]:
+            if key == b"host":
+                name = self.provider_for(value.decode("latin-1").lower())
+                if name is not None and not scope["path"].startswith(ADMIN_PREFIX):
+                    scope = dict(scope)
+                    scope["path"] = f"/{name}{scope['path']}"
+                    scope["raw_path"] = f"/{name}".encode() + scope.get("raw_path", b"")
+                break
+        return scope
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            for key, value in scope["headers"]:
-                if key == b"host":
-                    name = self.provider_for(value.decode("latin-1").lower())
-                    if name is not None and not scope["path"].startswith(ADMIN_PREFIX):
-                        scope = dict(scope)
-                        scope["path"] = f"/{name}{scope['path']}"
-                        scope["raw_path"] = f"/{name}".encode() + scope.get("raw_path", b"")
-                    break
+            scope = self.rewrite(scope)
         await self.app(scope, receive, send)
 
 
@@ -71,20 +76,60 @@ class PrefixDispatch:
         self.app = app
         self.mounts = mounts
 
+    def target(self, scope: Scope) -> ASGIApp | None:
+        """The mounted app the path is for, its scope given the mount's root path; None: no mount."""
+        path: str = scope["path"]
+        segment = path[1:].split("/", 1)[0]
+        target = self.mounts.get(segment)
+        if target is None or (len(path) != len(segment) + 1 and path[len(segment) + 1] != "/"):
+            return None
+        root_path = scope.get("root_path", "")
+        scope["app_root_path"] = scope.get("app_root_path", root_path)
+        scope["root_path"] = root_path + "/" + segment
+        return target
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            path: str = scope["path"]
-            segment = path[1:].split("/", 1)[0]
-            target = self.mounts.get(segment)
-            if target is not None and (len(path) == len(segment) + 1 or path[len(segment) + 1] == "/"):
-                prefix = "/" + segment
-                root_path = scope.get("root_path", "")
-                child = dict(scope)
-                child["root_path"] = root_path + prefix
-                child["app_root_path"] = scope.get("app_root_path", root_path)
+            child = dict(scope)
+            target = self.target(child)
+            if target is not None:
                 await target(child, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class Emulator(Starlette):
+    """The emulator's Starlette app, with a short road for a provider's HTTP requests.
+
+    A provider's request path answers its own errors, the last resort included (`ProviderApp`),
+    so its requests go straight to it after host routing and the prefix lookup; everything else
+    (the control API, unknown paths, the lifespan) takes Starlette's stack and the same two steps
+    as middleware.
+    """
+
+    def __init__(self, runtime: Runtime, mounts: dict[str, ASGIApp], *, lifespan: Any) -> None:
+        super().__init__(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=lifespan)
+        self.state.runtime = runtime
+        self.add_middleware(PrefixDispatch, mounts=mounts)
+        self.add_middleware(HostRouting, runtime=runtime)
+        self.hosts = HostRouting(self.router, runtime)
+        self.providers = PrefixDispatch(self.router, {name: mounts[name] for name in runtime.providers})
+        self.short_road = True
+
+    def add_middleware(self, *args: Any, **kwargs: Any) -> None:
+        """Middleware added after create_app sees every request: the short road closes."""
+        self.short_road = False
+        super().add_middleware(*args, **kwargs)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.short_road and scope["type"] == "http":
+            routed = self.hosts.rewrite(scope)
+            target = self.providers.target(routed)  # the server's scope is this request's alone: changed in place
+            if target is not None:
+                routed["app"] = self
+                await target(routed, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 async def unknown_path(request: Request, exc: Exception) -> Response:
@@ -134,8 +179,4 @@ def assemble(
     if runtime.persistence is not None:  # changes reach the state file before each answer ends
         apps = {name: runtime.persistence.wrap(app, None if name == admin else name) for name, app in apps.items()}
     apps.update(mounts or {})
-    app = Starlette(exception_handlers={404: unknown_path, 405: unknown_path}, lifespan=lifespan or runtime.lifespan)
-    app.state.runtime = runtime
-    app.add_middleware(PrefixDispatch, mounts=apps)
-    app.add_middleware(HostRouting, runtime=runtime)
-    return app
+    return Emulator(runtime, apps, lifespan=lifespan or runtime.lifespan)

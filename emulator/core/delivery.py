@@ -1,6 +1,6 @@
 """The delivery worker: takes due messages from the outbox and makes the HTTP attempts.
 
-It runs as a task of the app's lifespan, with one httpx AsyncClient. Each attempt is signed
+It runs as a task of the app's lifespan, with one HTTP client (`delivery_client.py`). Each attempt is signed
 afresh by the message's format (the timestamp is the real time of the attempt), sent without
 following redirects (a 3xx is a failure, as with Svix), and reported back to the outbox,
 which decides on the virtual clock when to try again. The policy's timeout bounds the whole
@@ -12,32 +12,40 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
 from .clock import VirtualClock, rfc3339
+from .delivery_client import DeliveryClient, DeliveryFailed
 from .destinations import Destinations
 from .outbox import Message, Outbox, clip
-
-if TYPE_CHECKING:
-    import httpx
 
 log = logging.getLogger("telemock.delivery")
 
 MAX_RESPONSE_CHARS = 4096
+# While the API is answering requests, an attempt starts at most this often: deliveries then take
+# a few percent of the event loop and the API keeps its speed; alone, they go as fast as they can.
+BUSY_PAUSE_S = 0.004
 
 
 class DeliveryWorker:
     """Sends ready messages concurrently (up to `concurrency` at once)."""
 
     def __init__(
-        self, outbox: Outbox, clock: VirtualClock, concurrency: int = 16, destinations: Destinations | None = None
+        self,
+        outbox: Outbox,
+        clock: VirtualClock,
+        concurrency: int = 16,
+        destinations: Destinations | None = None,
+        activity: Callable[[], int] | None = None,
     ) -> None:
+        """`activity` counts the API's requests: when it moved since the last attempt, the API is busy."""
         self.outbox = outbox
         self.clock = clock
+        self.activity = activity or (lambda: 0)
         self.destinations = destinations or Destinations()
         self.concurrency = concurrency
         self.loop: asyncio.AbstractEventLoop | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client = DeliveryClient()
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
 
@@ -47,6 +55,7 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self._client.prepare()
         self._task = asyncio.create_task(self._run(), name="telemock-delivery")
 
     async def stop(self) -> None:
@@ -56,15 +65,18 @@ class DeliveryWorker:
             pending.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._inflight.clear()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._client.close()
         self.loop = None
 
     async def _run(self) -> None:
         slots = asyncio.Semaphore(self.concurrency)
+        seen = self.activity()
         while True:
             await self.outbox.wait_until(self.outbox.has_ready, 3600)
+            now = self.activity()
+            if now != seen:  # requests came since the last attempt: give way to them
+                seen = now
+                await asyncio.sleep(BUSY_PAUSE_S)
             await slots.acquire()
             message = self.outbox.take_ready()
             if message is None:
@@ -86,10 +98,6 @@ class DeliveryWorker:
         self.outbox.finish_attempt(message, attempt, succeeded)
 
     async def _send(self, message: Message) -> tuple[dict[str, Any], bool]:
-        import httpx  # first use only: the HTTP client stays out of start-up
-
-        if self._client is None:
-            self._client = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         fmt = self.outbox.formats[message.format]
         wall = int(time.time())
         headers = dict(message.headers)
@@ -101,30 +109,18 @@ class DeliveryWorker:
         if refusal is not None:
             return self._record(message, headers, None, None, refusal, started), False
         try:
-            # The whole attempt, answer included, must fit in the timeout (httpx's own timeout is
-            # per read, so a receiver dribbling its body would stretch it without end).
+            # The whole attempt, answer included, must fit in the timeout (a per-read timeout would
+            # let a receiver dribbling its body stretch it without end).
             async with asyncio.timeout(message.policy.timeout_s):
-                status, answer_headers, excerpt = await self._exchange(message, headers)
-        except (TimeoutError, httpx.TimeoutException):
+                status, answer_headers, excerpt = await self._client.exchange(
+                    message.method, message.url, message.body or None, headers, MAX_RESPONSE_CHARS
+                )
+        except TimeoutError:
             return self._record(message, headers, None, None, "timeout", started), False
-        except httpx.HTTPError as exc:
-            return self._record(message, headers, None, None, _reason(exc), started), False
+        except DeliveryFailed as exc:
+            return self._record(message, headers, None, None, exc.reason, started), False
         succeeded = status in message.policy.success_statuses
         return self._record(message, headers, status, (answer_headers, excerpt), None, started), succeeded
-
-    async def _exchange(self, message: Message, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and the first MAX_RESPONSE_CHARS bytes of the answer; the rest of a
-        big answer is never read, so a receiver answering with megabytes costs nothing."""
-        assert self._client is not None
-        async with self._client.stream(
-            message.method, message.url, content=message.body or None, headers=headers, timeout=message.policy.timeout_s
-        ) as response:
-            excerpt = b""
-            async for chunk in response.aiter_bytes():
-                excerpt += chunk
-                if len(excerpt) >= MAX_RESPONSE_CHARS:
-                    break
-            return response.status_code, dict(response.headers), excerpt[:MAX_RESPONSE_CHARS]
 
     def _record(
         self,
@@ -146,12 +142,3 @@ class DeliveryWorker:
             "request": {"method": message.method, "url": message.url, "headers": headers},
             "response": None if response is None else {"headers": response[0], "body": clip(response[1])},
         }
-
-
-def _reason(exc: Exception) -> str:
-    """The error and what caused it: httpx's "All connection attempts failed" hides "Connection refused"."""
-    text = f"{type(exc).__name__}: {exc}"
-    cause = exc.__cause__ or exc.__context__
-    if cause is not None and str(cause) and str(cause) not in text:
-        text += f" ({cause})"
-    return text

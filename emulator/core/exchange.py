@@ -3,8 +3,9 @@
 The layers of a provider's request path (recorder, faults, overrides, router) and its handlers
 talk through a few keys of `scope["state"]`: the tenant the handler authenticated, the marks the
 journal shows (fault and override ids), the resolved operation, who wants to hear about the
-tenant, and how an answer that came from the real provider (the proxy) departs from the contract.
-Keeping the keys and their readers here lets each layer stay ignorant of the others.
+tenant, whether the answer has started, and how an answer that came from the real provider (the
+proxy) departs from the contract. Keeping the keys and their readers here lets each layer stay
+ignorant of the others.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ TENANT_KEY = "telemock.tenant"
 MARKS_KEY = "telemock.marks"
 OPERATION_KEY = "telemock.operation"
 TENANT_LISTENER_KEY = "telemock.on_tenant"
+STARTED_KEY = "telemock.started"
 DRIFT_KEY = "telemock.drift"
 
 TenantListener = Callable[[HTTPConnection, str], None]
@@ -43,6 +45,16 @@ def set_tenant(conn: HTTPConnection, tenant: str) -> None:
 def listen_for_tenant(scope: Scope, listener: TenantListener) -> None:
     """`listener` is called once, when the handler names the caller's tenant."""
     scope.setdefault("state", {})[TENANT_LISTENER_KEY] = listener
+
+
+def mark_started(scope: Scope) -> None:
+    """The recorder saw the answer start on its way to the client: no other answer may follow."""
+    scope["state"][STARTED_KEY] = True
+
+
+def response_started(scope: Scope) -> bool:
+    """Whether an answer has started (an error can then only end the connection, not answer)."""
+    return STARTED_KEY in scope["state"]
 
 
 def add_mark(scope: Scope, mark: str) -> None:

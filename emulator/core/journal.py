@@ -7,6 +7,7 @@ from collections import deque
 from typing import Any, Iterable
 from urllib.parse import parse_qs
 
+from .clock import rfc3339
 from .not_emulated import not_emulated_of
 from .secrets import mask_headers, mask_json_body, mask_query
 
@@ -194,13 +195,30 @@ def clip_body(raw: bytes) -> str | None:
     return text
 
 
+def entry_of(item: tuple[Any, ...]) -> JournalEntry:
+    """The entry of a tuple `Journal.add` kept (its fields in `add`'s order, `seq` first)."""
+    (seq, time_us, provider, tenant, operation, method, path, query, headers, body, status,
+     response_headers, response_body, duration_ms, violations, marks) = item
+    return JournalEntry(
+        seq=seq, time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation, method=method,
+        path=path, query=query, headers=headers, body=body, status=status, response_headers=response_headers,
+        response_body=response_body, duration_ms=duration_ms, violations=violations, marks=marks,
+    )
+
+
 class Journal:
-    """Keeps the newest `capacity` requests; older ones fall off so memory stays flat."""
+    """Keeps the newest `capacity` requests; older ones fall off so memory stays flat.
+
+    The recorder adds each exchange as a tuple of what it carries (`add`), bounded as an entry
+    would be; the tuple becomes a `JournalEntry` when the journal is first read after it: most
+    entries fall off unread, and building one cost more than the rest of recording it.
+    """
 
     def __init__(self, capacity: int = 1000) -> None:
         self.capacity = capacity
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+        self._entries: deque[JournalEntry | tuple[Any, ...]] = deque(maxlen=capacity)
         self._seq = itertools.count(1)
+        self._unread = 0  # tuples not yet made into entries
 
     def record(self, **fields: Any) -> JournalEntry:
         """Keeps one exchange; `fields` are `JournalEntry`'s, without `seq`."""
@@ -208,11 +226,38 @@ class Journal:
         self._entries.append(entry)
         return entry
 
+    def add(
+        self, time_us: int, provider: str, tenant: str | None, operation: str | None, method: str, path: str,
+        query: bytes, headers: RawHeaders, body: bytes, status: int, response_headers: RawHeaders,
+        response_body: bytes, duration_ms: float, violations: list[dict[str, Any]], marks: list[str],
+    ) -> None:
+        """Keeps one exchange as it came (the recorder's way); anything over an entry's bounds is
+        bounded now, as `JournalEntry` would, so a held tuple is never bigger than an entry."""
+        item = (next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body, status,
+                response_headers, response_body, duration_ms, violations, marks)
+        if (len(query) > MAX_KEPT_CHARS or len(body) > MAX_BODY_CHARS or len(response_body) > MAX_BODY_CHARS
+                or bounded_headers(headers) is not headers):
+            self._entries.append(entry_of(item))  # bounded now
+            return
+        self._entries.append(item)
+        self._unread += 1
+
+    def _read(self) -> deque[JournalEntry]:
+        """The entries, the tuples added since the last read made into entries first."""
+        entries = self._entries
+        if self._unread:
+            for index, item in enumerate(entries):
+                if type(item) is tuple:
+                    entries[index] = entry_of(item)
+            self._unread = 0
+        return entries  # type: ignore[return-value]
+
     def __len__(self) -> int:
         return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._unread = 0
 
     def summary(self) -> dict[str, dict[str, dict[str, int | bool]]]:
         """Per provider and operation: requests seen, and how many broke the contract. Requests
@@ -220,7 +265,7 @@ class Journal:
         `drift` (only where there was some) counts the answers of a real provider, seen through
         the proxy, that departed from the documented contract."""
         table: dict[str, dict[str, dict[str, int | bool]]] = {}
-        for entry in self._entries:
+        for entry in self._read():
             missing = not_emulated_of(entry.marks) if entry.marks else None
             row = table.setdefault(entry.provider, {}).setdefault(
                 missing or entry.operation or "(undocumented)", {"requests": 0, "violating": 0, "violations": 0}
@@ -252,7 +297,7 @@ class Journal:
         method = method.upper() if method else None
         found = [
             entry
-            for entry in self._entries
+            for entry in self._read()
             if (provider is None or entry.provider == provider)
             and (tenant is None or entry.tenant == tenant)
             and (method is None or entry.method == method)

@@ -5,9 +5,10 @@ the answer; the resolver is built once from the provider's routes and resolves a
 once, keeping the result in its scope's state.
 
 Starlette tries every route's regex in turn, and a provider has dozens. Routes are indexed by
-their number of `/` and their first segment, so a request runs the regexes of one to three
-routes, in the table's order (literal paths before parameters, as declared). Routes whose shape
-is not fixed (a `{name:path}` parameter, or not a `Route`) are tried for every path.
+their number of `/` and their first two segments (VoIPBIN's all start with `/v1.0`), so a
+request runs the regexes of one to three routes, in the table's order (literal paths before
+parameters, as declared). Routes whose shape is not fixed (a `{name:path}` parameter, or not a
+`Route`) are tried for every path.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Resolved(NamedTuple):
 
 
 UNRESOLVED = Resolved(None, False, {})
-Shape = tuple[int, "str | None"]
+LEADING = 2  # segments indexed
+Shape = tuple[int, tuple["str | None", ...]]  # the number of `/`, then each leading segment or None (a parameter)
 
 
 class Operations:
@@ -46,7 +48,9 @@ class Operations:
         self.operation_ids = frozenset(name for route in routes if (name := getattr(route, "name", None)))
         self.routes = [*routes, *core_routes]
         self._shapes = [_shape(route) for route in self.routes]
-        self._firsts = {shape[1] for shape in self._shapes if shape is not None and shape[1] is not None}
+        self._literals = [
+            {shape[1][i] for shape in self._shapes if shape is not None and shape[1][i] is not None} for i in range(LEADING)
+        ]
         self._max_slashes = max((shape[0] for shape in self._shapes if shape is not None), default=0)
         self._candidates: dict[Shape, list[BaseRoute]] = {}
 
@@ -72,23 +76,29 @@ class Operations:
 
     def candidates(self, route_path: str) -> list[BaseRoute]:
         slashes = min(route_path.count("/"), self._max_slashes + 1)
-        first = route_path.split("/", 2)[1] if slashes else ""
-        key = (slashes, first if first in self._firsts else None)  # bounded: hostile paths share keys
+        segments = route_path.split("/", LEADING + 1)[1 : LEADING + 1]
+        segments += [""] * (LEADING - len(segments))
+        # bounded: a segment no route names literally counts as None, so hostile paths share keys
+        leading = tuple(part if part in known else None for part, known in zip(segments, self._literals))
+        key = (slashes, leading)
         found = self._candidates.get(key)
         if found is None:
             found = [
                 route
                 for route, shape in zip(self.routes, self._shapes)
-                if shape is None or (shape[0] == key[0] and (shape[1] is None or shape[1] == key[1]))
+                if shape is None or (shape[0] == slashes and all(
+                    mine is None or mine == theirs for mine, theirs in zip(shape[1], leading)
+                ))
             ]
             self._candidates[key] = found
         return found
 
 
 def _shape(route: BaseRoute) -> Shape | None:
-    """(number of `/`, first segment or None when it is a parameter), or None: try it always."""
+    """(number of `/`, the leading segments, None where one is a parameter), or None: try it always."""
     if not isinstance(route, Route) or any(isinstance(c, PathConvertor) for c in route.param_convertors.values()):
         return None
     path = route.path
-    first = path.split("/", 2)[1] if path.count("/") else ""
-    return path.count("/"), (None if "{" in first else first)
+    segments = path.split("/", LEADING + 1)[1 : LEADING + 1]
+    segments += [""] * (LEADING - len(segments))
+    return path.count("/"), tuple(None if "{" in part else part for part in segments)

@@ -410,9 +410,14 @@ class Outbox:
         self._changed()
 
     def _changed(self) -> None:
+        running = asyncio._get_running_loop()  # None off any loop; a C call, unlike get_running_loop's raise
         for waiter in list(self._waiters):
             if not waiter.done():
-                waiter.get_loop().call_soon_threadsafe(_resolve, waiter)
+                loop = waiter.get_loop()
+                if loop is running:
+                    waiter.set_result(None)  # on its own loop: no self-pipe write to wake it
+                else:
+                    loop.call_soon_threadsafe(_resolve, waiter)
 
 
 def _resolve(waiter: asyncio.Future[None]) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
 from .connection import ConnectionDropped, connection_of
-from .exchange import set_tenant
+from .exchange import response_started, set_tenant
 from .faults.requests import RequestFaults
 from .layers.body_limit import BodyLimit
 from .layers.errors import ProviderErrors
@@ -23,6 +24,8 @@ from .layers.router import OperationRouter
 from .provider import Provider
 
 __all__ = ["ProviderApp", "set_tenant"]  # set_tenant lives in exchange.py; providers import it from here
+
+INTERNAL_ERROR = PlainTextResponse("Internal Server Error", status_code=500)
 
 
 class ProviderApp:
@@ -53,3 +56,9 @@ class ProviderApp:
             if connection is None:
                 raise  # in process, the caller sees the connection go as an exception
             await connection.drop()
+        except Exception:
+            # The last resort, as Starlette's error middleware answers: the error layer inside
+            # answers everything a handler raises, so only a failure around it lands here.
+            if not response_started(scope):
+                await INTERNAL_ERROR(scope, receive, send)
+            raise

@@ -15,6 +15,7 @@ from .faults.deliveries import FaultyDelivery
 from .faults.rules import Faults
 from .fixtures import FixtureError, default_fixture_path, read_fixture_file, resolve_fixture_path
 from .journal import Journal
+from .logs import flush_request_lines
 from .watcher import FixtureWatcher
 from .overrides import Overrides
 from .outbox import PENDING, SENDING, Outbox
@@ -40,7 +41,10 @@ class Runtime:
         self.endpoints = EndpointRegistry(self.clock)
         self.outbox = Outbox(self.clock, self.timers, self.endpoints, config.delivery_history)
         self.destinations = Destinations(config.webhook_allowed_hosts)
-        self.delivery = FaultyDelivery(self.outbox, self.clock, self.faults, destinations=self.destinations)
+        self.served = 0  # provider requests answered, counted by the recorder: the delivery worker gives way to them
+        self.delivery = FaultyDelivery(
+            self.outbox, self.clock, self.faults, destinations=self.destinations, activity=lambda: self.served
+        )
         self.providers: dict[str, Provider[Any, Any]] = {cls.name: cls(self) for cls in plugins}
         unknown = set(config.provider_profiles) - set(self.providers)
         if unknown:
@@ -78,6 +82,7 @@ class Runtime:
             await self.timers.stop()
             self._stopped()
             self.stopped = True
+            flush_request_lines()
 
     def _stopped(self) -> None:
         """After serving: the state file gets its last write; without one, undelivered webhooks are named."""

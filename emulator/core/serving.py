@@ -9,6 +9,10 @@ own `ClientConnection`. The rest is the asyncio protocol interface (`connection_
 server starts to stop. `telemock serve`, the test servers and anything that serves the app on a
 socket build their uvicorn `Config` with `server_config`.
 
+With httptools, uvicorn writes an answer's head and its body with two writes (two system calls,
+two TCP segments); the protocol holds the head back until the body's first write, so a whole
+answer leaves in one (`HeldHead`). The bytes on the wire are the same.
+
 uvicorn is imported here only when a server is built, never by `create_app`.
 """
 
@@ -67,5 +71,64 @@ def connection_aware(base: type[Any]) -> type[asyncio.Protocol]:
             self.telemock_connection.server_stopping()
             super().shutdown()
 
+        if hasattr(base, "_start_asgi_task"):  # httptools: each request's cycle is started here
+
+            def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+                hold_head(cycle)
+                super()._start_asgi_task(cycle, app)
+
     ConnectionAwareProtocol.__name__ = ConnectionAwareProtocol.__qualname__ = f"ConnectionAware{base.__name__}"
     return ConnectionAwareProtocol
+
+
+class HeldHead:
+    """A transport that keeps an answer's head until the next write, which then carries both."""
+
+    __slots__ = ("transport", "held", "holding")
+
+    def __init__(self, transport: Any) -> None:
+        self.transport = transport
+        self.held = b""
+        self.holding = False  # the next write is a head: keep it
+
+    def write(self, data: bytes) -> None:
+        if self.holding:
+            self.held, self.holding = data, False
+            return
+        if self.held:
+            data, self.held = self.held + data, b""
+        self.transport.write(data)
+
+    def release(self) -> None:
+        """Writes a head still held (an answer without a body: HEAD, 204, or one that failed)."""
+        if self.held:
+            held, self.held = self.held, b""
+            self.transport.write(held)
+
+    def close(self) -> None:
+        self.release()
+        self.transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+
+def hold_head(cycle: Any) -> None:
+    """Makes a uvicorn request cycle write its answer's head together with the body's first bytes."""
+    transport = cycle.transport = HeldHead(cycle.transport)
+    send_now = cycle.send
+
+    async def send(message: Any) -> None:
+        if message["type"] == "http.response.start" and not cycle.response_started:
+            transport.holding = True
+            try:
+                await send_now(message)
+            finally:
+                transport.holding = False
+            return
+        try:
+            await send_now(message)
+        finally:
+            transport.release()
+
+    cycle.send = send

@@ -142,10 +142,7 @@ class Timers:
     def _on_loop_thread(self) -> bool:
         if self._loop is None:
             return True
-        try:
-            return asyncio.get_running_loop() is self._loop
-        except RuntimeError:
-            return False
+        return asyncio._get_running_loop() is self._loop  # None off any loop, without raising
 
     def _poke(self) -> None:
         if self._loop is None or self._wake is None:

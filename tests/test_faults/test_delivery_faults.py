@@ -75,4 +75,5 @@ def test_drop_loses_an_attempt_which_is_then_retried(admin, gigs, endpoint, rece
     got = receiver.wait_for(1)
     assert got[0].headers["webhook-id"] == first["message_id"]
     done = admin.get("/deliveries", params={"status": "succeeded", "wait_for": 1}).json()["deliveries"]
-    assert [d["id"] for d in done] == [first["id"]] and len(done[0]["attempts"]) == 2
+    # The advance also moved the number to processing: its updated event may have arrived already, after this one.
+    assert done[0]["id"] == first["id"] and len(done[0]["attempts"]) == 2

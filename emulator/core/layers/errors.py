@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..connection import ConnectionDropped
 from ..errors import ProviderError
+from ..exchange import response_started
 from ..http import BodyTooLarge, GenericError, MalformedBody
 from ..not_emulated import NotEmulated
 
@@ -48,7 +49,11 @@ async def _no_body() -> Message:
 
 
 class ProviderErrors:
-    """Answers, in the provider's format, whatever the app inside raised before it started answering."""
+    """Answers, in the provider's format, whatever the app inside raised before it started answering.
+
+    Whether it had started is what the recorder saw go out (`response_started`): a layer between
+    the two that holds an answer back (a garbling fault) passes its start on with its body.
+    """
 
     def __init__(self, app: ASGIApp, provider: "Provider[Any, Any]") -> None:
         self.app = app
@@ -56,32 +61,24 @@ class ProviderErrors:
         self.not_emulated = NotEmulated(provider)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, send)
         except ConnectionDropped:
             raise
         except ProviderError as exc:
-            if not started:
+            if not response_started(scope):
                 await exc.response(HTTPConnection(scope))(scope, receive, send)
         except BodyTooLarge:
-            if not started:
+            if not response_started(scope):
                 await answer_too_large(self.provider, scope, send)
         except MalformedBody as exc:
-            if not started:
+            if not response_started(scope):
                 await answer_generic(self.provider, scope, GenericError.MALFORMED_BODY, exc.detail, send)
         except HTTPException as exc:
             kind = GenericError.METHOD_NOT_ALLOWED if exc.status_code == 405 else GenericError.ROUTE_NOT_FOUND
-            if not started:
+            if not response_started(scope):
                 await answer_generic(self.provider, scope, kind, exc.detail, send, self.not_emulated.mark(scope))
         except Exception:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
-            if not started:
+            if not response_started(scope):
                 await answer_generic(self.provider, scope, GenericError.INTERNAL, "internal error", send)

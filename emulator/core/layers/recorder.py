@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..clock import rfc3339
 from ..connection import ConnectionDropped
-from ..exchange import drift_of, marks_of, tenant_of
+from ..exchange import DRIFT_KEY, MARKS_KEY, TENANT_KEY, mark_started
+from ..logs import RequestLine, log_request
 from ..not_emulated import not_emulated_of
 from ..verdicts import Verdicts
 
@@ -68,14 +68,16 @@ class Recorder:
 
         async def recording_send(message: Message) -> None:
             nonlocal status, response_headers, recorded
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                response_headers = list(message.get("headers", ()))
-            elif message["type"] == "http.response.body":
+            kind = message["type"]
+            if kind == "http.response.body":
                 response_chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and not recorded:
                     recorded = True
                     self.record(scope, status, request_chunks, body_read, response_headers, response_chunks, started_at)
+            elif kind == "http.response.start":
+                mark_started(scope)  # the inner layers answer no error after this
+                status = message["status"]
+                response_headers = list(message.get("headers", ()))
             await send(message)
 
         try:
@@ -100,39 +102,32 @@ class Recorder:
         """`body_read` is False when the answer came before the body was received (e.g. a 404
         for an unknown id): the body is then neither judged nor shown as empty."""
         runtime = self.runtime
+        runtime.served += 1
         name = self.provider.name
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
-        headers = list(scope.get("headers", ()))
-        path = scope.get("path", "")
+        headers = scope["headers"]  # the server's list for this request alone: kept, not copied
+        path = scope["path"]
+        method = scope["method"]
         request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
-        violations = self.verdicts.judge(scope, operation, headers, judged_body) + drift_of(scope)
-        tenant = tenant_of(scope)
-        marks = marks_of(scope)
-        runtime.journal.record(
-            time=rfc3339(runtime.clock.now_us()),
-            provider=name,
-            tenant=tenant,
-            operation=operation,
-            method=scope["method"],
-            path=path,
-            query=scope.get("query_string", b""),
-            headers=headers,
-            body=request_body,
-            status=status,
-            response_headers=response_headers,
-            response_body=b"".join(response_chunks),
-            duration_ms=duration_ms,
-            violations=violations,
-            marks=marks,
+        violations = self.verdicts.judge(scope, operation, headers, judged_body)
+        state = scope["state"]
+        drift = state.get(DRIFT_KEY)
+        if drift:
+            violations = violations + drift
+        tenant = state.get(TENANT_KEY)
+        marks = list(state.get(MARKS_KEY, ()))
+        runtime.journal.add(
+            runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), headers,
+            request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations, marks,
         )
         if violations:
             log.warning(
                 "%s %s %s broke the documented contract: %s",
                 name,
-                scope["method"],
+                method,
                 path,
                 "; ".join(f"{v['location']}: {v['message']}" for v in violations[:5])
                 + (f" (+{len(violations) - 5} more)" if len(violations) > 5 else ""),
@@ -140,17 +135,7 @@ class Recorder:
                        "status": status, "violations": violations},
             )
         if runtime.config.log_requests:
-            extra = {"provider": name, "tenant": tenant, "operation": operation, "status": status, "latency_ms": duration_ms}
             missing = not_emulated_of(marks) if marks else None  # a route miss the real provider serves
-            if missing:
-                extra["not_emulated"] = missing
-            log.info(
-                "%s %s %s -> %d (%.1f ms)%s",
-                name,
-                scope["method"],
-                path,
-                status,
-                duration_ms,
-                f", not emulated: {missing}" if missing else "",
-                extra=extra,
-            )
+            # tuple.__new__ makes the NamedTuple without its Python-level __new__: this runs on every request.
+            log_request(tuple.__new__(
+                RequestLine, (time.time(), name, method, path, status, duration_ms, tenant, operation, missing)))

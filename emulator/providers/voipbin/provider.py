@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
+from ...core.layers.cors import Cors
 from ...core.provider import Credential, Provider
 from .backend import VoipbinBackend
 from .events import FORMAT
@@ -32,7 +32,7 @@ class VoipbinProvider(Provider[VoipbinProfile, VoipbinSettings]):
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """Every response carries X-Request-Id; CORS is open to all origins, as the service's is."""
-        return CORSMiddleware(
+        return Cors(
             RequestIdMiddleware(app),
             allow_origins=["*"],
             allow_methods=["POST", "GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"],
