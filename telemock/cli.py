@@ -414,6 +414,52 @@ def parse_pairs(values: tuple[str, ...], separator: str, option: str, example: s
     return pairs
 
 
+def ci_report_options(fn: Any) -> Any:
+    """`--junit-xml PATH` and `--json-report PATH`: the results as files CI dashboards and scripts read."""
+    fn = click.option("--json-report", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PATH",
+                      help="Also write the results as JSON to PATH.")(fn)
+    return click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PATH",
+                        help="Also write the results as JUnit XML to PATH (a testcase per operation or check).")(fn)
+
+
+def written(option: str, path: Path, write: Callable[[], None]) -> None:
+    """Run `write`; a file that cannot be written ends the command with one line naming the option."""
+    try:
+        write()
+    except OSError as exc:
+        raise click.ClickException(f"{option} {path}: {exc.strerror or exc}") from None
+
+
+def write_reports(
+    junit_xml: Path | None, json_report: Path | None, suites: Callable[[], list[Any]], document: Callable[[], dict[str, Any]]
+) -> None:
+    """Write the files asked for: the JUnit XML of `suites()` and the JSON `document()`."""
+    from telemock.contracts.kit.json_report import write_json
+    from telemock.contracts.kit.junit import write_junit
+
+    if junit_xml is not None:
+        written("--junit-xml", junit_xml, lambda: write_junit(junit_xml, suites()))
+    if json_report is not None:
+        written("--json-report", json_report, lambda: write_json(json_report, document()))
+
+
+def could_not_run(junit_xml: Path | None, json_report: Path | None, command: str, subject: str, message: str) -> None:
+    """A check that could not run still leaves its files, saying why, so a dashboard shows the reason."""
+    from telemock.contracts.kit.json_report import error_json
+    from telemock.contracts.kit.junit import error_suite
+
+    classname = f"telemock.{command.replace(' ', '.')}.{subject}"
+    write_reports(junit_xml, json_report, lambda: [error_suite(f"telemock {command} {subject}", classname, message)],
+                  lambda: error_json(command, message))
+
+
+def echo_report(text: str) -> None:
+    """A report on stdout: in colour on a terminal, as plain text elsewhere."""
+    from telemock.contracts.kit.colours import echo_report as styled
+
+    styled(text, sys.stdout)
+
+
 @check.command("server")
 @click.option("--provider", required=True, metavar="NAME", help="Whose documented spec to check against.")
 @click.option("--url", metavar="URL", default=None,
@@ -430,6 +476,7 @@ def parse_pairs(values: tuple[str, ...], separator: str, option: str, example: s
 @click.option("--operation", "operations", multiple=True, metavar="OPERATION_ID", help="Check only these operations (repeatable).")
 @click.option("--exclude", "excluded", multiple=True, metavar="OPERATION_ID", help="Skip these operations (repeatable).")
 @click.option("--verbose", "-v", is_flag=True, help="Also detail skipped operations.")
+@ci_report_options
 def check_server_command(
     provider: str,
     url: str | None,
@@ -443,14 +490,18 @@ def check_server_command(
     operations: tuple[str, ...],
     excluded: tuple[str, ...],
     verbose: bool,
+    junit_xml: Path | None = None,
+    json_report: Path | None = None,
 ) -> None:
     """Run the documented spec's checks against any implementation of a provider's API.
 
     Every operation gets generated valid and invalid requests; a 5xx, an undocumented status or
     content type, or a body off the documented schema fails it, shrunk to a minimal case with a
     curl command that reproduces it. The summary shows per operation how many cases reached a
-    2xx. Exit status: 0 clean, 1 failures, 2 could not run (nothing listens at the URL, a bad
-    option, or credentials refused on (nearly) every valid case, so nothing was checked).
+    2xx. Progress shows on stderr while it runs (bars on a terminal, a line per run otherwise);
+    --junit-xml and --json-report write the results for CI. Exit status: 0 clean, 1 failures,
+    2 could not run (nothing listens at the URL, a bad option, or credentials refused on (nearly)
+    every valid case, so nothing was checked).
     """
     from telemock.contracts.specs import available_specs
 
@@ -463,8 +514,10 @@ def check_server_command(
         if not sep:
             raise click.BadParameter(f"{basic!r} is not USER:PASSWORD", param_hint="--basic")
         auth = (user, password)
+    from telemock.contracts.kit.progress import progress_for
     from telemock.contracts.kit.server_check import ServerUnreachable, check_server
 
+    progress = progress_for(sys.stderr, f"check server {provider}")
     try:
         report = check_server(
             url or f"{DEFAULT_URL}/{provider}",
@@ -478,11 +531,18 @@ def check_server_command(
             modes=("positive", "negative") if mode == "all" else (mode,),
             operations=operations or None,
             exclude_operations=excluded,
+            progress=progress,
         )
     except (ServerUnreachable, LookupError, ValueError) as exc:
+        progress.close()
+        could_not_run(junit_xml, json_report, "check server", provider, str(exc))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    click.echo(report.render(verbose=verbose))
+    from telemock.contracts.kit.json_report import server_json
+    from telemock.contracts.kit.junit import server_suite
+
+    write_reports(junit_xml, json_report, lambda: [server_suite(report)], lambda: server_json(report))
+    echo_report(report.render(verbose=verbose))
     refused = report.credentials_refused
     if refused is not None:
         click.echo(f"Error: credentials were refused on {refused[0]} of {refused[1]} cases: "
@@ -501,35 +561,49 @@ def check_server_command(
 @click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
 @click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
               help="Seconds the receiver has to answer each delivery; one that does not ends the check.")
+@ci_report_options
 def check_receiver_command(
     provider: str, url: str, secret: str | None, events: tuple[str, ...], examples: int, seed: int | None,
-    timeout: float,
+    timeout: float, junit_xml: Path | None = None, json_report: Path | None = None,
 ) -> None:
     """Deliver generated, correctly signed events to a running webhook receiver, then forgeries.
 
     Genuine, duplicate and out-of-order deliveries must be accepted (2xx); a tampered signature,
     a tampered body, the wrong secret and a stale timestamp must be refused; a receiver that does
-    not answer within --timeout ends the check. Exit status: 0 clean, 1 failures, 2 could not run
-    (a secret the provider cannot sign with, nothing listening at --url, an unknown --event).
+    not answer within --timeout ends the check. Progress shows on stderr while it runs;
+    --junit-xml (a testcase per check) and --json-report write the results for CI. Exit status:
+    0 clean, 1 failures, 2 could not run (a secret the provider cannot sign with, nothing
+    listening at --url, an unknown --event).
     """
     from telemock.contracts.specs import available_specs
 
     if provider not in available_specs():
         raise click.BadParameter(f"{provider!r} has no documented spec (available: {', '.join(available_specs())})",
                                  param_hint="--provider")
+    from telemock.contracts.kit.progress import progress_for
     from telemock.contracts.kit.reach import Unreachable
     from telemock.contracts.kit.receivers import ReceiverSetupError, check_receiver
 
+    progress = progress_for(sys.stderr, f"check receiver {provider}")
+    failed_option = ""
     try:
         report = check_receiver(provider, url, secret=secret, event_names=list(events) or None,
-                                examples=examples, seed=seed, timeout=timeout)
+                                examples=examples, seed=seed, timeout=timeout, progress=progress)
     except ReceiverSetupError as exc:
-        usage_error("--secret", str(exc))
+        failed_option, problem = "--secret", str(exc)
     except LookupError as exc:
-        usage_error("--event", str(exc))
+        failed_option, problem = "--event", str(exc)
     except (Unreachable, ValueError) as exc:
-        usage_error("--url", str(exc))
-    click.echo(report.render())
+        failed_option, problem = "--url", str(exc)
+    if failed_option:
+        progress.close()
+        could_not_run(junit_xml, json_report, "check receiver", provider, f"{failed_option}: {problem}")
+        usage_error(failed_option, problem)
+    from telemock.contracts.kit.json_report import receiver_json
+    from telemock.contracts.kit.junit import receiver_suite
+
+    write_reports(junit_xml, json_report, lambda: [receiver_suite(report)], lambda: receiver_json(report))
+    echo_report(report.render())
     sys.exit(0 if report.ok else 1)
 
 
@@ -541,14 +615,17 @@ def check_receiver_command(
 @click.option("--fail-on-violations", is_flag=True, help="Exit 1 when any request broke a documented contract.")
 @click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", show_envvar=True, default=None, metavar="TOKEN",
               help="Bearer token of a control API started with --admin-token.")
+@ci_report_options
 def report(
     url: str, provider: str | None, show_violations: bool, limit: int | None, fail_on_violations: bool,
-    admin_token: str | None,
+    admin_token: str | None, junit_xml: Path | None = None, json_report: Path | None = None,
 ) -> None:
     """Print the journal's per-operation contract verdicts of a running telemock.
 
-    Exit status: 0 (also when requests broke the contract, unless --fail-on-violations),
-    1 with --fail-on-violations when any request did, 2 when telemock cannot be reached.
+    --junit-xml writes a testcase per operation (failed when a request broke the contract, with
+    those requests) and --json-report the counts and violations, for CI. Exit status: 0 (also
+    when requests broke the contract, unless --fail-on-violations), 1 with --fail-on-violations
+    when any request did, 2 when telemock cannot be reached.
     """
     from telemock.contracts.kit.report import (
         ReportUnavailable,
@@ -561,14 +638,20 @@ def report(
 
     try:
         summary = fetch_summary(url, provider, admin_token)
-        entries = fetch_violations(url, provider, limit, admin_token) if show_violations else []
+        wanted = show_violations or junit_xml is not None or json_report is not None
+        entries = fetch_violations(url, provider, limit, admin_token) if wanted else []
     except ReportUnavailable as exc:
+        could_not_run(junit_xml, json_report, "report", provider or "all", str(exc))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    click.echo(render_summary(summary))
+    from telemock.contracts.kit.json_report import journal_json
+    from telemock.contracts.kit.junit import journal_suite
+
+    write_reports(junit_xml, json_report, lambda: [journal_suite(summary, entries)], lambda: journal_json(summary, entries))
     if show_violations:
-        click.echo("")
-        click.echo(render_violations(entries))
+        echo_report(render_summary(summary) + "\n\n" + render_violations(entries))
+    else:
+        echo_report(render_summary(summary))
     if fail_on_violations and total_violating(summary):
         sys.exit(1)
 

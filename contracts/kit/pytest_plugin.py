@@ -199,6 +199,14 @@ class ProviderHandle:
         """Webhook messages this provider sent, with every attempt; `wait_for=N, timeout=S` long-polls."""
         return self._telemock.deliveries(provider=self.name, **filters)
 
+    def calls(self, operation: str | None = None) -> list[Any]:
+        """This test's requests to this provider (of `operation` when given) as `Call` objects, oldest first."""
+        return self._telemock.calls(operation, provider=self.name)
+
+    def assert_called(self, operation: str, **expected: Any) -> list[Any]:
+        """`Telemock.assert_called` for this provider's operation."""
+        return self._telemock.assert_called(operation, provider=self.name, **expected)
+
     def add_webhook_endpoint(
         self, url: str, *, tenant: str | None = None, secret: str | None = None, events: list[str] | None = None
     ) -> dict[str, Any]:
@@ -359,6 +367,25 @@ class Telemock:
 
     def violations(self) -> list[dict[str, Any]]:
         return [e for e in self.journal(violations=True)]
+
+    def calls(self, operation: str | None = None, *, provider: str | None = None) -> list[Any]:
+        """This test's requests (of `operation`, to `provider`, when given) as `Call` objects, oldest first:
+        method, path, query, headers, body (parsed), status, response, tenant, violations."""
+        from .calls import calls_from
+
+        return calls_from(self.journal(provider=provider), operation)
+
+    def assert_called(
+        self, operation: str, *, times: int | None = None, tenant: str | None = None, body_contains: Any = None,
+        provider: str | None = None,
+    ) -> list[Any]:
+        """Fail unless this test called `operation` (`times` times, by `tenant`, with a body containing
+        `body_contains`: a dict of values or a substring); the failure lists what was called instead.
+        Returns the matching calls."""
+        from .calls import calls_from, expect_called
+
+        return expect_called(calls_from(self.journal()), operation, providers=[provider] if provider else self._providers,
+                             times=times, tenant=tenant, body_contains=body_contains)
 
     def close(self) -> None:
         for close in self._closers:

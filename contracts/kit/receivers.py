@@ -30,11 +30,27 @@ from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
 from .deadline import DEFAULT_TIMEOUT, DidNotReturn, StopCheck, call_with_deadline
+from .progress import Progress, Silent
 from .reach import probe
 from .strategies import events
 from ..validate import contract_for
 
 STALE_SECONDS = 60 * 60
+
+RECEIVER_CHECKS = {
+    "rejected-valid": "accepts a genuine, correctly signed event",
+    "duplicate-refused": "accepts a duplicate delivery",
+    "not-idempotent": "acts once on a duplicate delivery",
+    "reordered-refused": "accepts events delivered out of order",
+    "forged-signature": "refuses a tampered signature",
+    "tampered-body": "refuses a body that does not match its signature",
+    "wrong-secret": "refuses an event signed with another secret",
+    "stale-timestamp": "refuses a stale (replayed) delivery",
+    "no-answer": "answers every delivery within the deadline",
+}
+"""Every check a receiver goes through, by the `kind` its failures carry."""
+
+SIGNATURE_CHECKS = ("forged-signature", "tampered-body", "wrong-secret", "stale-timestamp")
 
 
 class ReceiverSetupError(ValueError):
@@ -62,6 +78,8 @@ class ReceiverReport:
     examples: int = 0
     failures: list[ReceiverFailure] = field(default_factory=list)
     not_applicable: list[str] = field(default_factory=list)
+    skipped_checks: dict[str, str] = field(default_factory=dict)  # check kind -> why it did not run
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -188,6 +206,7 @@ def check_receiver(
     seed: int | None = None,
     effects: Callable[[], int] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
 ) -> ReceiverReport:
     """Deliver generated events to `target` (a URL, or an ASGI app with `url` as the path to post to,
     `/webhook` by default).
@@ -196,6 +215,7 @@ def check_receiver(
     jobs queued…); a duplicate delivery must not change it. Each delivery and each call of
     `effects` may take `timeout` seconds. Raises LookupError for an unknown event name,
     ReceiverSetupError for an unusable secret and `reach.Unreachable` when nothing listens at a URL.
+    `progress` is told of each event (a run) and each delivery (a case) as they happen.
     """
     names = event_names or webhook_names(provider)
     if not names:
@@ -220,10 +240,15 @@ def check_receiver(
         )
     elif not any(getattr(f, "timestamped", False) for f in formats.values()):
         report.not_applicable.append(f"stale deliveries ({provider}'s signature covers no timestamp)")
+    report.skipped_checks = skipped_checks(provider, fmt, secret, formats, effects)
+    shown = progress or Silent()
+    started = time.monotonic()
+    shown.start(examples)
     transport = Transport(target, timeout)
     seen_kinds: set[str] = set()
 
     def fail(kind: str, name: str, message: str, status: int | None, body: bytes) -> None:
+        in_flight["failed"] = True
         if kind not in seen_kinds:
             seen_kinds.add(kind)
             report.failures.append(ReceiverFailure(kind, name, message, status, body.decode("utf-8", "replace")[:300]))
@@ -242,6 +267,8 @@ def check_receiver(
             return transport.post(post_url, body, headers)
         except DidNotReturn as exc:
             raise StopCheck(exc) from None
+        finally:
+            shown.case()
 
     def observed() -> int:
         """What `effects` says now (0 without it), within the deadline."""
@@ -267,6 +294,17 @@ def check_receiver(
     def run(pair: tuple[str, Any]) -> None:
         other = previous[0] if previous else pair
         previous[:] = [pair]
+        in_flight["failed"] = False
+        shown.begin(pair[0], 8)
+        try:
+            deliveries(pair, other)
+        except StopCheck:
+            in_flight["failed"] = True
+            raise
+        finally:
+            shown.end("failed" if in_flight["failed"] else "passed")
+
+    def deliveries(pair: tuple[str, Any], other: tuple[str, Any]) -> None:
         name, event = pair
         in_flight["event"] = name
         fmt = formats[name]
@@ -336,4 +374,21 @@ def check_receiver(
         ))
     finally:
         transport.close()
+        shown.close()
+        report.seconds = time.monotonic() - started
     return report
+
+
+def skipped_checks(
+    provider: str, fmt: Any, secret: str | None, formats: dict[str, Any], effects: Callable[[], int] | None,
+) -> dict[str, str]:
+    """The checks that cannot run as asked, each with why (for reports that list every check)."""
+    skipped: dict[str, str] = {}
+    if effects is None:
+        skipped["not-idempotent"] = "no effects counter given"
+    if fmt is None or not secret:
+        why = f"{provider} does not sign its webhooks" if fmt is None else "no secret given"
+        skipped |= {kind: why for kind in SIGNATURE_CHECKS}
+    elif not any(getattr(f, "timestamped", False) for f in formats.values()):
+        skipped["stale-timestamp"] = f"{provider}'s signature covers no timestamp"
+    return skipped

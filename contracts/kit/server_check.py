@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
 
 from ..specs import load_spec
 from ..validate import coerce
+from .progress import Progress, Silent
 from .reach import Unreachable, probe
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
@@ -109,6 +111,7 @@ class OperationResult:
     departures: dict[str, int] = field(default_factory=dict)  # allowed departure -> answers that used it
     scenarios: int = 0  # stateful phase: sequences run
     steps: dict[str, dict[int, int]] = field(default_factory=dict)  # stateful phase: step -> status -> count
+    seconds: float = 0.0  # how long the run took
 
     def describe(self) -> str:
         """A readable block: the operation, then each failure with its reproduction."""
@@ -240,6 +243,7 @@ def check_server(
     stateful_steps: int = 10,
     stateful_bodies: Mapping[str, Mapping[str, Any]] | None = None,
     skip_checks: Collection[str] = (),
+    progress: Progress | None = None,
 ) -> ServerReport:
     """Run the provider's documented checks against the server at `base_url`.
 
@@ -256,7 +260,7 @@ def check_server(
     in that phase only, e.g. to ids that exist, so that creates succeed and their links are
     followed. The phase is reported as operation `links`, mode `stateful`. `skip_checks` names
     schemathesis checks not to run (e.g. `use_after_free` where a deleted resource's key can be
-    created again by another operation).
+    created again by another operation). `progress` is told of each run and case as they happen.
     """
     import httpx
 
@@ -279,21 +283,29 @@ def check_server(
     unknown_checks = set(skip_checks) - {c.__name__ for c in _stateful_checks()}
     if unknown_checks:
         raise ValueError(f"unknown check(s) {', '.join(sorted(unknown_checks))}")
-    judge = Judge(provider, target, sent_headers, dict(query or {}), tuple(allowed), frozenset(skip_checks))
+    shown = progress or Silent()
+    judge = Judge(provider, target, sent_headers, dict(query or {}), tuple(allowed), frozenset(skip_checks), shown.case)
     schema = _schemathesis().openapi.from_dict(spec)
     report = ServerReport(provider=provider, base_url=target)
+    selected = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        raw = operation.definition.raw
-        operation_id = raw.get("operationId") or operation.label
-        if operation_id in exclude_operations or (operations is not None and operation_id not in operations):
-            continue
-        for mode in (m for m in MODES if m in modes):
+        operation_id = operation.definition.raw.get("operationId") or operation.label
+        if operation_id not in exclude_operations and (operations is None or operation_id in operations):
+            selected.append((operation, operation_id))
+    run_modes = [m for m in MODES if m in modes]
+    shown.start(len(selected) * len(run_modes) + (1 if stateful_examples > 0 else 0))
+    for operation, operation_id in selected:
+        for mode in run_modes:
             outcome = OperationResult(operation_id, operation.method.upper(), operation.path, mode)
+            shown.begin(f"{operation_id} [{mode}]", max_examples)
+            started = time.monotonic()
             if mode == "negative" and nothing_to_negate(spec, operation.path, operation.method):
                 outcome.outcome, outcome.reason = "skipped", "nothing to negate"
             else:
                 _run_operation(operation, outcome, judge, max_examples, seed)
+            outcome.seconds = time.monotonic() - started
+            shown.end(outcome.outcome, run_detail(outcome))
             report.results.append(outcome)
     if stateful_examples > 0:
         stateful_spec = copy.deepcopy(spec)
@@ -302,9 +314,23 @@ def check_server(
         if operations is not None:
             excluded |= {op for op in known if op and op not in operations}
         outcome = OperationResult("links", "", "", "stateful")
+        shown.begin("links [stateful]", stateful_examples * stateful_steps)
+        started = time.monotonic()
         _run_stateful(stateful_spec, outcome, judge, stateful_examples, stateful_steps, seed, excluded)
+        outcome.seconds = time.monotonic() - started
+        shown.end(outcome.outcome, run_detail(outcome))
         report.results.append(outcome)
+    shown.close()
     return report
+
+
+def run_detail(result: OperationResult) -> str:
+    """A few words on a finished run for progress lines: the 2xx reached, or why it was skipped."""
+    if result.outcome == "skipped":
+        return result.reason or ""
+    if result.mode == "stateful":
+        return f"{result.scenarios} sequences"
+    return f"{result.reached} 2xx"
 
 
 # --- the spec as the checks use it -------------------------------------------------------------
@@ -482,6 +508,7 @@ class Judge:
     query: dict[str, str]
     allowed: tuple[Departure, ...] = ()
     skipped: frozenset[str] = frozenset()  # names of checks not to run
+    counted: Callable[[], None] | None = None  # told of each answer judged (progress)
 
     def prepare(self, case: Any) -> None:
         if self.query:  # on the case itself, so the reproduction carries it too
@@ -491,6 +518,8 @@ class Judge:
         from schemathesis.core.failures import FailureGroup
 
         result.cases += 1
+        if self.counted is not None:
+            self.counted()
         if 200 <= response.status_code < 300:
             result.reached += 1
         elif response.status_code in REFUSED_STATUSES:

@@ -33,10 +33,12 @@ def check(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_refused_credentials_fail_the_run_with_one_line(voipbin, credentials):
     result = check(voipbin, *credentials)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [
+    *progress, error = result.stderr.strip().splitlines()
+    assert error == (
         "Error: credentials were refused on 8 of 8 cases: pass --basic/--header/--query "
         "(and --path-param where the path names the tenant)"
-    ]
+    )
+    assert len(progress) == 4 and all(line.startswith("check server voipbin [") for line in progress)  # a line per run
     assert "numbers_list  positive    4 cases,    0 2xx  (never reached a 2xx)" in result.stdout
     assert "never reached a 2xx with valid data: numbers_list, numbers_get" in result.stdout
     assert "Traceback" not in result.stderr
