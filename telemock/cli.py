@@ -523,6 +523,82 @@ def check_receiver_command(
     sys.exit(0 if report.ok else 1)
 
 
+def scenario_control(url: str | None, admin_token: str | None, provider: str, profile: str | None = None) -> Any:
+    """The emulator a scenario check drives: the telemock at `url`, or one started in this process."""
+    from telemock.contracts.kit.control import LocalControl, RemoteControl
+
+    if url:
+        return RemoteControl(url, admin_token)
+    from telemock.emulator import create_app
+
+    return LocalControl(create_app(Config(providers=[provider], profile=profile or "documented")))
+
+
+def scenario_target(control: Any, provider: str) -> tuple[str, dict[str, Any]]:
+    """The provider's base URL and demo credentials on that emulator."""
+    from telemock.contracts.kit.pytest_plugin import provider_info
+
+    info = provider_info(control)
+    if provider not in info:
+        raise click.BadParameter(f"the telemock runs no provider {provider!r} (it runs {', '.join(info)})",
+                                 param_hint="--provider")
+    return f"{control.base_url}/{provider}", dict(info[provider].get("demo_auth") or {})
+
+
+def loaded(reference: str, option: str) -> Any:
+    from telemock.contracts.kit.loading import load_object
+
+    try:
+        return load_object(reference)
+    except ValueError as exc:
+        usage_error(option, str(exc))
+
+
+@check.command("resilience")
+@click.option("--provider", required=True, metavar="NAME", help="Whose failure modes to inject.")
+@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
+              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
+@click.option("--url", metavar="URL", default=None, help="A running telemock (default: one started in this process).")
+@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@click.option("--fault", "faults", multiple=True, metavar="NAME", help="Only these faults (repeatable). Default: all.")
+@click.option("--no-retries", is_flag=True, help="The client does not claim to retry: transient failures may end the scenario.")
+@click.option("--retry-after", default=1, show_default=True, type=click.IntRange(0), help="Seconds a 429 asks to wait.")
+@click.option("--max-attempts", default=10, show_default=True, type=click.IntRange(1),
+              help="Attempts allowed while a failure lasts.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds each run of the scenario may take.")
+def check_resilience_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, faults: tuple[str, ...],
+    no_retries: bool, retry_after: int, max_attempts: int, timeout: float,
+) -> None:
+    """Run your scenario while telemock injects the provider's failures, one at a time.
+
+    429 with Retry-After, 5xx and dropped connections on reads, a create whose answer is lost
+    after the purchase, a slow answer, and 422/404/401: the client is judged by the requests it
+    made and the state it left. Exit status: 0 clean, 1 failures (or the scenario exercised
+    nothing), 2 could not run (the scenario cannot be imported, an unknown --fault, no telemock at --url).
+    """
+    import httpx
+
+    from telemock.contracts.kit.resilience import check_resilience
+
+    scenario = loaded(reference, "--scenario")
+    control = scenario_control(url, admin_token, provider)
+    try:
+        base_url, credentials = scenario_target(control, provider)
+        report = check_resilience(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                  faults=faults or None, retries=not no_retries, retry_after=retry_after,
+                                  max_attempts=max_attempts, timeout=timeout)
+    except LookupError as exc:
+        usage_error("--fault", str(exc))
+    except (RuntimeError, httpx.HTTPError) as exc:
+        usage_error("--url", str(exc) or type(exc).__name__)
+    finally:
+        control.close()
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option("--url", metavar="URL", default=DEFAULT_URL, show_default=True, help="The running telemock server.")
 @click.option("--provider", metavar="NAME", default=None, help="Only this provider.")

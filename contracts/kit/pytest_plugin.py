@@ -264,6 +264,30 @@ class ProviderHandle:
             rules=rules, max_examples=max_examples, steps=steps, seed=seed, timeout=timeout or self._telemock.timeout,
         )
 
+    def check_resilience(
+        self,
+        scenario: Any,
+        *,
+        faults: Any = None,
+        retries: bool = True,
+        retry_after: int = 1,
+        max_attempts: int = 10,
+        timeout: float | None = None,
+        slow: float | None = None,
+    ) -> Any:
+        """Run `scenario` under each of the provider's failure modes (429, 5xx, drops, lost answers,
+        slow answers, 4xx); fail with what the client mishandled. See `resilience.check_resilience`."""
+        from .resilience import ResilienceError, check_resilience
+
+        report = check_resilience(
+            self._telemock.control, self.name, scenario, base_url=self.base_url, credentials=self.auth,
+            tenant=self._telemock.own_tenant, faults=faults, retries=retries, retry_after=retry_after,
+            max_attempts=max_attempts, timeout=timeout or self._telemock.timeout, slow=slow,
+        )
+        if not report.ok:
+            raise ResilienceError(report)
+        return report
+
     def reset(self, tenant: str | None = None) -> None:
         """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""
         tenant = tenant or self._telemock.own_tenant
