@@ -599,6 +599,47 @@ def check_resilience_command(
     sys.exit(0 if report.ok else 1)
 
 
+@check.command("handler")
+@click.option("--provider", required=True, metavar="NAME", help="Whose inbound requests to generate and sign (signalwire, voiceos).")
+@click.option("--kind", default=None, metavar="KIND",
+              help="signalwire: cxml-call (default), cxml-message, swml-call, swml-message; voiceos: connection-requested.")
+@click.option("--url", required=True, metavar="URL", help="Where the handler under test listens (the URL the provider is given).")
+@click.option("--signing-key", default=None, metavar="KEY", help="The key the handler verifies signatures with (SignalWire PSK_…).")
+@click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+              help="Sent on every request, e.g. a VoiceOS webhook's configured headers (repeatable).")
+@click.option("--method", "methods", multiple=True, metavar="METHOD", help="Only these HTTP methods (repeatable).")
+@click.option("--examples", default=20, show_default=True, type=click.IntRange(1), help="Generated calls or messages.")
+@click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds the handler has to answer; one that does not ends the check.")
+def check_handler_command(
+    provider: str, kind: str | None, url: str, signing_key: str | None, headers: tuple[str, ...],
+    methods: tuple[str, ...], examples: int, seed: int | None, timeout: float,
+) -> None:
+    """Send generated, signed inbound calls or messages to a running handler and judge its answers.
+
+    Every answer must be 2xx within the provider's handler timeout and a document the provider
+    can run (cXML verbs and attributes, SWML methods, VoiceOS's agent choice); an unsigned, a
+    tampered or a wrongly signed request must be refused. Exit status: 0 clean, 1 failures,
+    2 could not run (an unknown --kind or --method, nothing listening at --url).
+    """
+    from telemock.contracts.kit.handlers import check_handler
+    from telemock.contracts.kit.reach import Unreachable, probe
+
+    try:
+        probe(url)
+    except (Unreachable, ValueError) as exc:
+        usage_error("--url", str(exc))
+    try:
+        report = check_handler(url, provider=provider, kind=kind, signing_key=signing_key,
+                               headers=parse_pairs(headers, ":", "--header", "'NAME: VALUE'"),
+                               methods=methods or None, examples=examples, seed=seed, timeout=timeout)
+    except LookupError as exc:
+        usage_error("--kind" if "kind" in str(exc) or "handler" in str(exc) else "--method", str(exc))
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option("--url", metavar="URL", default=DEFAULT_URL, show_default=True, help="The running telemock server.")
 @click.option("--provider", metavar="NAME", default=None, help="Only this provider.")

@@ -288,6 +288,29 @@ class ProviderHandle:
             raise ResilienceError(report)
         return report
 
+    def check_handler(
+        self,
+        target: Any,
+        *,
+        kind: str | None = None,
+        url: str | None = None,
+        signing_key: str | None = None,
+        headers: dict[str, str] | None = None,
+        methods: Any = None,
+        examples: int = 20,
+        seed: int | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send generated, signed inbound calls/messages to your handler (an ASGI app or a URL);
+        fail on an answer the provider cannot run, or a forgery accepted. See `handlers.check_handler`."""
+        from .handlers import HandlerError, check_handler
+
+        report = check_handler(target, provider=self.name, kind=kind, url=url, signing_key=signing_key, headers=headers,
+                               methods=methods, examples=examples, seed=seed, timeout=timeout or self._telemock.timeout)
+        if not report.ok:
+            raise HandlerError(report)
+        return report
+
     def reset(self, tenant: str | None = None) -> None:
         """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""
         tenant = tenant or self._telemock.own_tenant
