@@ -599,6 +599,47 @@ def check_resilience_command(
     sys.exit(0 if report.ok else 1)
 
 
+@check.command("profiles")
+@click.option("--provider", required=True, metavar="NAME", help="Whose profiles to run the scenario under.")
+@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
+              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
+@click.option("--url", metavar="URL", default=None, help="A running telemock of its own (default: one started in this process).")
+@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Only these profiles (repeatable). Default: all.")
+@click.option("--require", "required", multiple=True, metavar="NAME",
+              help="Exit 1 only when one of these profiles breaks (repeatable). Default: any.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds each run of the scenario may take.")
+def check_profiles_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, profiles: tuple[str, ...],
+    required: tuple[str, ...], timeout: float,
+) -> None:
+    """Which of the provider's sources your client matches: the scenario under each profile.
+
+    Prints e.g. "voipbin profiles: works with documented; breaks with openapi, observed" and how it
+    broke. Exit status: 0 it works with every (--require'd) profile, 1 one breaks (or the scenario
+    made no request), 2 could not run (the scenario cannot be imported, an unknown --profile, no telemock at --url).
+    """
+    import httpx
+
+    from telemock.contracts.kit.profiles_check import check_profiles
+
+    scenario = loaded(reference, "--scenario")
+    control = scenario_control(url, admin_token, provider)
+    try:
+        base_url, credentials = scenario_target(control, provider)
+        report = check_profiles(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                profiles=profiles or None, timeout=timeout)
+    except LookupError as exc:
+        usage_error("--profile", str(exc))
+    except (RuntimeError, httpx.HTTPError) as exc:
+        usage_error("--url", str(exc) or type(exc).__name__)
+    finally:
+        control.close()
+    click.echo(report.render())
+    sys.exit(0 if report.works_with_all(required or report.breaks_with) else 1)
+
+
 @check.command("handler")
 @click.option("--provider", required=True, metavar="NAME", help="Whose inbound requests to generate and sign (signalwire, voiceos).")
 @click.option("--kind", default=None, metavar="KIND",

@@ -311,6 +311,23 @@ class ProviderHandle:
             raise HandlerError(report)
         return report
 
+    def check_profiles(
+        self, scenario: Any, *, profiles: Any = None, require: Any = None, timeout: float | None = None
+    ) -> Any:
+        """Run `scenario` under each of the provider's profiles (documented, observed, openapi…) and
+        report which the client works with; fail when one of `require` (default: all) breaks."""
+        from .profiles_check import ProfileMismatch, check_profiles
+
+        if self._telemock.own_tenant:
+            raise RuntimeError("check_profiles switches the provider's profile for the whole server: "
+                               "run it against a telemock of its own, not one shared by parallel tests")
+        report = check_profiles(self._telemock.control, self.name, scenario, base_url=self.base_url,
+                                credentials=self.auth, profiles=profiles, timeout=timeout or self._telemock.timeout)
+        required = [o.profile for o in report.outcomes] if require is None else list(require)
+        if not report.works_with_all(required):
+            raise ProfileMismatch(report)
+        return report
+
     def reset(self, tenant: str | None = None) -> None:
         """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""
         tenant = tenant or self._telemock.own_tenant
