@@ -640,6 +640,46 @@ def check_profiles_command(
     sys.exit(0 if report.works_with_all(required or report.breaks_with) else 1)
 
 
+@check.command("lifecycle")
+@click.option("--provider", required=True, metavar="NAME", help="Whose self-changing resources to drive (voipbin, gigs).")
+@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
+              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
+@click.option("--url", metavar="URL", default=None, help="A running telemock of its own (default: one started in this process).")
+@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@click.option("--no-wait", is_flag=True, help="The client does not wait for its resources to be ready.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds the scenario may take.")
+def check_lifecycle_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, no_wait: bool, timeout: float,
+) -> None:
+    """Drive the virtual clock through the transitions of what your scenario creates.
+
+    Exit status: 0 clean, 1 the client acted on a resource before it was ready, stopped waiting
+    too soon, waited for a state that never comes, or created nothing that changes by itself;
+    2 could not run (the scenario cannot be imported, a provider without such resources, no telemock at --url).
+    """
+    import httpx
+
+    from telemock.contracts.kit.lifecycle import check_lifecycle, lifecycle_of
+
+    try:
+        lifecycle_of(provider)
+    except LookupError as exc:
+        usage_error("--provider", str(exc))
+    scenario = loaded(reference, "--scenario")
+    control = scenario_control(url, admin_token, provider)
+    try:
+        base_url, credentials = scenario_target(control, provider)
+        report = check_lifecycle(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                 waits=not no_wait, timeout=timeout)
+    except (RuntimeError, httpx.HTTPError) as exc:
+        usage_error("--url", str(exc) or type(exc).__name__)
+    finally:
+        control.close()
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 @check.command("handler")
 @click.option("--provider", required=True, metavar="NAME", help="Whose inbound requests to generate and sign (signalwire, voiceos).")
 @click.option("--kind", default=None, metavar="KIND",

@@ -328,6 +328,21 @@ class ProviderHandle:
             raise ProfileMismatch(report)
         return report
 
+    def check_lifecycle(self, scenario: Any, *, waits: bool = True, timeout: float | None = None) -> Any:
+        """Run `scenario` while the virtual clock is driven through the documented transitions of the
+        resources it creates (VoIPBIN purchase-pending → active, Gigs initiated → processing → active);
+        fail when the client acts on one before it is ready or stops waiting too soon."""
+        from .lifecycle import LifecycleError, check_lifecycle
+
+        if self._telemock.own_tenant:
+            raise RuntimeError("check_lifecycle drives the virtual clock, which belongs to the whole server: "
+                               "run it against a telemock of its own, not one shared by parallel tests")
+        report = check_lifecycle(self._telemock.control, self.name, scenario, base_url=self.base_url,
+                                 credentials=self.auth, waits=waits, timeout=timeout or self._telemock.timeout)
+        if not report.ok:
+            raise LifecycleError(report)
+        return report
+
     def reset(self, tenant: str | None = None) -> None:
         """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""
         tenant = tenant or self._telemock.own_tenant

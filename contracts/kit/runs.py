@@ -164,15 +164,17 @@ def entry_seconds(entry: Entry) -> tuple[float, float]:
     return end - float(entry.get("duration_ms") or 0) / 1000, end
 
 
-def numbered(entries: list[Entry], marked: int | None = None, shown: int = 4) -> list[str]:
-    """The requests of a run, numbered from 1; around the `marked` one (its seq) when there are many."""
-    at = next((i for i, e in enumerate(entries) if e["seq"] == marked), None)
-    if at is None or len(entries) <= 2 * shown + 1:
+def numbered(entries: list[Entry], marked: int | None = None, shown: int = 4, label: str = "the fault") -> list[str]:
+    """The requests of a run, numbered from 1; when there are many, those around the `marked` one
+    (its seq), else the last ones."""
+    at = next((i for i, e in enumerate(entries) if e["seq"] == marked), len(entries) - 1 - shown)
+    if len(entries) <= 2 * shown + 1:
         window = range(len(entries))
     else:
         window = range(max(0, at - shown), min(len(entries), at + shown + 1))
-    lines = [f"#{i + 1} {request_line(entries[i])}" + ("   ← the fault" if entries[i]["seq"] == marked else "")
-             for i in window]
+    lines = [f"… {window[0]} before"] if window and window[0] > 0 else []
+    lines += [f"#{i + 1} {request_line(entries[i])}" + (f"   ← {label}" if entries[i]["seq"] == marked else "")
+              for i in window]
     if window and window[-1] < len(entries) - 1:
         lines.append(f"… {len(entries) - 1 - window[-1]} more")
     return lines or ["(no request)"]
