@@ -223,19 +223,21 @@ class ProviderHandle:
         max_examples: int = 50,
         seed: int | None = None,
         timeout: float | None = None,
+        returns_items: bool = False,
     ) -> None:
         """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures.
 
         A paginated list is served as a walk of pages that ends; a scenario that does not return
         within `timeout` seconds (a pager that never stops) is reported with the requests it made.
-        On a shared server the answers go to this test's credentials only.
+        On a shared server the answers go to this test's credentials only. With `returns_items`
+        the scenario returns the items its client read, and each item of a walk must be there once.
         """
         from .checks import check_response_handling
 
         check_response_handling(
             self._telemock.control, self.name, operation, scenario,
             statuses=statuses, max_examples=max_examples, seed=seed, timeout=timeout or self._telemock.timeout,
-            match=request_match(self.auth) if self._telemock.own_tenant else None,
+            match=request_match(self.auth) if self._telemock.own_tenant else None, returns_items=returns_items,
         )
 
     def state_machine(self, adapter_factory: Any, *, tenant: str | None = None, rules: Any = None) -> Any:
@@ -256,7 +258,10 @@ class ProviderHandle:
         seed: int | None = None,
         timeout: float | None = None,
     ) -> None:
-        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised."""
+        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised.
+
+        `adapter_factory` may map kinds of resource to adapter factories (`{"flows": ..., "numbers": ...}`)
+        to interleave every kind, with links between them (`multistate.linked`)."""
         from .stateful import check_client_state
 
         check_client_state(

@@ -15,7 +15,7 @@ EXAMPLES = BLOCK.findall(DOC.read_text(encoding="utf-8"))
 
 def test_the_new_sections_have_examples():
     assert {name for name, _ in EXAMPLES} >= {"test_resilience_example.py", "test_handler_example.py",
-                                               "test_profiles_example.py", "test_lifecycle_example.py"}
+                                               "test_profiles_example.py", "test_lifecycle_example.py", "test_pages_example.py"}
 
 
 @pytest.mark.timeout(300)
