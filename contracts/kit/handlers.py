@@ -38,8 +38,8 @@ class HandlerKind:
 
     provider: str
     name: str
-    webhook: str  # its entry under the spec's `webhooks:`
-    encoding: str  # form | json
+    webhooks: tuple[str, ...]  # its entries under the spec's `webhooks:`
+    encoding: str  # form | json (SignalWire's signatures) | event (the provider's webhook format)
     methods: tuple[str, ...]
     judge: Judge
     signed: bool = True
@@ -61,16 +61,18 @@ def voiceos_answer(text: str) -> str | None:
 
 
 KINDS: tuple[HandlerKind, ...] = (
-    HandlerKind("signalwire", "cxml-call", "callRequest", "form", ("POST", "GET"),
+    HandlerKind("signalwire", "cxml-call", ("callRequest",), "form", ("POST", "GET"),
                 lambda text: cxml_problem(text, VOICE_VERBS)),
-    HandlerKind("signalwire", "cxml-message", "messageRequest", "form", ("POST", "GET"),
+    HandlerKind("signalwire", "cxml-message", ("messageRequest",), "form", ("POST", "GET"),
                 lambda text: cxml_problem(text, MESSAGE_VERBS)),
-    HandlerKind("signalwire", "swml-call", "relayScriptRequest", "json", ("POST",),
+    HandlerKind("signalwire", "swml-call", ("relayScriptRequest",), "json", ("POST",),
                 lambda text: swml_problem(text, SWML_CALL_METHODS)),
-    HandlerKind("signalwire", "swml-message", "inboundMessageWebhook", "json", ("POST",),
+    HandlerKind("signalwire", "swml-message", ("inboundMessageWebhook",), "json", ("POST",),
                 lambda text: swml_problem(text, SWML_MESSAGE_METHODS)),
-    HandlerKind("voiceos", "connection-requested", "phone_call:connection_requested", "json", ("POST", "GET"),
+    HandlerKind("voiceos", "connection-requested", ("phone_call:connection_requested",), "json", ("POST", "GET"),
                 voiceos_answer, signed=False),
+    HandlerKind("voipbin", "call-events", ("call_created", "call_progressing", "call_hangup", "activeflow_created",
+                                           "message_created"), "event", ("POST",), lambda text: None),
 )
 
 
@@ -156,6 +158,14 @@ def build(kind: HandlerKind, url: str, method: str, generated: Any, key: str | N
         if key is None:
             signed.pop("X-SignalWire-Signature", None)
         return Outgoing(method, full, body, {**signed, **extra})
+    if kind.encoding == "event":
+        from .receivers import provider_format
+
+        body = json.dumps(generated, separators=(",", ":")).encode()
+        fmt = provider_format(kind.provider)
+        signed = fmt.signed_headers(message_id=f"msg_{abs(hash(body))}", url=url, body=body, secret=key,
+                                    wall_time=int(time.time()))
+        return Outgoing("POST", url, body, {**signed, **extra})
     if method == "GET":
         fields = dict(form_pairs(generated))
         full = url + ("&" if "?" in url else "?") + urlencode(fields) if fields else url
@@ -350,7 +360,7 @@ def check_handler(
             raise Problem(HandlerFailure(name, problem, genuine, status, answer))
 
     @kit_settings(examples)
-    @given(generated=requests_of(provider, handler.webhook), method=st.sampled_from(wanted))
+    @given(generated=st.one_of([requests_of(provider, name) for name in handler.webhooks]), method=st.sampled_from(wanted))
     def run(generated: Any, method: str) -> None:
         report.examples += 1
         first.setdefault(method, generated)

@@ -70,3 +70,18 @@ def hanging_app() -> Starlette:
 
 
 careful_cxml = cxml_app()
+
+
+def voipbin_app(verify: bool = True, secret: str = "voipbin-secret") -> Starlette:
+    """A VoIPBIN customer webhook taking the call-time events of an inbound call."""
+    import hashlib
+    import hmac
+
+    async def events(request: Request) -> Response:
+        body = await request.body()
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if verify and not hmac.compare_digest(expected, request.headers.get("x-voipbin-signature", "")):
+            return PlainTextResponse("bad signature", status_code=401)
+        return Response(status_code=200)
+
+    return Starlette(routes=[Route("/events", events, methods=["POST"])])

@@ -87,3 +87,14 @@ def test_what_was_not_checked_is_said():
         check_handler(apps.careful_cxml, provider="gigs")
     with pytest.raises(LookupError, match="signalwire has no handler kind 'laml'"):
         check_handler(apps.careful_cxml, provider="signalwire", kind="laml")
+
+
+def test_voipbin_call_events_are_signed_with_its_own_format():
+    report = check_handler(apps.voipbin_app(), provider="voipbin", url="/events", signing_key="voipbin-secret",
+                           examples=15, seed=1)
+    assert report.ok, report.render()
+    assert report.kind == "call-events" and report.requests == report.examples + 3
+    careless = check_handler(apps.voipbin_app(verify=False), provider="voipbin", url="/events",
+                             signing_key="voipbin-secret", examples=5, seed=1)
+    assert [f.kind for f in careless.failures] == ["forgery"]
+    assert b'"type":"' in careless.failures[0].request.body  # the {type, data} envelope
