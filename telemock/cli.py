@@ -554,22 +554,52 @@ def loaded(reference: str, option: str) -> Any:
         usage_error(option, str(exc))
 
 
+def scenario_options(fn: Any) -> Any:
+    """The options every scenario check takes: the scenario, where telemock runs, the deadline."""
+    for option in reversed([
+        click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
+                     help="Your code driving your client; called with a target (base_url, credentials) and raising on failure."),
+        click.option("--url", metavar="URL", default=None,
+                     help="A running telemock the check has to itself (default: one started in this process)."),
+        click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN",
+                     help="Its control API's token."),
+        click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+                     help="Seconds each run of the scenario may take."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def run_scenario_check(provider: str, reference: str, url: str | None, admin_token: str | None,
+                       check: Callable[..., Any], lookup_option: str) -> Any:
+    """Loads the scenario, runs `check(control, scenario, base_url, credentials)` on the chosen
+    telemock and returns its report; what cannot run is a usage error (exit 2)."""
+    import httpx
+
+    scenario = loaded(reference, "--scenario")
+    control = scenario_control(url, admin_token, provider)
+    try:
+        base_url, credentials = scenario_target(control, provider)
+        return check(control, scenario, base_url, credentials)
+    except LookupError as exc:
+        usage_error(lookup_option, str(exc))
+    except (RuntimeError, httpx.HTTPError) as exc:
+        usage_error("--url", str(exc) or type(exc).__name__)
+    finally:
+        control.close()
+
+
 @check.command("resilience")
 @click.option("--provider", required=True, metavar="NAME", help="Whose failure modes to inject.")
-@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
-              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
-@click.option("--url", metavar="URL", default=None, help="A running telemock (default: one started in this process).")
-@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@scenario_options
 @click.option("--fault", "faults", multiple=True, metavar="NAME", help="Only these faults (repeatable). Default: all.")
 @click.option("--no-retries", is_flag=True, help="The client does not claim to retry: transient failures may end the scenario.")
 @click.option("--retry-after", default=1, show_default=True, type=click.IntRange(0), help="Seconds a 429 asks to wait.")
 @click.option("--max-attempts", default=10, show_default=True, type=click.IntRange(1),
               help="Attempts allowed while a failure lasts.")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              help="Seconds each run of the scenario may take.")
 def check_resilience_command(
-    provider: str, reference: str, url: str | None, admin_token: str | None, faults: tuple[str, ...],
-    no_retries: bool, retry_after: int, max_attempts: int, timeout: float,
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, faults: tuple[str, ...],
+    no_retries: bool, retry_after: int, max_attempts: int,
 ) -> None:
     """Run your scenario while telemock injects the provider's failures, one at a time.
 
@@ -578,41 +608,25 @@ def check_resilience_command(
     made and the state it left. Exit status: 0 clean, 1 failures (or the scenario exercised
     nothing), 2 could not run (the scenario cannot be imported, an unknown --fault, no telemock at --url).
     """
-    import httpx
-
     from telemock.contracts.kit.resilience import check_resilience
 
-    scenario = loaded(reference, "--scenario")
-    control = scenario_control(url, admin_token, provider)
-    try:
-        base_url, credentials = scenario_target(control, provider)
-        report = check_resilience(control, provider, scenario, base_url=base_url, credentials=credentials,
-                                  faults=faults or None, retries=not no_retries, retry_after=retry_after,
-                                  max_attempts=max_attempts, timeout=timeout)
-    except LookupError as exc:
-        usage_error("--fault", str(exc))
-    except (RuntimeError, httpx.HTTPError) as exc:
-        usage_error("--url", str(exc) or type(exc).__name__)
-    finally:
-        control.close()
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_resilience(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                                 faults=faults or None, retries=not no_retries, retry_after=retry_after,
+                                                 max_attempts=max_attempts, timeout=timeout), "--fault")
     click.echo(report.render())
     sys.exit(0 if report.ok else 1)
 
 
 @check.command("profiles")
 @click.option("--provider", required=True, metavar="NAME", help="Whose profiles to run the scenario under.")
-@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
-              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
-@click.option("--url", metavar="URL", default=None, help="A running telemock of its own (default: one started in this process).")
-@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@scenario_options
 @click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Only these profiles (repeatable). Default: all.")
 @click.option("--require", "required", multiple=True, metavar="NAME",
               help="Exit 1 only when one of these profiles breaks (repeatable). Default: any.")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              help="Seconds each run of the scenario may take.")
 def check_profiles_command(
-    provider: str, reference: str, url: str | None, admin_token: str | None, profiles: tuple[str, ...],
-    required: tuple[str, ...], timeout: float,
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, profiles: tuple[str, ...],
+    required: tuple[str, ...],
 ) -> None:
     """Which of the provider's sources your client matches: the scenario under each profile.
 
@@ -620,37 +634,21 @@ def check_profiles_command(
     broke. Exit status: 0 it works with every (--require'd) profile, 1 one breaks (or the scenario
     made no request), 2 could not run (the scenario cannot be imported, an unknown --profile, no telemock at --url).
     """
-    import httpx
-
     from telemock.contracts.kit.profiles_check import check_profiles
 
-    scenario = loaded(reference, "--scenario")
-    control = scenario_control(url, admin_token, provider)
-    try:
-        base_url, credentials = scenario_target(control, provider)
-        report = check_profiles(control, provider, scenario, base_url=base_url, credentials=credentials,
-                                profiles=profiles or None, timeout=timeout)
-    except LookupError as exc:
-        usage_error("--profile", str(exc))
-    except (RuntimeError, httpx.HTTPError) as exc:
-        usage_error("--url", str(exc) or type(exc).__name__)
-    finally:
-        control.close()
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_profiles(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                               profiles=profiles or None, timeout=timeout), "--profile")
     click.echo(report.render())
     sys.exit(0 if report.works_with_all(required or report.breaks_with) else 1)
 
 
 @check.command("lifecycle")
 @click.option("--provider", required=True, metavar="NAME", help="Whose self-changing resources to drive (voipbin, gigs).")
-@click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
-              help="Your code driving your client; called with a target (base_url, credentials) and raising on failure.")
-@click.option("--url", metavar="URL", default=None, help="A running telemock of its own (default: one started in this process).")
-@click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN", help="Its control API's token.")
+@scenario_options
 @click.option("--no-wait", is_flag=True, help="The client does not wait for its resources to be ready.")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              help="Seconds the scenario may take.")
 def check_lifecycle_command(
-    provider: str, reference: str, url: str | None, admin_token: str | None, no_wait: bool, timeout: float,
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, no_wait: bool,
 ) -> None:
     """Drive the virtual clock through the transitions of what your scenario creates.
 
@@ -658,24 +656,15 @@ def check_lifecycle_command(
     too soon, waited for a state that never comes, or created nothing that changes by itself;
     2 could not run (the scenario cannot be imported, a provider without such resources, no telemock at --url).
     """
-    import httpx
-
     from telemock.contracts.kit.lifecycle import check_lifecycle, lifecycle_of
 
     try:
         lifecycle_of(provider)
     except LookupError as exc:
         usage_error("--provider", str(exc))
-    scenario = loaded(reference, "--scenario")
-    control = scenario_control(url, admin_token, provider)
-    try:
-        base_url, credentials = scenario_target(control, provider)
-        report = check_lifecycle(control, provider, scenario, base_url=base_url, credentials=credentials,
-                                 waits=not no_wait, timeout=timeout)
-    except (RuntimeError, httpx.HTTPError) as exc:
-        usage_error("--url", str(exc) or type(exc).__name__)
-    finally:
-        control.close()
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_lifecycle(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                                waits=not no_wait, timeout=timeout), "--provider")
     click.echo(report.render())
     sys.exit(0 if report.ok else 1)
 

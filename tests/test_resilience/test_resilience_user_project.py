@@ -64,3 +64,16 @@ def test_the_command_line_exit_codes(tmp_path):
     assert missing.returncode == 2 and "Error: --scenario: 'clients' has no 'nope'" in missing.stderr
     unknown = run_cli(tmp_path, "--provider", "voipbin", "--scenario", "clients:never_retries", "--fault", "x")
     assert unknown.returncode == 2 and "Error: --fault: no fault called 'x'" in unknown.stderr
+
+
+@pytest.mark.timeout(300)
+def test_the_command_line_against_a_running_telemock(tmp_path, server):
+    shutil.copy(CLIENTS, tmp_path / "clients.py")
+    remote = run_cli(tmp_path, "--provider", "voipbin", "--scenario", "clients:voipbin_buys_again", "--url", server.url,
+                     "--fault", "lost answer to a create")
+    assert remote.returncode == 1 and "[lost answer to a create] at step 2" in remote.stdout
+    assert server.admin().get("/faults").json()["faults"] == []  # the check removed its rules
+    numbers = server.admin().get("/state").json()["providers"]["voipbin"]["tenants"]["demo"]["numbers"]
+    assert len(numbers) == 3  # and put the state back
+    nobody = run_cli(tmp_path, "--provider", "voipbin", "--scenario", "clients:voipbin_careful", "--url", "http://127.0.0.1:9")
+    assert nobody.returncode == 2 and nobody.stderr.startswith("Error: --url:")
