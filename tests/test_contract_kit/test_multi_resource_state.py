@@ -1,6 +1,7 @@
 """check_client_state over several kinds of resource at once: VoIPBIN flows and numbers with their
-flow links. A correct client passes; one that caches numbers misses that deleting a flow unlinks
-the numbers pointing at it, and the interleaved sequence that shows it is shrunk."""
+flow links, VoiceOS agents and phone numbers with their agent and webhooks. Correct clients pass;
+one that caches numbers misses that deleting a flow unlinks the numbers pointing at it, one that
+never sends an empty webhook list cannot clear webhooks; the sequences that show it are shrunk."""
 
 from __future__ import annotations
 
@@ -137,3 +138,84 @@ def test_a_link_to_a_kind_that_is_not_there_is_a_setup_error(telemock):
     with pytest.raises((ValueError, StatefulCheckError), match="links to 'flows', which is not among the kinds"):
         check_client_state("voipbin", {"numbers": lambda: Numbers(VoipbinClient(telemock.voipbin.base_url))},
                            control=telemock.control, max_examples=2)
+
+
+# --- VoiceOS: phone numbers with their agent and their webhooks ---------------------------------
+
+WEBHOOKS = st.lists(st.fixed_dictionaries({
+    "events": st.just(["phone_call:connection_requested"]),
+    "url": st.sampled_from(["https://example.com/connect", "https://example.com/other"]),
+    "method": st.sampled_from(["POST", "GET"]),
+    "headers": st.just({}),
+    "filter": st.none(),
+}), max_size=2)
+
+
+class VoiceosClient:
+    """The code under test: agents and phone numbers of one VoiceOS account."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, headers={"Authorization": "Bearer voiceos_demo_key"}, timeout=10)
+
+    def configure(self, phone_number: str, agent_id: str | None, webhooks: list[dict[str, Any]]) -> Any:
+        body = {"inbound_agent_id": agent_id, "webhooks": webhooks}
+        return self.http.patch(f"/phone_numbers/{phone_number}", json=body).raise_for_status().json()
+
+
+class WebhooksOnlyWhenSet(VoiceosClient):
+    """Faulty: leaves `webhooks` out of the PATCH when the list is empty, so they are never cleared."""
+
+    def configure(self, phone_number: str, agent_id: str | None, webhooks: list[dict[str, Any]]) -> Any:
+        body: dict[str, Any] = {"inbound_agent_id": agent_id} | ({"webhooks": webhooks} if webhooks else {})
+        return self.http.patch(f"/phone_numbers/{phone_number}", json=body).raise_for_status().json()
+
+
+class Agents(ResourceAdapter):
+    fields: ClassVar[dict[str, Any]] = {"max_duration_seconds": st.integers(60, 3600)}
+
+    def __init__(self, client: VoiceosClient) -> None:
+        self.client = client
+
+    def create(self, values: dict[str, Any]) -> Any:
+        return self.client.http.post("/agents", json=values).raise_for_status().json()
+
+    def get(self, resource_id: str) -> Any:
+        return self.client.http.get(f"/agents/{resource_id}").raise_for_status().json()
+
+    def delete(self, resource_id: str) -> Any:
+        return self.client.http.delete(f"/agents/{resource_id}").raise_for_status().json()
+
+    def records(self, tenant_state: dict[str, Any]) -> dict[str, Any]:
+        return tenant_state["agents"]
+
+
+class PhoneNumbers(ResourceAdapter):
+    key = "phone_number"
+    fields: ClassVar[dict[str, Any]] = {"inbound_agent_id": linked("agents", on_delete="clear"), "webhooks": WEBHOOKS}
+
+    def __init__(self, client: VoiceosClient) -> None:
+        self.client = client
+
+    def get(self, resource_id: str) -> Any:
+        return self.client.http.get(f"/phone_numbers/{resource_id}").raise_for_status().json()
+
+    def update(self, resource_id: str, values: dict[str, Any]) -> Any:
+        return self.client.configure(resource_id, values["inbound_agent_id"], values["webhooks"])
+
+    def records(self, tenant_state: dict[str, Any]) -> dict[str, Any]:
+        return tenant_state["numbers"]
+
+
+def voiceos_adapters(client_class: type[VoiceosClient], base_url: str) -> dict[str, Any]:
+    return {"agents": lambda: Agents(client_class(base_url)), "numbers": lambda: PhoneNumbers(client_class(base_url))}
+
+
+def test_voiceos_numbers_with_agents_and_webhooks(telemock):
+    telemock.voiceos.check_client_state(voiceos_adapters(VoiceosClient, telemock.voiceos.base_url),
+                                        max_examples=15, steps=8, seed=1)
+    with pytest.raises(StatefulCheckError) as caught:
+        telemock.voiceos.check_client_state(voiceos_adapters(WebhooksOnlyWhenSet, telemock.voiceos.base_url),
+                                            max_examples=100, steps=8, seed=1)
+    message = str(caught.value)
+    assert "diverged after 2 steps" in message and "numbers.update(" in message and "'webhooks': []})" in message
+    assert "webhooks: asked for [], emulator holds [{'events': ['phone_call:connection_requested']" in message
