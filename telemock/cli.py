@@ -644,7 +644,7 @@ def check_profiles_command(
 
 
 @check.command("lifecycle")
-@click.option("--provider", required=True, metavar="NAME", help="Whose self-changing resources to drive (voipbin, gigs).")
+@click.option("--provider", required=True, metavar="NAME", help="Whose self-changing resources to drive (voipbin, gigs, signalwire).")
 @scenario_options
 @click.option("--no-wait", is_flag=True, help="The client does not wait for its resources to be ready.")
 def check_lifecycle_command(

@@ -1,8 +1,9 @@
 """Resources that change on their own: `check_lifecycle`.
 
 A VoIPBIN normal number is bought `purchase-pending` and turns `active` later; a Gigs virtual
-number goes `initiated → processing → active`. The check freezes the virtual clock and runs the
-user's scenario; whenever a resource the scenario created is in a state that changes by itself,
+number goes `initiated → processing → active`; a SignalWire number's E911 address is `pending`
+before `active`. The check freezes the virtual clock and runs the user's scenario; whenever a
+resource the scenario created or changed is in a state that changes by itself,
 it waits until the client has looked at it in that state (or a short grace has passed, for clients
 that wait on webhooks), then moves the clock to the next documented transition. So the client
 meets every intermediate state, in order, and the check knows the state at every request. It
@@ -39,6 +40,8 @@ class Lifecycle:
     delays: Mapping[str, str]  # status → the provider setting giving how long it lasts
     minimum: Mapping[str, float] = field(default_factory=dict)  # settings put in force when they are shorter
     tolerated: tuple[str, ...] = ()  # path endings that may act before ready (a cancel)
+    status_field: str = "status"
+    judges_acting: bool = True  # False where the provider itself refuses what may not be done yet
 
     @property
     def ready(self) -> str:
@@ -52,6 +55,9 @@ LIFECYCLES: dict[str, Lifecycle] = {
                       ("initiated", "processing", "active"),
                       {"initiated": "processing_after_seconds", "processing": "active_after_seconds"},
                       {"processing_after_seconds": 2.0, "active_after_seconds": 5.0}, tolerated=("/cancel",)),
+    "signalwire": Lifecycle("signalwire", "numbers", r"/api/relay/rest/phone_numbers/(?P<id>[0-9a-f-]{36})",
+                            ("pending", "active"), {"pending": "e911_activation_seconds"},
+                            {"e911_activation_seconds": 60.0}, status_field="e911_status", judges_acting=False),
 }
 
 
@@ -137,12 +143,12 @@ class ProviderState:
 class Driver(threading.Thread):
     """Moves the frozen clock to each resource's next transition once the client has seen its state."""
 
-    def __init__(self, control: Control, lifecycle: Lifecycle, settings: Mapping[str, Any], known: set[str]) -> None:
+    def __init__(self, control: Control, lifecycle: Lifecycle, settings: Mapping[str, Any], known: Mapping[str, Any]) -> None:
         super().__init__(daemon=True, name="telemock lifecycle driver")
         self.control = control
         self.lifecycle = lifecycle
         self.settings = settings
-        self.known = set(known)
+        self.known = dict(known)  # the resources there before the scenario, with their status
         self.tracked: dict[str, Tracked] = {}
         self.transitions = 0
         self.done = threading.Event()
@@ -155,14 +161,23 @@ class Driver(threading.Thread):
         collection = self.control.state()["providers"][self.lifecycle.provider]["tenants"]
         for tenant in collection.values():
             for resource_id, resource in (tenant.get(self.lifecycle.collection) or {}).items():
-                if resource_id in self.known or resource_id in self.tracked:
+                status = resource.get(self.lifecycle.status_field)
+                if resource_id in self.tracked or status not in self.lifecycle.statuses[:-1]:
                     continue
-                self.known.add(resource_id)
-                if resource.get("status") in self.lifecycle.statuses[:-1]:  # in that state since it was made
-                    self.tracked[resource_id] = Tracked(resource_id, [(0, resource["status"])])
+                if resource_id in self.known:  # an existing resource the client set changing (an E911 address)
+                    began = self.changed_at(resource_id)
+                    self.tracked[resource_id] = Tracked(resource_id, [(0, str(self.known[resource_id] or "none")), (began, status)])
+                else:  # in that state since it was made
+                    self.tracked[resource_id] = Tracked(resource_id, [(0, status)])
         for tracked in self.tracked.values():
             if advance and tracked.status != self.lifecycle.ready and (self.looked_at(tracked) or time.monotonic() - tracked.began > GRACE):
                 self.advance(tracked)
+
+    def changed_at(self, resource_id: str) -> int:
+        """The journal position just before the latest write on the resource (the request that changed it)."""
+        writes = [e for e in self.control.journal(provider=self.lifecycle.provider, path=resource_id, limit=20)
+                  if e["method"] not in ("GET", "HEAD")]
+        return writes[-1]["seq"] - 1 if writes else last_seq(self.control)
 
     def looked_at(self, tracked: Tracked) -> bool:
         since = tracked.phases[-1][0]
@@ -202,7 +217,8 @@ def check_lifecycle(
         settings[name] = max(float(settings.get(name) or 0), seconds)
     was_frozen = bool(control.clock("get").get("frozen"))
     started = time.perf_counter()
-    known = {rid for tenant in saved["tenants"].values() for rid in (tenant.get(lifecycle.collection) or {})}
+    known = {rid: resource.get(lifecycle.status_field) for tenant in saved["tenants"].values()
+             for rid, resource in (tenant.get(lifecycle.collection) or {}).items()}
     holder.load({**saved, "settings": settings})
     control.clock("freeze")
     driver = Driver(control, lifecycle, settings, known)
@@ -232,20 +248,22 @@ def judge(report: LifecycleReport, lifecycle: Lifecycle, entries: list[Entry], e
     if not report.resources:
         created = "" if entries else " (it made no request)"
         report.failures.append(LifecycleFailure(
-            f"the scenario created no resource that changes by itself{created}: nothing was exercised; "
-            f"{lifecycle.provider} {lifecycle.collection} in {', '.join(lifecycle.statuses[:-1])}", numbered(entries)))
+            f"no resource the scenario created or changed went through a state that changes by itself{created}: "
+            f"nothing was exercised ({lifecycle.provider} {lifecycle.collection} with {lifecycle.status_field} "
+            f"{', '.join(lifecycle.statuses[:-1])})", numbered(entries)))
         return
     for tracked in report.resources:
         mine = [e for e in entries if (m := pattern.search(e["path"])) and m.group("id") == tracked.id]
         for entry in mine:
             status = tracked.status_at(entry["seq"])
-            acting = entry["method"] not in ("GET", "HEAD", "DELETE") and not entry["path"].endswith(lifecycle.tolerated or ("\0",))
+            acting = (lifecycle.judges_acting and entry["method"] not in ("GET", "HEAD", "DELETE")
+                      and not entry["path"].endswith(lifecycle.tolerated or ("\0",)))
             if acting and status != lifecycle.ready:
                 report.failures.append(LifecycleFailure(
                     f"the client acted on {tracked.id} ({entry['method']} …{entry['path'][-40:]}) while it was "
                     f"{status}; wait until it is {lifecycle.ready}", numbered(entries, entry["seq"], label="too early")))
                 break
-        seen = [s for s in (seen_status(e) for e in mine if e["method"] == "GET") if s]
+        seen = [s for s in (seen_status(e, lifecycle.status_field) for e in mine if e["method"] == "GET") if s]
         if error is not None and "did not return" in error_line(error):
             report.failures.append(LifecycleFailure(
                 f"{error_line(error)} while {tracked.id} went through {' → '.join(s for _, s in tracked.phases)}; "
@@ -258,10 +276,11 @@ def judge(report: LifecycleReport, lifecycle: Lifecycle, entries: list[Entry], e
                 f"wait (poll or webhook) until it is {lifecycle.ready}, or pass waits=False", numbered(entries)))
 
 
-def seen_status(entry: Entry) -> str | None:
+def seen_status(entry: Entry, name: str) -> str | None:
+    """The status the client was shown in this answer."""
     body = (entry.get("response") or {}).get("body")
     try:
         document = json.loads(body) if isinstance(body, str) else None
     except ValueError:
         return None
-    return document.get("status") if isinstance(document, dict) and isinstance(document.get("status"), str) else None
+    return document.get(name) if isinstance(document, dict) and isinstance(document.get(name), str) else None

@@ -59,3 +59,26 @@ def gigs_waits_for_activated(target: Any) -> None:
     with gigs(target) as http:
         number = http.post("/virtualNumbers", json={"subscription": SUBSCRIPTION}).raise_for_status().json()
         poll(http, f"/virtualNumbers/{number['id']}", "activated")
+
+
+# --- SignalWire: an E911 address stays pending until the carrier has it --------------------------
+
+SW_NUMBER = "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
+SW_ADDRESS = "2d6e9b14-3c5a-4f7e-8a90-b1c2d3e4f5a6"
+
+
+def signalwire(target: Any) -> httpx.Client:
+    return httpx.Client(base_url=f"{target.base_url}/api/relay/rest", auth=tuple(target.credentials["basic"]), trust_env=False)
+
+
+def signalwire_waits_for_e911(target: Any) -> None:
+    with signalwire(target) as http:
+        http.post(f"/phone_numbers/{SW_NUMBER}/e911_address", json={"e911_address_id": SW_ADDRESS}).raise_for_status()
+        while http.get(f"/phone_numbers/{SW_NUMBER}").json()["e911_status"] != "active":
+            time.sleep(0.02)
+
+
+def signalwire_trusts_the_assignment(target: Any) -> None:
+    """Reports the address as in force as soon as the assignment is accepted."""
+    with signalwire(target) as http:
+        http.post(f"/phone_numbers/{SW_NUMBER}/e911_address", json={"e911_address_id": SW_ADDRESS}).raise_for_status()

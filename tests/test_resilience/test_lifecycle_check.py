@@ -68,7 +68,8 @@ def test_stopping_too_soon_and_waiting_for_ever_are_reported(control):
 
 def test_a_scenario_that_creates_nothing_that_changes_fails(control):
     report = check(control, "voipbin", lambda target: None)
-    assert "created no resource that changes by itself (it made no request): nothing was exercised" in report.render()
+    assert ("no resource the scenario created or changed went through a state that changes by itself "
+            "(it made no request): nothing was exercised (voipbin numbers with status purchase-pending)") in report.render()
     with pytest.raises(LookupError, match="voiceos has no resource the lifecycle check drives"):
         check_lifecycle(control, "voiceos", lambda: None, base_url="", credentials={})
 
@@ -88,3 +89,20 @@ def test_from_the_command_line(tmp_path):
     assert early.returncode == 1 and "while it was purchase-pending" in early.stdout
     unknown = cli("--provider", "voiceos", "--scenario", "lifecycle_clients:gigs_waits_for_active")
     assert unknown.returncode == 2 and "Error: --provider: voiceos has no resource" in unknown.stderr
+
+
+def test_signalwire_e911_pending_until_active():
+    local = LocalControl(create_app(Config(providers=["signalwire"])))
+    auth = {"basic": ["3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token"]}
+    try:
+        def run(scenario):
+            return check_lifecycle(local, "signalwire", scenario, base_url=f"{local.base_url}/signalwire", credentials=auth, timeout=3)
+
+        careful = run(clients.signalwire_waits_for_e911)
+        assert careful.ok, careful.render()
+        assert [s for _, s in careful.resources[0].phases] == ["none", "pending", "active"]
+        trusting = run(clients.signalwire_trusts_the_assignment)
+        [failure] = trusting.failures
+        assert f"the scenario returned while {clients.SW_NUMBER} was pending and the client never saw it active" in failure.problem
+    finally:
+        local.close()
