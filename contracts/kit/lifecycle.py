@@ -3,9 +3,9 @@
 A VoIPBIN normal number is bought `purchase-pending` and turns `active` later; a Gigs virtual
 number goes `initiated → processing → active`; a SignalWire number's E911 address is `pending`
 before `active`. The check freezes the virtual clock and runs the user's scenario; whenever a
-resource the scenario created or changed is in a state that changes by itself,
-it waits until the client has looked at it in that state (or a short grace has passed, for clients
-that wait on webhooks), then moves the clock to the next documented transition. So the client
+resource the scenario created or changed is in a state that changes by itself, it waits until the
+client has looked at it in that state (or a short grace has passed, for clients that wait on
+webhooks), then moves the clock to the next documented transition. So the client
 meets every intermediate state, in order, and the check knows the state at every request. It
 reports a client that acts on a resource before it is ready (an update while it is still
 pending), one that returns while the resource is not ready yet without having seen it so, and one
