@@ -108,3 +108,22 @@ def test_faults_that_do_not_apply_are_listed_not_checked(control):
     assert report.ok and report.not_checked == ["lost answer to a create: no step of the scenario it applies to"]
     with pytest.raises(LookupError, match="no fault called 'nope'"):
         check(control, "voipbin", clients.never_retries, faults=["nope"])
+
+
+def test_on_a_shared_server_the_faults_reach_only_the_tests_own_tenant(server_factory):
+    import uuid
+
+    from telemock.contracts.kit.control import RemoteControl
+
+    live = server_factory(Config(auto_tenants=True, providers=["voipbin"]))
+    remote = RemoteControl(live.url)
+    tenant = str(uuid.uuid4())
+    neighbour = live.client("/voipbin", params={"accesskey": str(uuid.uuid4())})
+    report = check_resilience(remote, "voipbin", clients.voipbin_buys_again, base_url=f"{live.url}/voipbin",
+                              credentials={"params": {"accesskey": tenant}}, tenant=tenant, timeout=3,
+                              faults=["503 on a read", "lost answer to a create"])
+    assert [f.fault for f in report.failures] == ["lost answer to a create"]
+    assert "numbers: 2 (1 without it)" in report.failures[0].problem  # the fresh tenant's own numbers only
+    assert all(e["tenant"] == tenant for e in remote.journal(provider="voipbin") if "fault" in str(e["marks"]))
+    assert neighbour.get("/v1.0/numbers").status_code == 200 and remote.call("GET", "/faults")["faults"] == []
+    remote.close()
