@@ -673,7 +673,8 @@ def check_lifecycle_command(
 @click.option("--provider", required=True, metavar="NAME",
               help="Whose inbound requests to generate and sign (signalwire, voiceos, voipbin).")
 @click.option("--kind", default=None, metavar="KIND",
-              help="signalwire: cxml-call (default), cxml-message, swml-call, swml-message; voiceos: connection-requested; "
+              help="signalwire: cxml-call (default), cxml-message, swml-call, swml-message, call-status, message-status; "
+                   "voiceos: connection-requested; "
                    "voipbin: call-events.")
 @click.option("--url", required=True, metavar="URL", help="Where the handler under test listens (the URL the provider is given).")
 @click.option("--signing-key", default=None, metavar="KEY", help="The key the handler verifies signatures with (SignalWire PSK_…).")

@@ -69,6 +69,8 @@ KINDS: tuple[HandlerKind, ...] = (
                 lambda text: swml_problem(text, SWML_CALL_METHODS)),
     HandlerKind("signalwire", "swml-message", ("inboundMessageWebhook",), "json", ("POST",),
                 lambda text: swml_problem(text, SWML_MESSAGE_METHODS)),
+    HandlerKind("signalwire", "call-status", ("callStatusCallback",), "form", ("POST", "GET"), lambda text: None),
+    HandlerKind("signalwire", "message-status", ("messageStatusCallback",), "json", ("POST",), lambda text: None),
     HandlerKind("voiceos", "connection-requested", ("phone_call:connection_requested",), "json", ("POST", "GET"),
                 voiceos_answer, signed=False),
     HandlerKind("voipbin", "call-events", ("call_created", "call_progressing", "call_hangup", "activeflow_created",

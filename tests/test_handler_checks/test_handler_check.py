@@ -98,3 +98,16 @@ def test_voipbin_call_events_are_signed_with_its_own_format():
                              signing_key="voipbin-secret", examples=5, seed=1)
     assert [f.kind for f in careless.failures] == ["forgery"]
     assert b'"type":"' in careless.failures[0].request.body  # the {type, data} envelope
+
+
+def test_status_callbacks_need_only_a_2xx_and_the_signature():
+    def status_app(verify: bool):
+        async def status(request):
+            if verify and not await apps.signed_form(request):
+                return apps.PlainTextResponse("forbidden", status_code=403)
+            return apps.Response(status_code=204)
+
+        return apps.Starlette(routes=[apps.Route("/status", status, methods=["POST", "GET"])])
+
+    assert signalwire(status_app(True), "call-status", "/status").ok
+    assert [f.kind for f in signalwire(status_app(False), "call-status", "/status").failures] == ["forgery"]
