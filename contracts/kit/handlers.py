@@ -10,6 +10,7 @@ choice). Then forgeries — unsigned, a tampered signature, the wrong key — mu
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -156,17 +157,16 @@ def build(kind: HandlerKind, url: str, method: str, generated: Any, key: str | N
             body = b""
         else:
             full, body = url, urlencode(pairs).encode()
-        signed = form_headers(key, full, body) if key is not None else ({"Content-Type": "application/x-www-form-urlencoded"} if body else {})
-        if key is None:
-            signed.pop("X-SignalWire-Signature", None)
+        unsigned = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+        signed = form_headers(key, full, body) if key is not None else unsigned
         return Outgoing(method, full, body, {**signed, **extra})
     if kind.encoding == "event":
         from .receivers import provider_format
 
         body = json.dumps(generated, separators=(",", ":")).encode()
         fmt = provider_format(kind.provider)
-        signed = fmt.signed_headers(message_id=f"msg_{abs(hash(body))}", url=url, body=body, secret=key,
-                                    wall_time=int(time.time()))
+        signed = fmt.signed_headers(message_id="msg_" + hashlib.sha1(body).hexdigest()[:24], url=url, body=body,
+                                    secret=key, wall_time=int(time.time()))
         return Outgoing("POST", url, body, {**signed, **extra})
     if method == "GET":
         fields = dict(form_pairs(generated))
