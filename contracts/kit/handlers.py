@@ -294,8 +294,8 @@ class Problem(AssertionError):
 
 
 class Silent(BaseException):
-    """The handler did not answer: the check ends at once, without shrinking (each replay would
-    cost the deadline again)."""
+    """The handler did not answer, or answered later than the provider waits: the check ends at
+    once, without shrinking (each replay would cost that time again)."""
 
     def __init__(self, failure: HandlerFailure) -> None:
         super().__init__(failure.problem)
@@ -345,17 +345,19 @@ def check_handler(
         try:
             return sender.send(request)
         except DidNotReturn as exc:
-            raise Silent(HandlerFailure(name, f"the handler did not answer within {exc.seconds:g} s; the check "
+            waits = f" ({provider} would wait {limit:g} s: raise timeout= to let it)" if limit > exc.seconds else ""
+            raise Silent(HandlerFailure(name, f"the handler did not answer within {exc.seconds:g} s{waits}; the check "
                                               "stopped there", request, None, "")) from None
 
     def judged(generated: Any, method: str) -> None:
         genuine = build(handler, full_url, method, generated, signing_key, configured)
         status, answer, seconds = exchange("genuine", genuine)
         problem = None
+        if seconds > limit:  # not shrunk: each replay would be as slow
+            raise Silent(HandlerFailure("slow", f"the answer took {seconds:.1f} s; {provider} waits {limit:g} s",
+                                        genuine, status, answer))
         if status is None or not 200 <= status < 300:
             name, problem = "genuine", f"a correctly signed {method} request was not answered 2xx"
-        elif seconds > limit:
-            name, problem = "slow", f"the answer took {seconds:.1f} s; {provider} waits {limit:g} s"
         else:
             name, problem = "document", handler.judge(answer)
         if problem:

@@ -85,3 +85,11 @@ def voipbin_app(verify: bool = True, secret: str = "voipbin-secret") -> Starlett
         return Response(status_code=200)
 
     return Starlette(routes=[Route("/events", events, methods=["POST"])])
+
+
+def slow_voiceos_app(seconds: float) -> Starlette:
+    async def connect(request: Request) -> Response:
+        await asyncio.sleep(seconds)
+        return JSONResponse({"agent_id": "agt_1"})
+
+    return Starlette(routes=[Route("/connect", connect, methods=["POST", "GET"])])

@@ -77,7 +77,14 @@ def test_swml_and_voiceos_answers_are_judged():
 def test_a_handler_that_never_answers_ends_the_check_at_the_deadline():
     report = signalwire(apps.hanging_app(), "cxml-call", "/voice", timeout=1)
     assert report.requests == 1
-    assert "the handler did not answer within 1 s; the check stopped there" in report.failures[0].problem
+    assert ("the handler did not answer within 1 s (signalwire would wait 10 s: raise timeout= to let it); "
+            "the check stopped there") in report.failures[0].problem
+
+
+def test_an_answer_slower_than_the_provider_waits_fails():
+    report = check_handler(apps.slow_voiceos_app(5.3), provider="voiceos", url="/connect", examples=1, seed=1, timeout=8)
+    [failure] = report.failures
+    assert failure.kind == "slow" and "the answer took 5.3 s; voiceos waits 5 s" in failure.problem
 
 
 def test_what_was_not_checked_is_said():
