@@ -607,6 +607,196 @@ def check_receiver_command(
     sys.exit(0 if report.ok else 1)
 
 
+def scenario_control(url: str | None, admin_token: str | None, provider: str, profile: str | None = None) -> Any:
+    """The emulator a scenario check drives: the telemock at `url`, or one started in this process."""
+    from telemock.contracts.kit.control import LocalControl, RemoteControl
+
+    if url:
+        return RemoteControl(url, admin_token)
+    from telemock.emulator import create_app
+
+    return LocalControl(create_app(Config(providers=[provider], profile=profile or "documented")))
+
+
+def scenario_target(control: Any, provider: str) -> tuple[str, dict[str, Any]]:
+    """The provider's base URL and demo credentials on that emulator."""
+    from telemock.contracts.kit.pytest_plugin import provider_info
+
+    info = provider_info(control)
+    if provider not in info:
+        raise click.BadParameter(f"the telemock runs no provider {provider!r} (it runs {', '.join(info)})",
+                                 param_hint="--provider")
+    return f"{control.base_url}/{provider}", dict(info[provider].get("demo_auth") or {})
+
+
+def loaded(reference: str, option: str) -> Any:
+    from telemock.contracts.kit.loading import load_object
+
+    try:
+        return load_object(reference)
+    except ValueError as exc:
+        usage_error(option, str(exc))
+
+
+def scenario_options(fn: Any) -> Any:
+    """The options every scenario check takes: the scenario, where telemock runs, the deadline."""
+    for option in reversed([
+        click.option("--scenario", "reference", required=True, metavar="MODULE:FUNCTION",
+                     help="Your code driving your client; called with a target (base_url, credentials) and raising on failure."),
+        click.option("--url", metavar="URL", default=None,
+                     help="A running telemock the check has to itself (default: one started in this process)."),
+        click.option("--admin-token", envvar="TELEMOCK_ADMIN_TOKEN", default=None, metavar="TOKEN",
+                     help="Its control API's token."),
+        click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+                     help="Seconds each run of the scenario may take."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def run_scenario_check(provider: str, reference: str, url: str | None, admin_token: str | None,
+                       check: Callable[..., Any], lookup_option: str) -> Any:
+    """Loads the scenario, runs `check(control, scenario, base_url, credentials)` on the chosen
+    telemock and returns its report; what cannot run is a usage error (exit 2)."""
+    import httpx
+
+    scenario = loaded(reference, "--scenario")
+    control = scenario_control(url, admin_token, provider)
+    try:
+        base_url, credentials = scenario_target(control, provider)
+        return check(control, scenario, base_url, credentials)
+    except LookupError as exc:
+        usage_error(lookup_option, str(exc))
+    except (RuntimeError, httpx.HTTPError) as exc:
+        usage_error("--url", str(exc) or type(exc).__name__)
+    finally:
+        control.close()
+
+
+@check.command("resilience")
+@click.option("--provider", required=True, metavar="NAME", help="Whose failure modes to inject.")
+@scenario_options
+@click.option("--fault", "faults", multiple=True, metavar="NAME", help="Only these faults (repeatable). Default: all.")
+@click.option("--no-retries", is_flag=True, help="The client does not claim to retry: transient failures may end the scenario.")
+@click.option("--retry-after", default=1, show_default=True, type=click.IntRange(0), help="Seconds a 429 asks to wait.")
+@click.option("--max-attempts", default=10, show_default=True, type=click.IntRange(1),
+              help="Attempts allowed while a failure lasts.")
+def check_resilience_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, faults: tuple[str, ...],
+    no_retries: bool, retry_after: int, max_attempts: int,
+) -> None:
+    """Run your scenario while telemock injects the provider's failures, one at a time.
+
+    429 with Retry-After, 5xx and dropped connections on reads, a create whose answer is lost
+    after the purchase, a slow answer, and 422/404/401: the client is judged by the requests it
+    made and the state it left. Exit status: 0 clean, 1 failures (or the scenario exercised
+    nothing), 2 could not run (the scenario cannot be imported, an unknown --fault, no telemock at --url).
+    """
+    from telemock.contracts.kit.resilience import check_resilience
+
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_resilience(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                                 faults=faults or None, retries=not no_retries, retry_after=retry_after,
+                                                 max_attempts=max_attempts, timeout=timeout), "--fault")
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
+@check.command("profiles")
+@click.option("--provider", required=True, metavar="NAME", help="Whose profiles to run the scenario under.")
+@scenario_options
+@click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Only these profiles (repeatable). Default: all.")
+@click.option("--require", "required", multiple=True, metavar="NAME",
+              help="Exit 1 only when one of these profiles breaks (repeatable). Default: any.")
+def check_profiles_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, profiles: tuple[str, ...],
+    required: tuple[str, ...],
+) -> None:
+    """Which of the provider's sources your client matches: the scenario under each profile.
+
+    Prints e.g. "voipbin profiles: works with documented; breaks with openapi, observed" and how it
+    broke. Exit status: 0 it works with every (--require'd) profile, 1 one breaks (or the scenario
+    made no request), 2 could not run (the scenario cannot be imported, an unknown --profile, no telemock at --url).
+    """
+    from telemock.contracts.kit.profiles_check import check_profiles
+
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_profiles(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                               profiles=profiles or None, timeout=timeout), "--profile")
+    click.echo(report.render())
+    sys.exit(0 if report.works_with_all(required or report.breaks_with) else 1)
+
+
+@check.command("lifecycle")
+@click.option("--provider", required=True, metavar="NAME", help="Whose self-changing resources to drive (voipbin, gigs, signalwire).")
+@scenario_options
+@click.option("--no-wait", is_flag=True, help="The client does not wait for its resources to be ready.")
+def check_lifecycle_command(
+    provider: str, reference: str, url: str | None, admin_token: str | None, timeout: float, no_wait: bool,
+) -> None:
+    """Drive the virtual clock through the transitions of what your scenario creates.
+
+    Exit status: 0 clean, 1 the client acted on a resource before it was ready, stopped waiting
+    too soon, waited for a state that never comes, or created nothing that changes by itself;
+    2 could not run (the scenario cannot be imported, a provider without such resources, no telemock at --url).
+    """
+    from telemock.contracts.kit.lifecycle import check_lifecycle, lifecycle_of
+
+    try:
+        lifecycle_of(provider)
+    except LookupError as exc:
+        usage_error("--provider", str(exc))
+    report = run_scenario_check(provider, reference, url, admin_token, lambda control, scenario, base_url, credentials:
+                                check_lifecycle(control, provider, scenario, base_url=base_url, credentials=credentials,
+                                                waits=not no_wait, timeout=timeout), "--provider")
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
+@check.command("handler")
+@click.option("--provider", required=True, metavar="NAME",
+              help="Whose inbound requests to generate and sign (signalwire, voiceos, voipbin).")
+@click.option("--kind", default=None, metavar="KIND",
+              help="signalwire: cxml-call (default), cxml-message, swml-call, swml-message, call-status, message-status; "
+                   "voiceos: connection-requested; "
+                   "voipbin: call-events.")
+@click.option("--url", required=True, metavar="URL", help="Where the handler under test listens (the URL the provider is given).")
+@click.option("--signing-key", default=None, metavar="KEY", help="The key the handler verifies signatures with (SignalWire PSK_…).")
+@click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+              help="Sent on every request, e.g. a VoiceOS webhook's configured headers (repeatable).")
+@click.option("--method", "methods", multiple=True, metavar="METHOD", help="Only these HTTP methods (repeatable).")
+@click.option("--examples", default=20, show_default=True, type=click.IntRange(1), help="Generated calls or messages.")
+@click.option("--seed", default=None, type=int, help="Hypothesis seed for a repeatable run.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds the handler has to answer; one that does not ends the check.")
+def check_handler_command(
+    provider: str, kind: str | None, url: str, signing_key: str | None, headers: tuple[str, ...],
+    methods: tuple[str, ...], examples: int, seed: int | None, timeout: float,
+) -> None:
+    """Send generated, signed inbound calls or messages to a running handler and judge its answers.
+
+    Every answer must be 2xx within the provider's handler timeout and a document the provider
+    can run (cXML verbs and attributes, SWML methods, VoiceOS's agent choice); an unsigned, a
+    tampered or a wrongly signed request must be refused. Exit status: 0 clean, 1 failures,
+    2 could not run (an unknown --kind or --method, nothing listening at --url).
+    """
+    from telemock.contracts.kit.handlers import check_handler
+    from telemock.contracts.kit.reach import Unreachable, probe
+
+    try:
+        probe(url)
+    except (Unreachable, ValueError) as exc:
+        usage_error("--url", str(exc))
+    try:
+        report = check_handler(url, provider=provider, kind=kind, signing_key=signing_key,
+                               headers=parse_pairs(headers, ":", "--header", "'NAME: VALUE'"),
+                               methods=methods or None, examples=examples, seed=seed, timeout=timeout)
+    except LookupError as exc:
+        usage_error("--kind" if "kind" in str(exc) or "handler" in str(exc) else "--method", str(exc))
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option("--url", metavar="URL", default=DEFAULT_URL, show_default=True, help="The running telemock server.")
 @click.option("--provider", metavar="NAME", default=None, help="Only this provider.")

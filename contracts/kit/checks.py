@@ -59,6 +59,40 @@ def serve(control: Control, provider: str, generated: GeneratedResponse, match: 
                          page_match if page_match["query"] or page_match["headers"] else None)
 
 
+class ItemsMismatch(AssertionError):
+    """The client's items are not the walk's items, each once."""
+
+
+def expect_each_item_once(generated: GeneratedResponse, returned: Any) -> None:
+    """Every item the walk served is among what the client returned, and none more often than served."""
+    served = generated.served_items()
+    if not isinstance(returned, (list, tuple)):
+        raise ItemsMismatch(f"the scenario returned {type(returned).__name__}, not the list of items the client read "
+                            "(returns_items=True)")
+    got = [returned_key(generated, item) for item in returned]
+    lost = [key for key in dict.fromkeys(served) if key not in got]
+    if lost:
+        first = {returned_key(generated, i) for i in generated.pages[0].body.get(generated.paging.items) or []}  # type: ignore[union-attr]
+        only_first = len(generated.pages) > 1 and set(got) <= first
+        raise ItemsMismatch(f"the client read {len(got)} items of the {len(served)} on {len(generated.pages)} pages; "
+                            f"missing: {', '.join(map(repr, lost[:5]))}" + (" (it read only the first page)" if only_first else ""))
+    repeated = sorted({key for key in got if got.count(key) > served.count(key)})
+    if repeated:
+        moved = any(page.repeats for page in generated.pages)
+        raise ItemsMismatch(f"the client returned {', '.join(map(repr, repeated[:5]))} more than once"
+                            + ("; a page boundary moved between the calls: keep each item once (by id)" if moved else ""))
+
+
+def returned_key(generated: GeneratedResponse, item: Any) -> str:
+    from .pages import item_key
+
+    if isinstance(item, (str, int)) and not isinstance(item, bool):
+        return str(item)
+    if not isinstance(item, dict) and hasattr(item, "id"):
+        return str(item.id)
+    return item_key(generated.paging, item)  # type: ignore[arg-type]
+
+
 def check_response_handling(
     control: Control,
     provider: str,
@@ -70,6 +104,7 @@ def check_response_handling(
     seed: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     match: Match | None = None,
+    returns_items: bool = False,
 ) -> None:
     """Run `scenario` once per generated response; it should call the client and assert.
 
@@ -78,6 +113,10 @@ def check_response_handling(
     Each run may take `timeout` seconds; one that takes longer ends the check with a
     `ResponseHandlingError` whose cause is `DidNotReturn`. `match` confines the answers to
     requests carrying those query parameters and headers (one test's credentials).
+    With `returns_items`, a scenario served a walk of pages returns the items its client read
+    (objects with an `id`, dicts, or ids): each of the walk's items must be there exactly once, so
+    a client that reads only the first page, or loses or repeats an item where a page boundary
+    moved, fails.
     """
     strategy = responses(provider, operation, statuses)
     last: list[GeneratedResponse] = []
@@ -89,7 +128,9 @@ def check_response_handling(
         serve(control, provider, generated, match)
         before = last_seq(control)
         try:
-            call_with_deadline(scenario, generated, seconds=timeout, what="the scenario")
+            returned = call_with_deadline(scenario, generated, seconds=timeout, what="the scenario")
+            if returns_items and generated.paging is not None:
+                expect_each_item_once(generated, returned)
         except DidNotReturn as exc:
             raise StopCheck(exc.with_requests(requests_since(control, before, provider))) from None
         finally:

@@ -28,8 +28,9 @@ field (so ids stay unique where the cursor is an id). `x-pagination` keys:
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from hypothesis import strategies as st
@@ -42,10 +43,15 @@ ABSENT = "absent"
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a generated walk, and the query parameters that ask for it ({} for the first)."""
+    """One page of a generated walk, and the query parameters that ask for it ({} for the first).
+
+    `repeats` is 1 when the page starts with the previous page's last item again: an object was
+    added before the boundary between the two calls, so the boundary moved (offset paging does
+    that; a client keeps each item once)."""
 
     body: Any
     asked_with: dict[str, str]
+    repeats: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ class Pagination:
             return 1, MAX_ITEMS
         if self.last_empty:
             return 0, 0
-        return (1 if pages > 1 else 0), MAX_ITEMS
+        return 0, MAX_ITEMS  # a last page may come empty: its objects were removed between the calls
 
 
 def sequences(
@@ -101,8 +107,9 @@ def sequences(
             st.tuples(*([bodies] * pages)),
             st.lists(items, min_size=1, max_size=MAX_ITEMS),
             counts.flatmap(lambda c: st.tuples(st.just(c), tokens(paging, sum(c) or 1))),
+            st.booleans() if pages > 1 else st.just(False),
         )
-        return drawn.map(lambda parts: assemble(paging, parts[0], parts[1], *parts[2]))
+        return drawn.map(lambda parts: assemble(paging, parts[0], parts[1], *parts[2], shifted=parts[3]))
 
     return st.integers(1, MAX_PAGES).flatmap(walk)
 
@@ -115,17 +122,28 @@ def tokens(paging: Pagination, count: int) -> st.SearchStrategy[list[str]]:
 
 
 def assemble(
-    paging: Pagination, bodies: tuple[Any, ...], pool: list[Any], counts: tuple[int, ...], fresh: list[str]
+    paging: Pagination, bodies: tuple[Any, ...], pool: list[Any], counts: tuple[int, ...], fresh: list[str],
+    *, shifted: bool = False,
 ) -> tuple[Page, ...]:
+    """The walk's pages; `shifted`: each page after the first that may hold items starts with the
+    previous page's last item again (the boundary moved)."""
     pages: list[Page] = []
     asked_with: dict[str, str] = {}
     unused = iter(fresh)
+    serial = itertools.count(1)
     for position, (body, count) in enumerate(zip(bodies, counts), 1):
         body = copy.deepcopy(body)
         items = [copy.deepcopy(pool[i % len(pool)]) for i in range(count)]
         if paging.token_item is not None:
             for item in items:
                 item[paging.token_item] = next(unused)
+        if paging.token_item != "id":
+            for item in items:
+                distinct_id(item, serial)
+        previous = pages[-1].body[paging.items] if pages else []
+        repeats = int(shifted and bool(previous) and not (position == len(bodies) and paging.last_empty))
+        if repeats:
+            items.insert(0, copy.deepcopy(previous[-1]))
         body[paging.items] = items
         if paging.page is not None:
             body[paging.page] = position
@@ -145,9 +163,37 @@ def assemble(
             onward = first_query_value(value, paging.parameter) if paging.link else token
         if paging.previous is not None:
             body[paging.previous] = items[0].get(paging.token_item) if position > 1 and items and paging.token_item else None
-        pages.append(Page(body, asked_with))
+        pages.append(Page(body, asked_with, repeats))
         asked_with = {paging.parameter: onward} if onward is not None else {}
     return tuple(pages)
+
+
+def distinct_id(item: Any, serial: Iterator[int]) -> None:
+    """Gives a copied item an `id` of its own, in the same shape (length and kind of character):
+    the walk's items are distinct objects, so a client that repeats or loses one can be told."""
+    if not isinstance(item, dict) or "id" not in item:
+        return
+    value, number = item["id"], next(serial)
+    if isinstance(value, int) and not isinstance(value, bool):
+        item["id"] = number
+    elif value == "":
+        item["id"] = str(number)
+    elif isinstance(value, str):
+        digits = str(number)
+        tail = value[-len(digits):] if len(digits) <= len(value) else value
+        kept = value[: len(value) - len(tail)]
+        item["id"] = kept + "".join(d if c.isalnum() else c for c, d in zip(tail, digits.rjust(len(tail), "0")))
+
+
+def item_key(paging: Pagination, item: Any) -> str:
+    """What tells two items apart: the `id`, else the cursor field, else the whole item."""
+    if isinstance(item, dict):
+        for name in ("id", paging.token_item):
+            if name and isinstance(item.get(name), (str, int)):
+                return str(item[name])
+    import json
+
+    return json.dumps(item, sort_keys=True, default=str)
 
 
 def first_query_value(link: str, name: str) -> str:

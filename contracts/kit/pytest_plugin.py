@@ -231,19 +231,21 @@ class ProviderHandle:
         max_examples: int = 50,
         seed: int | None = None,
         timeout: float | None = None,
+        returns_items: bool = False,
     ) -> None:
         """Serve generated documented-valid responses of `operation` to `scenario`; shrink failures.
 
         A paginated list is served as a walk of pages that ends; a scenario that does not return
         within `timeout` seconds (a pager that never stops) is reported with the requests it made.
-        On a shared server the answers go to this test's credentials only.
+        On a shared server the answers go to this test's credentials only. With `returns_items`
+        the scenario returns the items its client read, and each item of a walk must be there once.
         """
         from .checks import check_response_handling
 
         check_response_handling(
             self._telemock.control, self.name, operation, scenario,
             statuses=statuses, max_examples=max_examples, seed=seed, timeout=timeout or self._telemock.timeout,
-            match=request_match(self.auth) if self._telemock.own_tenant else None,
+            match=request_match(self.auth) if self._telemock.own_tenant else None, returns_items=returns_items,
         )
 
     def state_machine(self, adapter_factory: Any, *, tenant: str | None = None, rules: Any = None) -> Any:
@@ -264,13 +266,96 @@ class ProviderHandle:
         seed: int | None = None,
         timeout: float | None = None,
     ) -> None:
-        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised."""
+        """Random sequences of your client's operations; a divergence from the emulator's state is shrunk and raised.
+
+        `adapter_factory` may map kinds of resource to adapter factories (`{"flows": ..., "numbers": ...}`)
+        to interleave every kind, with links between them (`multistate.linked`)."""
         from .stateful import check_client_state
 
         check_client_state(
             self.name, adapter_factory, control=self._telemock.control, tenant=tenant or self._telemock.own_tenant,
             rules=rules, max_examples=max_examples, steps=steps, seed=seed, timeout=timeout or self._telemock.timeout,
         )
+
+    def check_resilience(
+        self,
+        scenario: Any,
+        *,
+        faults: Any = None,
+        retries: bool = True,
+        retry_after: int = 1,
+        max_attempts: int = 10,
+        timeout: float | None = None,
+        slow: float | None = None,
+    ) -> Any:
+        """Run `scenario` under each of the provider's failure modes (429, 5xx, drops, lost answers,
+        slow answers, 4xx); fail with what the client mishandled. See `resilience.check_resilience`."""
+        from .resilience import ResilienceError, check_resilience
+
+        report = check_resilience(
+            self._telemock.control, self.name, scenario, base_url=self.base_url, credentials=self.auth,
+            tenant=self._telemock.own_tenant, faults=faults, retries=retries, retry_after=retry_after,
+            max_attempts=max_attempts, timeout=timeout or self._telemock.timeout, slow=slow,
+        )
+        if not report.ok:
+            raise ResilienceError(report)
+        return report
+
+    def check_handler(
+        self,
+        target: Any,
+        *,
+        kind: str | None = None,
+        url: str | None = None,
+        signing_key: str | None = None,
+        headers: dict[str, str] | None = None,
+        methods: Any = None,
+        examples: int = 20,
+        seed: int | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send generated, signed inbound calls/messages to your handler (an ASGI app or a URL);
+        fail on an answer the provider cannot run, or a forgery accepted. See `handlers.check_handler`."""
+        from .handlers import HandlerError, check_handler
+
+        report = check_handler(target, provider=self.name, kind=kind, url=url, signing_key=signing_key, headers=headers,
+                               methods=methods, examples=examples, seed=seed, timeout=timeout or self._telemock.timeout)
+        if not report.ok:
+            raise HandlerError(report)
+        return report
+
+    def check_profiles(
+        self, scenario: Any, *, profiles: Any = None, require: Any = None, timeout: float | None = None
+    ) -> Any:
+        """Run `scenario` under each of the provider's profiles (documented, observed, openapi…) and
+        report which the client works with; fail when one of `require` (default: all) breaks."""
+        from .profiles_check import ProfileMismatch, check_profiles
+
+        if self._telemock.own_tenant:
+            raise RuntimeError("check_profiles switches the provider's profile for the whole server: "
+                               "run it against a telemock of its own, not one shared by parallel tests")
+        report = check_profiles(self._telemock.control, self.name, scenario, base_url=self.base_url,
+                                credentials=self.auth, profiles=profiles, timeout=timeout or self._telemock.timeout)
+        required = [o.profile for o in report.outcomes] if require is None else list(require)
+        if not report.works_with_all(required):
+            raise ProfileMismatch(report)
+        return report
+
+    def check_lifecycle(self, scenario: Any, *, waits: bool = True, timeout: float | None = None) -> Any:
+        """Run `scenario` while the virtual clock is driven through the documented transitions of the
+        resources it creates or changes (VoIPBIN purchase-pending → active, Gigs initiated → processing →
+        active, SignalWire E911 pending → active);
+        fail when the client acts on one before it is ready or stops waiting too soon."""
+        from .lifecycle import LifecycleError, check_lifecycle
+
+        if self._telemock.own_tenant:
+            raise RuntimeError("check_lifecycle drives the virtual clock, which belongs to the whole server: "
+                               "run it against a telemock of its own, not one shared by parallel tests")
+        report = check_lifecycle(self._telemock.control, self.name, scenario, base_url=self.base_url,
+                                 credentials=self.auth, waits=waits, timeout=timeout or self._telemock.timeout)
+        if not report.ok:
+            raise LifecycleError(report)
+        return report
 
     def reset(self, tenant: str | None = None) -> None:
         """Back to the fixtures: this provider, or one tenant (on a shared server: this test's own)."""

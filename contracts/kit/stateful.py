@@ -160,46 +160,47 @@ def client_state_machine(
     )
 
 
-class ClientStateMachine(RuleBasedStateMachine):
-    """The rules and the checks; `client_state_machine` binds a provider, a tenant and an adapter.
+def reset_tenant(control: Control, provider: str, tenant: str) -> None:
+    """Back to the tenant's fixtures. A tenant a server creates on its first request (an auto
+    tenant) may not exist yet: then there is nothing to reset."""
+    try:
+        control.reset(provider, tenant)
+    except LookupError:
+        if not getattr(control, "auto_tenants", False):
+            raise
 
-    A rule runs only if the adapter implements its operation (and `rules` asked for it).
-    """
 
-    provider: ClassVar[str]
-    tenant_name: ClassVar[str | None]
-    control: ClassVar[Control]
-    adapter_factory: ClassVar[Any]  # Callable[[], ResourceAdapter], stored as a staticmethod
-    rules_wanted: ClassVar[tuple[str, ...] | None] = None
-    timeout: ClassVar[float] = DEFAULT_TIMEOUT
-    resolved_tenant: ClassVar[str | None] = None
-    last_steps: ClassVar[list[str]] = []
-    ids = Bundle("ids")
+def tenant_of(state: Mapping[str, Any], control: Control, provider: str, name: str | None) -> str:
+    """The tenant a sequence works in: the one named, or the provider's only one."""
+    tenants = state["providers"][provider]["tenants"]
+    if name is not None:
+        if name not in tenants and not getattr(control, "auto_tenants", False):
+            raise LookupError(f"{provider} has no tenant {name!r} (it has {', '.join(tenants)})")
+        return name
+    if len(tenants) != 1:
+        raise LookupError(f"{provider} has {len(tenants)} tenants ({', '.join(tenants)}); name one with tenant=")
+    return next(iter(tenants))
 
-    def __init__(self) -> None:
-        super().__init__()
-        cls = type(self)
-        tenant = cls.__dict__.get("resolved_tenant")
-        if tenant is None:  # looked up once per machine class
-            tenant = cls.resolved_tenant = self._tenant(self.control.state())
-        self.tenant: str = tenant
-        self._reset_tenant()
-        self._held: dict[str, Mapping[str, Any]] | None = None  # the emulator's records, read once per step
-        self.adapter = self._call("the adapter factory", self.adapter_factory)
-        self.steps: list[str] = []
-        type(self).last_steps = self.steps
-        implemented = type(self.adapter).implemented()
-        wanted = self.rules_wanted if self.rules_wanted is not None else OPERATIONS
-        self.operations = frozenset(op for op in wanted if op in implemented)
-        if not self.operations:
-            raise ValueError(
-                f"{type(self.adapter).__name__} implements none of the operations asked for "
-                f"({', '.join(wanted)}); it implements {', '.join(implemented) or 'none'}"
-            )
-        self.compared = (*self.adapter.fields, *(k for k in self.adapter.kept if k not in self.adapter.fields))
-        self.model: dict[str, dict[str, Any]] = {rid: self._project(r) for rid, r in self._records().items()}
 
-    # --- calling the client, with a deadline --------------------------------------------------
+def resolve_tenant(control: Control, provider: str, name: str | None) -> str:
+    return tenant_of(control.state(), control, provider, name)
+
+
+class ResourceSteps:
+    """One kind of resource under a state machine: its adapter, the model of what the client was
+    asked to do, and the operations and checks. The machine provides `provider`, `control`,
+    `tenant`, `timeout` and the shared `steps`; the resource holds `adapter`, `model`, `compared`
+    and `_held` (the emulator's records, read once per step)."""
+
+    provider: str
+    control: Control
+    tenant: str
+    timeout: float
+    adapter: ResourceAdapter
+    model: dict[str, dict[str, Any]]
+    compared: tuple[str, ...]
+    steps: list[str]
+    _held: dict[str, Mapping[str, Any]] | None
 
     def _call(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
         before = last_seq(self.control)
@@ -207,27 +208,6 @@ class ClientStateMachine(RuleBasedStateMachine):
             return call_with_deadline(fn, *args, seconds=self.timeout, what=what)
         except DidNotReturn as exc:
             raise StopCheck(exc.with_requests(requests_since(self.control, before, self.provider))) from None
-
-    def _reset_tenant(self) -> None:
-        """Back to the tenant's fixtures. A tenant a server creates on its first request (an auto
-        tenant) may not exist yet: then there is nothing to reset."""
-        try:
-            self.control.reset(self.provider, self.tenant)
-        except LookupError:
-            if not getattr(self.control, "auto_tenants", False):
-                raise
-
-    # --- reading the emulator -----------------------------------------------------------------
-
-    def _tenant(self, state: Mapping[str, Any]) -> str:
-        tenants = state["providers"][self.provider]["tenants"]
-        if self.tenant_name is not None:
-            if self.tenant_name not in tenants and not getattr(self.control, "auto_tenants", False):
-                raise LookupError(f"{self.provider} has no tenant {self.tenant_name!r} (it has {', '.join(tenants)})")
-            return self.tenant_name
-        if len(tenants) != 1:
-            raise LookupError(f"{self.provider} has {len(tenants)} tenants ({', '.join(tenants)}); name one with tenant=")
-        return next(iter(tenants))
 
     def _records(self) -> dict[str, Mapping[str, Any]]:
         if self._held is None:
@@ -247,42 +227,6 @@ class ClientStateMachine(RuleBasedStateMachine):
         """Record the step; the client is about to act, so the emulator's state must be read again."""
         self.steps.append(text)
         self._held = None
-
-    # --- the rules --------------------------------------------------------------------------
-
-    @initialize(target=ids)
-    def existing(self) -> Any:
-        return multiple(*sorted(self.model))
-
-    @precondition(lambda self: "create" in self.operations)
-    @rule(target=ids, data=st.data())
-    def create(self, data: st.DataObject) -> Any:
-        return self.do_create(data.draw(self._values(), label="values"))
-
-    @precondition(lambda self: "list" in self.operations)
-    @rule()
-    def list_all(self) -> None:
-        self.do_list()
-
-    @precondition(lambda self: "get" in self.operations)
-    @rule(resource_id=ids)
-    def get(self, resource_id: str) -> None:
-        self.do_get(resource_id)
-
-    @precondition(lambda self: "update" in self.operations)
-    @rule(resource_id=ids, data=st.data())
-    def update(self, resource_id: str, data: st.DataObject) -> None:
-        self.do_update(resource_id, data.draw(self._values(), label="values"))
-
-    @precondition(lambda self: "delete" in self.operations)
-    @rule(resource_id=consumes(ids))
-    def delete(self, resource_id: str) -> None:
-        self.do_delete(resource_id)
-
-    def _values(self) -> st.SearchStrategy[dict[str, Any]]:
-        return st.fixed_dictionaries(dict(self.adapter.fields))
-
-    # --- the operations -----------------------------------------------------------------------
 
     def do_create(self, values: dict[str, Any]) -> Any:
         self._log(f"create({shown(values)})")
@@ -350,10 +294,8 @@ class ClientStateMachine(RuleBasedStateMachine):
         if found:
             raise StateMismatch(f"{what} differs from the emulator's state:\n" + bullet(found, "client says", "emulator holds"))
 
-    # --- after every step ---------------------------------------------------------------------
-
-    @invariant()
-    def emulator_holds_what_the_client_was_asked_to_do(self) -> None:
+    def check_held(self) -> None:
+        """The emulator holds what the client was asked to do: created, updated, deleted, kept."""
         held = {rid: self._project(r) for rid, r in self._records().items()}
         problems = []
         for rid in sorted(set(self.model) - set(held)):
@@ -368,6 +310,94 @@ class ClientStateMachine(RuleBasedStateMachine):
         if problems:
             raise StateMismatch("the emulator's state is not what the client was asked to do:\n" + bullet(problems))
 
+
+class ClientStateMachine(ResourceSteps, RuleBasedStateMachine):
+    """The rules and the checks; `client_state_machine` binds a provider, a tenant and an adapter.
+
+    A rule runs only if the adapter implements its operation (and `rules` asked for it).
+    """
+
+    provider: ClassVar[str]
+    tenant_name: ClassVar[str | None]
+    control: ClassVar[Control]
+    adapter_factory: ClassVar[Any]  # Callable[[], ResourceAdapter], stored as a staticmethod
+    rules_wanted: ClassVar[tuple[str, ...] | None] = None
+    timeout: ClassVar[float] = DEFAULT_TIMEOUT
+    resolved_tenant: ClassVar[str | None] = None
+    last_steps: ClassVar[list[str]] = []
+    ids = Bundle("ids")
+
+    def __init__(self) -> None:
+        super().__init__()
+        cls = type(self)
+        tenant = cls.__dict__.get("resolved_tenant")
+        if tenant is None:  # looked up once per machine class
+            tenant = cls.resolved_tenant = self._tenant(self.control.state())
+        self.tenant: str = tenant
+        self._reset_tenant()
+        self._held: dict[str, Mapping[str, Any]] | None = None  # the emulator's records, read once per step
+        self.adapter = self._call("the adapter factory", self.adapter_factory)
+        self.steps: list[str] = []
+        type(self).last_steps = self.steps
+        implemented = type(self.adapter).implemented()
+        wanted = self.rules_wanted if self.rules_wanted is not None else OPERATIONS
+        self.operations = frozenset(op for op in wanted if op in implemented)
+        if not self.operations:
+            raise ValueError(
+                f"{type(self.adapter).__name__} implements none of the operations asked for "
+                f"({', '.join(wanted)}); it implements {', '.join(implemented) or 'none'}"
+            )
+        self.compared = (*self.adapter.fields, *(k for k in self.adapter.kept if k not in self.adapter.fields))
+        self.model: dict[str, dict[str, Any]] = {rid: self._project(r) for rid, r in self._records().items()}
+
+    def _reset_tenant(self) -> None:
+        reset_tenant(self.control, self.provider, self.tenant)
+
+    # --- reading the emulator -----------------------------------------------------------------
+
+    def _tenant(self, state: Mapping[str, Any]) -> str:
+        return tenant_of(state, self.control, self.provider, self.tenant_name)
+
+    # --- the rules --------------------------------------------------------------------------
+
+    @initialize(target=ids)
+    def existing(self) -> Any:
+        return multiple(*sorted(self.model))
+
+    @precondition(lambda self: "create" in self.operations)
+    @rule(target=ids, data=st.data())
+    def create(self, data: st.DataObject) -> Any:
+        return self.do_create(data.draw(self._values(), label="values"))
+
+    @precondition(lambda self: "list" in self.operations)
+    @rule()
+    def list_all(self) -> None:
+        self.do_list()
+
+    @precondition(lambda self: "get" in self.operations)
+    @rule(resource_id=ids)
+    def get(self, resource_id: str) -> None:
+        self.do_get(resource_id)
+
+    @precondition(lambda self: "update" in self.operations)
+    @rule(resource_id=ids, data=st.data())
+    def update(self, resource_id: str, data: st.DataObject) -> None:
+        self.do_update(resource_id, data.draw(self._values(), label="values"))
+
+    @precondition(lambda self: "delete" in self.operations)
+    @rule(resource_id=consumes(ids))
+    def delete(self, resource_id: str) -> None:
+        self.do_delete(resource_id)
+
+    def _values(self) -> st.SearchStrategy[dict[str, Any]]:
+        return st.fixed_dictionaries(dict(self.adapter.fields))
+
+    # --- after every step ---------------------------------------------------------------------
+
+    @invariant()
+    def emulator_holds_what_the_client_was_asked_to_do(self) -> None:
+        self.check_held()
+
     def teardown(self) -> None:
         if hasattr(self, "adapter"):
             self._call("the adapter's close", self.adapter.close)
@@ -375,7 +405,7 @@ class ClientStateMachine(RuleBasedStateMachine):
 
 def check_client_state(
     provider: str,
-    adapter_factory: Callable[[], ResourceAdapter],
+    adapter_factory: Callable[[], ResourceAdapter] | Mapping[str, Callable[[], ResourceAdapter]],
     *,
     control: Control,
     tenant: str | None = None,
@@ -386,12 +416,23 @@ def check_client_state(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> None:
     """Run the state machine; raise `StatefulCheckError` with the minimal failing sequence (or, for
-    a call that did not return within `timeout` seconds, the sequence up to it, not shrunk)."""
+    a call that did not return within `timeout` seconds, the sequence up to it, not shrunk).
+
+    `adapter_factory` may map kinds of resource to their adapter factories
+    (`{"flows": Flows, "numbers": Numbers}`): the sequences then interleave every kind
+    (`multistate.py`; `rules` does not apply there)."""
     from hypothesis import seed as hypothesis_seed
     from hypothesis.errors import FlakyFailure, HypothesisException
     from hypothesis.reporting import with_reporter
 
-    machine = client_state_machine(provider, adapter_factory, control=control, tenant=tenant, rules=rules, timeout=timeout)
+    machine: Any
+    if isinstance(adapter_factory, Mapping):
+        from .multistate import resources_state_machine
+
+        machine = resources_state_machine(provider, adapter_factory, control=control, tenant=tenant, timeout=timeout)
+    else:
+        machine = client_state_machine(provider, adapter_factory, control=control, tenant=tenant, rules=rules,
+                                       timeout=timeout)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
     config = kit_settings(max_examples, stateful_step_count=steps)

@@ -14,7 +14,7 @@ import jsonschema_rs
 from hypothesis import strategies as st
 
 from ..validate import contract_for
-from .pages import Page, Pagination, envelope_schema, property_schema, sequences
+from .pages import Page, Pagination, envelope_schema, item_key, property_schema, sequences
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,14 @@ class GeneratedResponse:
     content_type: str | None
     body: Any
     pages: tuple[Page, ...] = ()
+    paging: Pagination | None = None
+
+    def served_items(self) -> list[str]:
+        """The keys of the walk's items in the order served, without the copies a moved boundary repeated."""
+        if self.paging is None:
+            return []
+        return [item_key(self.paging, item) for page in self.pages
+                for item in (page.body.get(self.paging.items) or [])[page.repeats:]]
 
     def served(self) -> tuple[Page, ...]:
         """What to serve: every page of the walk, or the one answer."""
@@ -43,7 +51,8 @@ class GeneratedResponse:
         lines = [f"{head}, a walk of {len(self.pages)} pages:"]
         for position, page in enumerate(self.pages, 1):
             asked = ", ".join(f"{k}={v}" for k, v in page.asked_with.items()) or "no cursor"
-            lines.append(f"page {position} (asked with {asked}):\n{shown_json(page.body)}")
+            moved = ", starting with the previous page's last item again (the boundary moved)" if page.repeats else ""
+            lines.append(f"page {position} (asked with {asked}{moved}):\n{shown_json(page.body)}")
         return "\n".join(lines)
 
 
@@ -112,7 +121,7 @@ def page_walks(provider: str, operation: str, status: int, pointer: str, paging:
     if listed is None or "items" not in listed:
         raise LookupError(f"{provider} {operation}: x-pagination names items {paging.items!r}, which the schema does not list")
     walks = sequences(paging, values_of(envelope_schema(schema, paging)), values_of(listed["items"]))
-    return walks.map(lambda pages: GeneratedResponse(operation, status, "application/json", pages[0].body, pages))
+    return walks.map(lambda pages: GeneratedResponse(operation, status, "application/json", pages[0].body, pages, paging))
 
 
 def _media_pointer(base: str, media: str) -> str:

@@ -1,0 +1,286 @@
+"""Resources that change on their own: `check_lifecycle`.
+
+A VoIPBIN normal number is bought `purchase-pending` and turns `active` later; a Gigs virtual
+number goes `initiated → processing → active`; a SignalWire number's E911 address is `pending`
+before `active`. The check freezes the virtual clock and runs the user's scenario; whenever a
+resource the scenario created or changed is in a state that changes by itself, it waits until the
+client has looked at it in that state (or a short grace has passed, for clients that wait on
+webhooks), then moves the clock to the next documented transition. So the client
+meets every intermediate state, in order, and the check knows the state at every request. It
+reports a client that acts on a resource before it is ready (an update while it is still
+pending), one that returns while the resource is not ready yet without having seen it so, and one
+that waits for a state that never comes (its deadline).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .control import Control, LocalControl, last_seq
+from .deadline import DEFAULT_TIMEOUT
+from .runs import Entry, ScenarioTarget, Scenario, error_line, numbered, run_scenario
+
+GRACE = 0.3
+"""Real seconds a state lasts when the client does not look at the resource (it may wait on a webhook)."""
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One provider's resource that changes by itself, as stored and as addressed on the wire."""
+
+    provider: str
+    collection: str
+    path: str  # a regex matching the resource's own path, with (?P<id>…)
+    statuses: tuple[str, ...]  # the automatic transitions, in order; the last is `ready`
+    delays: Mapping[str, str]  # status → the provider setting giving how long it lasts
+    minimum: Mapping[str, float] = field(default_factory=dict)  # settings put in force when they are shorter
+    tolerated: tuple[str, ...] = ()  # path endings that may act before ready (a cancel)
+    status_field: str = "status"
+    judges_acting: bool = True  # False where the provider itself refuses what may not be done yet
+
+    @property
+    def ready(self) -> str:
+        return self.statuses[-1]
+
+
+LIFECYCLES: dict[str, Lifecycle] = {
+    "voipbin": Lifecycle("voipbin", "numbers", r"/v1\.0/numbers/(?P<id>[0-9a-f-]{36})", ("purchase-pending", "active"),
+                         {"purchase-pending": "purchase_pending_seconds"}, {"purchase_pending_seconds": 60.0}),
+    "gigs": Lifecycle("gigs", "virtual_numbers", r"/virtualNumbers/(?P<id>vnr_[A-Za-z0-9]+)",
+                      ("initiated", "processing", "active"),
+                      {"initiated": "processing_after_seconds", "processing": "active_after_seconds"},
+                      {"processing_after_seconds": 2.0, "active_after_seconds": 5.0}, tolerated=("/cancel",)),
+    "signalwire": Lifecycle("signalwire", "numbers", r"/api/relay/rest/phone_numbers/(?P<id>[0-9a-f-]{36})",
+                            ("pending", "active"), {"pending": "e911_activation_seconds"},
+                            {"e911_activation_seconds": 60.0}, status_field="e911_status", judges_acting=False),
+}
+
+
+@dataclass
+class Tracked:
+    """One resource the scenario created, and the journal position at which each of its states began."""
+
+    id: str
+    phases: list[tuple[int, str]]  # (first journal seq in that state, status)
+    began: float = field(default_factory=time.monotonic)
+
+    @property
+    def status(self) -> str:
+        return self.phases[-1][1]
+
+    def status_at(self, seq: int) -> str:
+        current = self.phases[0][1]
+        for start, status in self.phases:
+            if seq > start:
+                current = status
+        return current
+
+
+@dataclass
+class LifecycleFailure:
+    problem: str
+    requests: list[str]
+
+    def render(self) -> str:
+        return "\n".join([self.problem, "    requests:", *[f"      {line}" for line in self.requests]])
+
+
+@dataclass
+class LifecycleReport:
+    provider: str
+    resources: list[Tracked] = field(default_factory=list)
+    transitions: int = 0
+    seconds: float = 0.0
+    failures: list[LifecycleFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def render(self) -> str:
+        lines = [f"{self.provider} lifecycle: {len(self.resources)} resources, {self.transitions} transitions "
+                 f"driven in {self.seconds:.1f} s"]
+        lines += ["  " + f.render().replace("\n", "\n  ") for f in self.failures]
+        if self.ok:
+            lines.append("  the client waited for every resource and saw it ready")
+        return "\n".join(lines)
+
+
+class LifecycleError(AssertionError):
+    def __init__(self, report: LifecycleReport) -> None:
+        self.report = report
+        super().__init__(report.render())
+
+
+def lifecycle_of(provider: str) -> Lifecycle:
+    if provider not in LIFECYCLES:
+        raise LookupError(f"{provider} has no resource the lifecycle check drives (it drives: {', '.join(LIFECYCLES)})")
+    return LIFECYCLES[provider]
+
+
+class ProviderState:
+    """Reads and replaces one provider's state (tenants, settings, profile) on a local or remote telemock."""
+
+    def __init__(self, control: Control, provider: str) -> None:
+        self.control = control
+        self.provider = provider
+
+    def read(self) -> dict[str, Any]:
+        return self.control.state()["providers"][self.provider]
+
+    def load(self, data: dict[str, Any]) -> None:
+        if isinstance(self.control, LocalControl):
+            self.control.runtime.provider(self.provider).restore(data)
+        else:
+            self.control.call("PUT", "/state", json={"providers": {self.provider: data}})
+
+
+class Driver(threading.Thread):
+    """Moves the frozen clock to each resource's next transition once the client has seen its state."""
+
+    def __init__(self, control: Control, lifecycle: Lifecycle, settings: Mapping[str, Any], known: Mapping[str, Any]) -> None:
+        super().__init__(daemon=True, name="telemock lifecycle driver")
+        self.control = control
+        self.lifecycle = lifecycle
+        self.settings = settings
+        self.known = dict(known)  # the resources there before the scenario, with their status
+        self.tracked: dict[str, Tracked] = {}
+        self.transitions = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.step()
+
+    def step(self, *, advance: bool = True) -> None:
+        collection = self.control.state()["providers"][self.lifecycle.provider]["tenants"]
+        for tenant in collection.values():
+            for resource_id, resource in (tenant.get(self.lifecycle.collection) or {}).items():
+                status = resource.get(self.lifecycle.status_field)
+                if resource_id in self.tracked or status not in self.lifecycle.statuses[:-1]:
+                    continue
+                if resource_id in self.known:  # an existing resource the client set changing (an E911 address)
+                    began = self.changed_at(resource_id)
+                    self.tracked[resource_id] = Tracked(resource_id, [(0, str(self.known[resource_id] or "none")), (began, status)])
+                else:  # in that state since it was made
+                    self.tracked[resource_id] = Tracked(resource_id, [(0, status)])
+        for tracked in self.tracked.values():
+            if advance and tracked.status != self.lifecycle.ready and (self.looked_at(tracked) or time.monotonic() - tracked.began > GRACE):
+                self.advance(tracked)
+
+    def changed_at(self, resource_id: str) -> int:
+        """The journal position just before the latest write on the resource (the request that changed it)."""
+        writes = [e for e in self.control.journal(provider=self.lifecycle.provider, path=resource_id, limit=20)
+                  if e["method"] not in ("GET", "HEAD")]
+        return writes[-1]["seq"] - 1 if writes else last_seq(self.control)
+
+    def looked_at(self, tracked: Tracked) -> bool:
+        since = tracked.phases[-1][0]
+        entries = self.control.journal(provider=self.lifecycle.provider, method="GET", path=tracked.id, limit=5)
+        return any(e["seq"] > since for e in entries)
+
+    def advance(self, tracked: Tracked) -> None:
+        statuses = self.lifecycle.statuses
+        seconds = float(self.settings[self.lifecycle.delays[tracked.status]])
+        self.control.clock("advance", seconds=seconds + 1)
+        tracked.phases.append((last_seq(self.control), statuses[statuses.index(tracked.status) + 1]))
+        tracked.began = time.monotonic()
+        self.transitions += 1
+
+
+def check_lifecycle(
+    control: Control,
+    provider: str,
+    scenario: Scenario,
+    *,
+    base_url: str,
+    credentials: Mapping[str, Any],
+    waits: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> LifecycleReport:
+    """Runs `scenario` while the clock is driven through each created resource's transitions.
+
+    `waits=False` is for a client that does not wait for its resources to be ready (it must still
+    not act on them before). The provider's state, settings and clock are put back afterwards.
+    """
+    lifecycle = lifecycle_of(provider)
+    report = LifecycleReport(provider)
+    holder = ProviderState(control, provider)
+    saved = holder.read()
+    settings = {**saved["settings"]}
+    for name, seconds in lifecycle.minimum.items():
+        settings[name] = max(float(settings.get(name) or 0), seconds)
+    was_frozen = bool(control.clock("get").get("frozen"))
+    started = time.perf_counter()
+    known = {rid: resource.get(lifecycle.status_field) for tenant in saved["tenants"].values()
+             for rid, resource in (tenant.get(lifecycle.collection) or {}).items()}
+    holder.load({**saved, "settings": settings})
+    control.clock("freeze")
+    driver = Driver(control, lifecycle, settings, known)
+    before = last_seq(control)
+    try:
+        driver.start()
+        error = run_scenario(scenario, ScenarioTarget(provider, base_url, credentials, "lifecycle"), timeout)
+        driver.done.set()
+        driver.join(5)
+        driver.step(advance=False)  # resources made just before the scenario returned
+        entries = [e for e in control.journal(provider=provider) if e["seq"] > before]
+    finally:
+        driver.done.set()
+        holder.load(saved)
+        if not was_frozen:
+            control.clock("resume")
+        report.seconds = time.perf_counter() - started
+    report.resources = list(driver.tracked.values())
+    report.transitions = driver.transitions
+    judge(report, lifecycle, entries, error, waits)
+    return report
+
+
+def judge(report: LifecycleReport, lifecycle: Lifecycle, entries: list[Entry], error: BaseException | None,
+          waits: bool) -> None:
+    pattern = re.compile(lifecycle.path)
+    if not report.resources:
+        created = "" if entries else " (it made no request)"
+        report.failures.append(LifecycleFailure(
+            f"no resource the scenario created or changed went through a state that changes by itself{created}: "
+            f"nothing was exercised ({lifecycle.provider} {lifecycle.collection} with {lifecycle.status_field} "
+            f"{', '.join(lifecycle.statuses[:-1])})", numbered(entries)))
+        return
+    for tracked in report.resources:
+        mine = [e for e in entries if (m := pattern.search(e["path"])) and m.group("id") == tracked.id]
+        for entry in mine:
+            status = tracked.status_at(entry["seq"])
+            acting = (lifecycle.judges_acting and entry["method"] not in ("GET", "HEAD", "DELETE")
+                      and not entry["path"].endswith(lifecycle.tolerated or ("\0",)))
+            if acting and status != lifecycle.ready:
+                report.failures.append(LifecycleFailure(
+                    f"the client acted on {tracked.id} ({entry['method']} …{entry['path'][-40:]}) while it was "
+                    f"{status}; wait until it is {lifecycle.ready}", numbered(entries, entry["seq"], label="too early")))
+                break
+        seen = [s for s in (seen_status(e, lifecycle.status_field) for e in mine if e["method"] == "GET") if s]
+        if error is not None and "did not return" in error_line(error):
+            report.failures.append(LifecycleFailure(
+                f"{error_line(error)} while {tracked.id} went through {' → '.join(s for _, s in tracked.phases)}; "
+                f"the statuses it saw: {', '.join(dict.fromkeys(seen)) or 'none'}; it waits for a state that never comes?",
+                numbered(entries)))
+        elif waits and error is None and lifecycle.ready not in seen and tracked.status_at(entries[-1]["seq"] if entries else 0) != lifecycle.ready:
+            report.failures.append(LifecycleFailure(
+                f"the scenario returned while {tracked.id} was {tracked.status_at(entries[-1]['seq'])} and the client "
+                f"never saw it {lifecycle.ready} (statuses it saw: {', '.join(dict.fromkeys(seen)) or 'none'}); "
+                f"wait (poll or webhook) until it is {lifecycle.ready}, or pass waits=False", numbered(entries)))
+
+
+def seen_status(entry: Entry, name: str) -> str | None:
+    """The status the client was shown in this answer."""
+    body = (entry.get("response") or {}).get("body")
+    try:
+        document = json.loads(body) if isinstance(body, str) else None
+    except ValueError:
+        return None
+    return document.get(name) if isinstance(document, dict) and isinstance(document.get(name), str) else None
