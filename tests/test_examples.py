@@ -13,9 +13,12 @@ EXAMPLES = sorted((ROOT / "examples").glob("test_*.py"))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
-def test_example_passes(example):
+def test_example_passes(example, tmp_path):
+    user_config = tmp_path / "pytest.ini"  # a user's project: its own (empty) settings, not telemock's
+    user_config.write_text("[pytest]\n")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(example.parent), str(example)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(user_config),
+         "--rootdir", str(example.parent), str(example)],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
