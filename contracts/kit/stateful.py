@@ -313,10 +313,14 @@ class ResourceSteps:
         result = self._call("the client (update)", self.adapter.update, resource_id, dict(values))
         self.model[resource_id] = {**self.model[resource_id], **values}
         if result is not None:
-            _, view = self._client_view(result)
-            held = self._records().get(resource_id)
-            if held is not None:
-                self._expect_same(view, self._project(held), f"the object update returned ({shown(resource_id)})")
+            self._expect_returned(result, resource_id, "update")
+
+    def _expect_returned(self, result: Any, resource_id: str, operation: str) -> None:
+        """The object an operation returned shows what the emulator now holds."""
+        _, view = self._client_view(result)
+        held = self._records().get(resource_id)
+        if held is not None:
+            self._expect_same(view, self._project(held), f"the object {operation} returned ({shown(resource_id)})")
 
     def do_delete(self, resource_id: str) -> None:
         self._log(f"delete({shown(resource_id)})")
@@ -340,10 +344,7 @@ class ResourceSteps:
                                 f"accepts it from the state the model holds ({shown(self.model[resource_id])})")
         self.model[resource_id] = {**self.model[resource_id], **expected}
         if result is not True:
-            _, view = self._client_view(result)
-            held = self._records().get(resource_id)
-            if held is not None:
-                self._expect_same(view, self._project(held), f"the object {name} returned ({shown(resource_id)})")
+            self._expect_returned(result, resource_id, name)
 
     def _expect_same(self, client: dict[str, Any], emulator: dict[str, Any], what: str) -> None:
         found = differences(client, emulator)
