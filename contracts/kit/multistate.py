@@ -1,5 +1,5 @@
 """Stateful checks over every resource of a provider at once: numbers with their flows, numbers
-with their agents, numbers through cancel and end.
+with their agents, Gigs numbers with their cancel (an adapter's `actions`).
 
 `check_client_state(provider, {"flows": Flows, "numbers": Numbers}, ...)` drives one adapter per
 kind of resource through random interleaved sequences (`stateful.py` holds the operations and
@@ -54,7 +54,8 @@ class Kind(ResourceSteps):
         self.steps = machine.steps
         self._held = None
         self.operations = frozenset(type(adapter).implemented())
-        self.compared = (*adapter.fields, *(k for k in adapter.kept if k not in adapter.fields))
+        self.compared = type(adapter).compared_fields()
+        self.actions = sorted(type(adapter).actions)
         self.model = {rid: self._project(r) for rid, r in self._records().items()}
 
     def _log(self, text: str) -> None:
@@ -139,6 +140,17 @@ class ResourcesStateMachine(RuleBasedStateMachine):
         resource_id = data.draw(st.sampled_from(sorted(kind.model)), label="id")
         kind.do_delete(resource_id)
         self.unlink(kind.name, resource_id)
+
+    @precondition(lambda self: self.acting())
+    @rule(data=st.data())
+    def act(self, data: st.DataObject) -> None:
+        kind = self.kinds[data.draw(st.sampled_from(self.acting()), label="kind")]
+        name = data.draw(st.sampled_from(kind.actions), label="action")
+        kind.do_action(name, data.draw(st.sampled_from(sorted(kind.model)), label="id"))
+
+    def acting(self) -> list[str]:
+        """The kinds with an action and a resource to take it on."""
+        return [name for name, kind in self.kinds.items() if kind.actions and kind.model]
 
     def unlink(self, deleted_kind: str, resource_id: str) -> None:
         """What the provider does to links to a deleted resource, in the model."""

@@ -19,6 +19,7 @@ Nothing here knows a provider: the adapter maps the client and the provider's st
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -42,6 +43,28 @@ OPERATIONS = ("create", "list", "get", "update", "delete")
 MAX_SHOWN = 100
 
 
+@dataclass(frozen=True)
+class Action:
+    """An operation on one resource beyond the five (a Gigs cancel), drawn among them.
+
+    The adapter has a method of the action's name, called with the resource id: it returns the
+    client's object (or True) when the provider accepted the action, None when it refused it.
+    `effect` is the provider's rule: given the resource as the model holds it (the `compared`
+    fields), the fields the action sets, or None where the provider refuses it from that state.
+    `changes` are fields the action changes that create and update do not set (compared too).
+    """
+
+    operation_id: str
+    effect: Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
+    changes: tuple[str, ...] = ()
+
+
+def action(operation_id: str, effect: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
+           *, changes: Iterable[str] = ()) -> Action:
+    """Declare an action in an adapter's `actions` (`{"cancel": action("virtual_numbers_cancel", ...)}`)."""
+    return Action(operation_id, effect, tuple(changes))
+
+
 class ResourceAdapter:
     """Subclass it to connect your client to `client_state_machine`. One instance per sequence.
 
@@ -56,6 +79,8 @@ class ResourceAdapter:
     """The writable fields and how to draw their values (used by create and update)."""
     kept: ClassVar[tuple[str, ...]] = ()
     """Fields no operation of the client should change (e.g. flows an update must carry over)."""
+    actions: ClassVar[Mapping[str, Action]] = {}
+    """Further operations on one resource, by the name of the adapter's method (see `action`)."""
 
     def create(self, values: dict[str, Any]) -> Any:
         """Create through the client. Return the new id, or the client's object; None if refused."""
@@ -94,7 +119,19 @@ class ResourceAdapter:
 
     @classmethod
     def implemented(cls) -> tuple[str, ...]:
-        return tuple(op for op in OPERATIONS if getattr(cls, op) is not getattr(ResourceAdapter, op))
+        """The operations the adapter has, then its actions."""
+        for name in cls.actions:
+            if not callable(getattr(cls, name, None)) or name in OPERATIONS:
+                raise ValueError(f"{cls.__name__} declares the action {name!r} but has no method {name}(resource_id)"
+                                 if name not in OPERATIONS else f"{cls.__name__}: {name!r} is an operation, not an action")
+        own = tuple(op for op in OPERATIONS if getattr(cls, op) is not getattr(ResourceAdapter, op))
+        return own + tuple(cls.actions)
+
+    @classmethod
+    def compared_fields(cls) -> tuple[str, ...]:
+        """What is compared between the model, the client and the emulator: fields, kept, changed by actions."""
+        changed = (name for act in cls.actions.values() for name in act.changes)
+        return tuple(dict.fromkeys((*cls.fields, *cls.kept, *changed)))
 
 
 class StateMismatch(AssertionError):
@@ -136,15 +173,12 @@ def client_state_machine(
 
     Every sequence starts from the tenant's fixtures (the tenant is reset) with a fresh adapter
     from `adapter_factory`. `tenant` defaults to the provider's only tenant. `rules` limits the
-    operations used (default: all the adapter implements). Each call of the adapter may take
+    operations used (default: all the adapter implements, its actions included). Each call of the adapter may take
     `timeout` seconds; one that takes longer raises `StopCheck` (its `cause` is `DidNotReturn`).
     Run it with
     `run_state_machine_as_test`, or use `check_client_state`, which also reports the shrunk
     sequence readably.
     """
-    unknown = set(rules or ()) - set(OPERATIONS)
-    if unknown:
-        raise ValueError(f"unknown operation(s) {', '.join(sorted(unknown))} (known: {', '.join(OPERATIONS)})")
     name = getattr(adapter_factory, "__name__", "Client")
     return type(
         f"{name}StateMachine",
@@ -279,15 +313,38 @@ class ResourceSteps:
         result = self._call("the client (update)", self.adapter.update, resource_id, dict(values))
         self.model[resource_id] = {**self.model[resource_id], **values}
         if result is not None:
-            _, view = self._client_view(result)
-            held = self._records().get(resource_id)
-            if held is not None:
-                self._expect_same(view, self._project(held), f"the object update returned ({shown(resource_id)})")
+            self._expect_returned(result, resource_id, "update")
+
+    def _expect_returned(self, result: Any, resource_id: str, operation: str) -> None:
+        """The object an operation returned shows what the emulator now holds."""
+        _, view = self._client_view(result)
+        held = self._records().get(resource_id)
+        if held is not None:
+            self._expect_same(view, self._project(held), f"the object {operation} returned ({shown(resource_id)})")
 
     def do_delete(self, resource_id: str) -> None:
         self._log(f"delete({shown(resource_id)})")
         self._call("the client (delete)", self.adapter.delete, resource_id)
         self.model.pop(resource_id, None)
+
+    def do_action(self, name: str, resource_id: str) -> None:
+        """The action through the client; the model follows the provider's rule for the resource's state."""
+        declared = self.adapter.actions[name]
+        self._log(f"{name}({shown(resource_id)})")
+        expected = declared.effect(dict(self.model[resource_id]))
+        result = self._call(f"the client ({name})", getattr(self.adapter, name), resource_id)
+        if expected is None:
+            self.steps[-1] += " → refused"
+            if result is not None:
+                raise StateMismatch(f"{declared.operation_id} is refused from the state the model holds "
+                                    f"({shown(self.model[resource_id])}), but the client's {name} reported it done")
+            return
+        if result is None:
+            raise StateMismatch(f"the client's {name} reported {declared.operation_id} refused, but the provider "
+                                f"accepts it from the state the model holds ({shown(self.model[resource_id])})")
+        self.model[resource_id] = {**self.model[resource_id], **expected}
+        if result is not True:
+            self._expect_returned(result, resource_id, name)
 
     def _expect_same(self, client: dict[str, Any], emulator: dict[str, Any], what: str) -> None:
         found = differences(client, emulator)
@@ -339,15 +396,20 @@ class ClientStateMachine(ResourceSteps, RuleBasedStateMachine):
         self.adapter = self._call("the adapter factory", self.adapter_factory)
         self.steps: list[str] = []
         type(self).last_steps = self.steps
+        declared = (*OPERATIONS, *getattr(self.adapter, "actions", {}))
+        unknown = set(self.rules_wanted or ()) - set(declared)
+        if unknown:
+            raise ValueError(f"unknown operation(s) {', '.join(sorted(unknown))} (known: {', '.join(declared)})")
         implemented = type(self.adapter).implemented()
-        wanted = self.rules_wanted if self.rules_wanted is not None else OPERATIONS
+        wanted = self.rules_wanted if self.rules_wanted is not None else declared
         self.operations = frozenset(op for op in wanted if op in implemented)
         if not self.operations:
             raise ValueError(
                 f"{type(self.adapter).__name__} implements none of the operations asked for "
                 f"({', '.join(wanted)}); it implements {', '.join(implemented) or 'none'}"
             )
-        self.compared = (*self.adapter.fields, *(k for k in self.adapter.kept if k not in self.adapter.fields))
+        self.compared = type(self.adapter).compared_fields()
+        self.actions = sorted(op for op in self.operations if op not in OPERATIONS)
         self.model: dict[str, dict[str, Any]] = {rid: self._project(r) for rid, r in self._records().items()}
 
     def _reset_tenant(self) -> None:
@@ -388,6 +450,11 @@ class ClientStateMachine(ResourceSteps, RuleBasedStateMachine):
     @rule(resource_id=consumes(ids))
     def delete(self, resource_id: str) -> None:
         self.do_delete(resource_id)
+
+    @precondition(lambda self: self.actions)
+    @rule(resource_id=ids, data=st.data())
+    def act(self, resource_id: str, data: st.DataObject) -> None:
+        self.do_action(data.draw(st.sampled_from(self.actions), label="action"), resource_id)
 
     def _values(self) -> st.SearchStrategy[dict[str, Any]]:
         return st.fixed_dictionaries(dict(self.adapter.fields))

@@ -82,3 +82,52 @@ def signalwire_trusts_the_assignment(target: Any) -> None:
     """Reports the address as in force as soon as the assignment is accepted."""
     with signalwire(target) as http:
         http.post(f"/phone_numbers/{SW_NUMBER}/e911_address", json={"e911_address_id": SW_ADDRESS}).raise_for_status()
+
+
+# --- Gigs: a canceled number stays active until its end ------------------------------------------
+
+
+def gigs_active_number(http: httpx.Client) -> str:
+    number = http.post("/virtualNumbers", json={"subscription": SUBSCRIPTION}).raise_for_status().json()
+    poll(http, f"/virtualNumbers/{number['id']}", "active")
+    return str(number["id"])
+
+
+def gigs_cancels_and_waits_for_the_end(target: Any) -> None:
+    with gigs(target) as http:
+        number_id = gigs_active_number(http)
+        http.post(f"/virtualNumbers/{number_id}/cancel").raise_for_status()
+        poll(http, f"/virtualNumbers/{number_id}", "ended")
+
+
+def gigs_waits_for_canceled(target: Any) -> None:
+    """Waits for a `canceled` status, which Gigs never reports (the number stays active, then ends)."""
+    with gigs(target) as http:
+        number_id = gigs_active_number(http)
+        http.post(f"/virtualNumbers/{number_id}/cancel").raise_for_status()
+        poll(http, f"/virtualNumbers/{number_id}", "canceled")
+
+
+def gigs_cancel_is_the_end(target: Any) -> None:
+    """Treats the number as gone as soon as the cancel is accepted."""
+    with gigs(target) as http:
+        number_id = gigs_active_number(http)
+        http.post(f"/virtualNumbers/{number_id}/cancel").raise_for_status()
+
+
+# --- SignalWire: an E911 removal stays pending_removal until the carrier has it -----------------
+
+SW_REGISTERED = "6b1e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b"  # a fixture number with an active E911 address
+
+
+def signalwire_waits_for_removal(target: Any) -> None:
+    with signalwire(target) as http:
+        http.delete(f"/phone_numbers/{SW_REGISTERED}/e911_address").raise_for_status()
+        while http.get(f"/phone_numbers/{SW_REGISTERED}").json()["e911_status"] != "unregistered":
+            time.sleep(0.02)
+
+
+def signalwire_trusts_the_removal(target: Any) -> None:
+    """Reports the address gone as soon as the removal is accepted."""
+    with signalwire(target) as http:
+        http.delete(f"/phone_numbers/{SW_REGISTERED}/e911_address").raise_for_status()

@@ -69,7 +69,7 @@ def test_stopping_too_soon_and_waiting_for_ever_are_reported(control):
 def test_a_scenario_that_creates_nothing_that_changes_fails(control):
     report = check(control, "voipbin", lambda target: None)
     assert ("no resource the scenario created or changed went through a state that changes by itself "
-            "(it made no request): nothing was exercised (voipbin numbers with status purchase-pending)") in report.render()
+            "(it made no request): nothing was exercised (voipbin numbers: purchase-pending → active)") in report.render()
     with pytest.raises(LookupError, match="voiceos has no resource the lifecycle check drives"):
         check_lifecycle(control, "voiceos", lambda: None, base_url="", credentials={})
 
@@ -85,6 +85,8 @@ def test_from_the_command_line(tmp_path):
     clean = cli("--provider", "gigs", "--scenario", "lifecycle_clients:gigs_waits_for_active")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "gigs lifecycle: 1 resources, 2 transitions" in clean.stdout
+    ended = cli("--provider", "gigs", "--scenario", "lifecycle_clients:gigs_cancels_and_waits_for_the_end")
+    assert ended.returncode == 0 and "gigs lifecycle: 1 resources, 3 transitions" in ended.stdout, ended.stdout + ended.stderr
     early = cli("--provider", "voipbin", "--scenario", "lifecycle_clients:voipbin_names_at_once", "--no-wait")
     assert early.returncode == 1 and "while it was purchase-pending" in early.stdout
     unknown = cli("--provider", "voiceos", "--scenario", "lifecycle_clients:gigs_waits_for_active")
@@ -104,5 +106,40 @@ def test_signalwire_e911_pending_until_active():
         trusting = run(clients.signalwire_trusts_the_assignment)
         [failure] = trusting.failures
         assert f"the scenario returned while {clients.SW_NUMBER} was pending and the client never saw it active" in failure.problem
+    finally:
+        local.close()
+
+
+def test_gigs_cancel_until_the_number_ends(control):
+    careful = check(control, "gigs", clients.gigs_cancels_and_waits_for_the_end)
+    assert careful.ok, careful.render()
+    assert [s for _, s in careful.resources[0].phases] == ["initiated", "processing", "active", "canceled", "ended"]
+    assert careful.transitions == 3  # the month to the end is driven like the seconds before activation
+    forever = check(control, "gigs", clients.gigs_waits_for_canceled, timeout=1.5)
+    [failure] = forever.failures
+    assert "it did not return within 1.5 s while" in failure.problem
+    assert "went through initiated → processing → active → canceled → ended" in failure.problem
+    assert "the statuses it saw: initiated, processing, active, canceled, ended" in failure.problem
+    hasty = check(control, "gigs", clients.gigs_cancel_is_the_end)
+    [failure] = hasty.failures
+    assert "was canceled and the client never saw it ended (statuses it saw: initiated, processing, active)" in failure.problem
+    assert check(control, "gigs", clients.gigs_cancel_is_the_end, waits=False).ok
+
+
+def test_signalwire_e911_removal_pending_until_unregistered():
+    local = LocalControl(create_app(Config(providers=["signalwire"])))
+    auth = {"basic": ["3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token"]}
+    try:
+        def run(scenario):
+            return check_lifecycle(local, "signalwire", scenario, base_url=f"{local.base_url}/signalwire", credentials=auth, timeout=3)
+
+        careful = run(clients.signalwire_waits_for_removal)
+        assert careful.ok, careful.render()
+        assert [s for _, s in careful.resources[0].phases] == ["active", "pending_removal", "unregistered"]
+        trusting = run(clients.signalwire_trusts_the_removal)
+        [failure] = trusting.failures
+        assert (f"the scenario returned while {clients.SW_REGISTERED} was pending_removal and the client never saw it "
+                "unregistered") in failure.problem
+        assert local.state()["providers"]["signalwire"]["tenants"]["demo"]["numbers"][clients.SW_REGISTERED]["e911_status"] == "active"
     finally:
         local.close()
