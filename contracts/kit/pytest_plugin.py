@@ -344,7 +344,7 @@ class ProviderHandle:
     def check_lifecycle(self, scenario: Any, *, waits: bool = True, timeout: float | None = None) -> Any:
         """Run `scenario` while the virtual clock is driven through the documented transitions of the
         resources it creates or changes (VoIPBIN purchase-pending → active, Gigs initiated → processing →
-        active, SignalWire E911 pending → active);
+        active and canceled → ended, SignalWire E911 pending → active and pending_removal → unregistered);
         fail when the client acts on one before it is ready or stops waiting too soon."""
         from .lifecycle import LifecycleError, check_lifecycle
 
