@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from telemock.contracts.kit.handlers import check_handler
@@ -84,7 +86,8 @@ def test_a_handler_that_never_answers_ends_the_check_at_the_deadline():
 def test_an_answer_slower_than_the_provider_waits_fails():
     report = check_handler(apps.slow_voiceos_app(5.3), provider="voiceos", url="/connect", examples=1, seed=1, timeout=8)
     [failure] = report.failures
-    assert failure.kind == "slow" and "the answer took 5.3 s; voiceos waits 5 s" in failure.problem
+    took = re.search(r"the answer took (\d+\.\d) s; voiceos waits 5 s", failure.problem)
+    assert failure.kind == "slow" and took and float(took[1]) >= 5.3  # a busy machine only adds to the 5.3 s
 
 
 def test_what_was_not_checked_is_said():
