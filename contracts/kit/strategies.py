@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ..validate import contract_for
 from .pages import Page, Pagination, envelope_schema, item_key, property_schema, sequences
+from .pattern_strings import Unsupported, pattern_strings
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ def shown_json(body: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _formats() -> dict[str, st.SearchStrategy[Any]]:
+    """The format generators, one dict for the process: the builder caches strategies by its identity.
+
+    `_constructive` adds a generator per simple pattern it rewrites; entries are only ever added.
+    """
     from schemathesis.specs.openapi.formats import STRING_FORMATS, get_default_format_strategies
 
     formats: dict[str, st.SearchStrategy[Any]] = {**get_default_format_strategies(), **STRING_FORMATS}
@@ -99,7 +104,62 @@ def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
 def values_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     from schemathesis.generation.jsonschema.builder import build
 
-    return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+    return build(_constructive(schema), draft=jsonschema_rs.Draft202012, formats=_formats())
+
+
+PATTERN_FORMAT = "x-telemock-pattern"
+SUBSCHEMA_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains", "propertyNames",
+                      "unevaluatedProperties", "unevaluatedItems", "additionalItems")
+SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def _constructive(schema: Any) -> Any:
+    """The schema with each simple string `pattern` (ids, E.164 numbers, timestamps) turned into a
+    format whose generator builds matching strings directly (`pattern_strings`).
+
+    The generic generator draws a pattern's value character by character through `from_regex` and
+    throws away what the validator refuses; that was most of the cost of generating an event. The
+    rewritten schema admits exactly the values the original does (the generator draws the whole
+    language of the pattern within the length bounds) and serves generation only: validation
+    always uses the spec itself. A pattern next to a `format`, or outside the subset, stays.
+    """
+    if isinstance(schema, list):
+        return [_constructive(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    rewritten = dict(schema)
+    for keyword in SUBSCHEMA_KEYWORDS:
+        if isinstance(schema.get(keyword), (dict, list)):
+            rewritten[keyword] = _constructive(schema[keyword])
+    for keyword in SUBSCHEMA_MAPS:
+        if isinstance(schema.get(keyword), dict):
+            rewritten[keyword] = {name: _constructive(sub) for name, sub in schema[keyword].items()}
+    for keyword in SUBSCHEMA_LISTS:
+        if isinstance(schema.get(keyword), list):
+            rewritten[keyword] = [_constructive(sub) for sub in schema[keyword]]
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and "format" not in schema:
+        name = _pattern_format(pattern, schema.get("minLength"), schema.get("maxLength"))
+        if name is not None:
+            del rewritten["pattern"]
+            rewritten["format"] = name
+    return rewritten
+
+
+def _pattern_format(pattern: str, min_length: Any, max_length: Any) -> str | None:
+    """The format name whose generator draws the pattern's strings within the bounds (registered on
+    first use), or None when the pattern is not built directly."""
+    if not all(bound is None or (isinstance(bound, int) and not isinstance(bound, bool)) for bound in (min_length, max_length)):
+        return None
+    name = f"{PATTERN_FORMAT}:{min_length}:{max_length}:{pattern}"
+    formats = _formats()
+    if name not in formats:
+        try:
+            formats[name] = pattern_strings(pattern, min_length, max_length)
+        except Unsupported:
+            return None
+    return name
 
 
 def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
