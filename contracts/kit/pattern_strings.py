@@ -232,7 +232,13 @@ def strategy_of(node: Node) -> st.SearchStrategy[str]:
         return st.sampled_from(node.chars) if len(node.chars) > 1 else st.just(node.chars)
     if isinstance(node, Repeat):
         if isinstance(node.node, CharClass):
-            return st.text(alphabet=node.node.chars, min_size=node.low, max_size=node.high)
+            spread = st.text(alphabet=node.node.chars, min_size=node.low, max_size=node.high)
+            if node.high is None or node.high - node.low < 2:
+                return spread
+            # Sizes drawn freely almost never reach the top (an id of the 64 characters a spec
+            # allows), the length a client's storage most often gets wrong: one draw in ten is it.
+            longest = st.text(alphabet=node.node.chars, min_size=node.high, max_size=node.high)
+            return st.one_of([spread] * 9 + [longest])
         return st.lists(strategy_of(node.node), min_size=node.low, max_size=node.high).map("".join)
     if isinstance(node, Sequence):
         parts = [strategy_of(part) for part in _merged_literals(node.parts)]

@@ -7,6 +7,7 @@ property checks. Everything a strategy draws validates against the documented sc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ import jsonschema_rs
 from hypothesis import strategies as st
 
 from ..validate import contract_for
+from .composed import composed
 from .pages import Page, Pagination, envelope_schema, item_key, property_schema, sequences
 from .pattern_strings import Unsupported, pattern_strings
 
@@ -82,17 +84,26 @@ def _formats() -> dict[str, st.SearchStrategy[Any]]:
 def date_times() -> st.SearchStrategy[str]:
     """RFC 3339 times as APIs send them: mostly whole seconds with `Z`, sometimes a fraction with `Z`
     or an offset. The generic strategy's random fractions and offsets rarely meet a spec's own
-    pattern (SignalWire's `…:SSZ`), so items with several such fields were mostly thrown away."""
-    day = st.dates().map(lambda d: d.isoformat())
-    clock = st.times().map(lambda t: t.strftime("%H:%M:%S"))
-    fraction = st.integers(1, 999999).map(lambda f: f".{f:06d}")
-    offset = st.integers(-14 * 60, 14 * 60).map(lambda m: f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}")
-    shapes = (
-        st.builds(lambda d, t: f"{d}T{t}Z", day, clock),
-        st.builds(lambda d, t, f: f"{d}T{t}{f}Z", day, clock, fraction),
-        st.builds(lambda d, t, o: f"{d}T{t}{o}", day, clock, offset),
-    )
-    return st.integers(0, 9).flatmap(lambda k: shapes[max(0, k - 7)])
+    pattern (SignalWire's `…:SSZ`), so items with several such fields were mostly thrown away.
+
+    Every part is one integer draw (a day by its ordinal, a second of the day), and the shape is
+    picked from the same tuple: `dates()`, `times()` and a `flatmap` built strategies per draw and
+    cost more than the rest of an event's fields together."""
+    day = st.integers(date.min.toordinal(), date.max.toordinal())
+    second = st.integers(0, 24 * 60 * 60 - 1)
+    fraction = st.integers(1, 999999)
+    offset = st.integers(-14 * 60, 14 * 60)
+    return st.tuples(st.integers(0, 9), day, second, fraction, offset).map(_rfc3339)
+
+
+def _rfc3339(parts: tuple[int, int, int, int, int]) -> str:
+    shape, day, second, fraction, offset = parts
+    stamp = f"{date.fromordinal(day).isoformat()}T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+    if shape <= 7:
+        return f"{stamp}Z"
+    if shape == 8:
+        return f"{stamp}.{fraction:06d}Z"
+    return f"{stamp}{'-' if offset < 0 else '+'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
 
 
 def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
@@ -102,6 +113,12 @@ def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
 
 
 def values_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values the schema admits: objects, arrays and combinators composed once (`composed`), every
+    other part from the generic builder, simple patterns built directly (`_constructive`)."""
+    return composed(schema, _generic_values)
+
+
+def _generic_values(schema: Any) -> st.SearchStrategy[Any]:
     from schemathesis.generation.jsonschema.builder import build
 
     return build(_constructive(schema), draft=jsonschema_rs.Draft202012, formats=_formats())
