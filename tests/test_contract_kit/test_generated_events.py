@@ -36,6 +36,18 @@ SPEC_PATTERNS = [
 ]
 
 
+def assert_all_admitted(strategy: st.SearchStrategy, schema: dict) -> None:
+    """Every value the strategy draws is one the schema admits, as the contract's validator reads it."""
+    validator = jsonschema_rs.validator_for(schema)
+
+    @DRAWS
+    @given(strategy)
+    def check(value):
+        assert validator.is_valid(value), value
+
+    check()
+
+
 def test_every_provider_documents_events_to_draw():
     assert {provider for provider, _ in EVENTS} == set(PROVIDERS)
     assert len(EVENTS) >= 20
@@ -58,14 +70,7 @@ def test_every_generated_event_passes_the_contract(provider, name):
 
 @pytest.mark.parametrize("pattern", SPEC_PATTERNS)
 def test_pattern_strings_match_as_the_validator_reads_the_pattern(pattern):
-    validator = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
-
-    @DRAWS
-    @given(pattern_strings(pattern))
-    def check(value):
-        assert validator.is_valid(value), value
-
-    check()
+    assert_all_admitted(pattern_strings(pattern), {"type": "string", "pattern": pattern})
 
 
 def test_an_id_reaches_every_length_the_schema_allows():
@@ -137,15 +142,7 @@ OBJECT_SCHEMAS = {
 
 @pytest.mark.parametrize("name", sorted(OBJECT_SCHEMAS))
 def test_composed_values_are_what_the_schema_admits(name):
-    schema = OBJECT_SCHEMAS[name]
-    validator = jsonschema_rs.validator_for(schema)
-
-    @DRAWS
-    @given(values_of(schema))
-    def check(value):
-        assert validator.is_valid(value), value
-
-    check()
+    assert_all_admitted(values_of(OBJECT_SCHEMAS[name]), OBJECT_SCHEMAS[name])
 
 
 def test_open_objects_carry_undocumented_properties_and_drop_optional_ones():
