@@ -179,8 +179,12 @@ def _pattern_format(pattern: str, min_length: Any, max_length: Any) -> str | Non
     return name
 
 
+@lru_cache(maxsize=None)
 def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
-    """Values of the schema at `json_pointer` in the provider's spec (refs inlined)."""
+    """Values of the schema at `json_pointer` in the provider's spec (refs inlined).
+
+    Built once per process, like the contract: a strategy tree drawn from for the first time is
+    validated node by node, which cost a check that runs many times more than its events."""
     return values_of(schema_at(provider, json_pointer))
 
 
