@@ -71,6 +71,9 @@ class _Parser:
         node = self._alternatives()
         if self.at != len(self.source):
             raise Unsupported(f"unexpected {self.source[self.at]!r} at {self.at}")
+        if isinstance(node, Alternatives):
+            # `^a|b$` is `(^a)|(b$)`: each side anchored at one end only.
+            raise Unsupported("alternatives outside a group")
         return node
 
     def _peek(self) -> str | None:

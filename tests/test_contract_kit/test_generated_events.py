@@ -101,7 +101,7 @@ def test_length_bounds_narrow_the_one_variable_part():
         pattern_strings(r"^acc_[0-9]{4}$", None, 6)  # nothing fits
 
 
-@pytest.mark.parametrize("pattern", [r"^a.b$", r"^\w+$", "abc", r"^[^a]+$", r"^(?=a)a$", r"^a+?$", r"^(a)\1$"])
+@pytest.mark.parametrize("pattern", [r"^a.b$", r"^\w+$", "abc", r"^[^a]+$", r"^(?=a)a$", r"^a+?$", r"^(a)\1$", r"^a|b$"])
 def test_constructs_outside_the_subset_are_left_to_the_generic_generator(pattern):
     with pytest.raises(Unsupported):
         parse(pattern)
