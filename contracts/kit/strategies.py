@@ -113,15 +113,22 @@ def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
 
 
 def values_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """Values the schema admits: objects, arrays and combinators composed once (`composed`), every
-    other part from the generic builder, simple patterns built directly (`_constructive`)."""
+    """Values the schema admits, from the generic builder (responses, request bodies, page walks:
+    the checks' shrinking to a minimal example is tuned to its draws)."""
+    from schemathesis.generation.jsonschema.builder import build
+
+    return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+
+
+def event_values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values the schema admits, drawn cheaply for the receiver check's many events: objects, arrays
+    and combinators composed once (`composed`), every other part from the generic builder with
+    simple patterns built directly (`_constructive`)."""
     return composed(schema, _generic_values)
 
 
 def _generic_values(schema: Any) -> st.SearchStrategy[Any]:
-    from schemathesis.generation.jsonschema.builder import build
-
-    return build(_constructive(schema), draft=jsonschema_rs.Draft202012, formats=_formats())
+    return values_of(_constructive(schema))
 
 
 PATTERN_FORMAT = "x-telemock-pattern"
@@ -179,12 +186,8 @@ def _pattern_format(pattern: str, min_length: Any, max_length: Any) -> str | Non
     return name
 
 
-@lru_cache(maxsize=None)
 def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
-    """Values of the schema at `json_pointer` in the provider's spec (refs inlined).
-
-    Built once per process, like the contract: a strategy tree drawn from for the first time is
-    validated node by node, which cost a check that runs many times more than its events."""
+    """Values of the schema at `json_pointer` in the provider's spec (refs inlined)."""
     return values_of(schema_at(provider, json_pointer))
 
 
@@ -266,8 +269,15 @@ def events(provider: str, name: str) -> st.SearchStrategy[Any]:
             base = contract.ref_target(operation["requestBody"], f"/webhooks/{_escape(name)}/{method}/requestBody")
             body = contract.resolve(operation["requestBody"])
             media = next(iter(body.get("content", {})), "application/json")
-            return schema_values(provider, _media_pointer(base, media))
+            return _event_strategy(provider, _media_pointer(base, media))
     raise LookupError(f"{provider} webhook {name!r} documents no body")
+
+
+@lru_cache(maxsize=None)
+def _event_strategy(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
+    """Built once per process, like the contract: a strategy tree drawn from for the first time is
+    validated node by node, which cost a check that runs many times more than its events."""
+    return event_values(schema_at(provider, json_pointer))
 
 
 def _escape(part: str) -> str:

@@ -16,7 +16,7 @@ from telemock.contracts.kit.composed import composed
 from telemock.contracts.kit.deadline import DidNotReturn
 from telemock.contracts.kit.pattern_strings import Unsupported, parse, pattern_strings
 from telemock.contracts.kit.receivers import DeadlineThread, webhook_names
-from telemock.contracts.kit.strategies import _constructive, _generic_values, events, values_of
+from telemock.contracts.kit.strategies import _constructive, _generic_values, event_values, events
 from telemock.contracts.validate import contract_for
 
 PROVIDERS = ["gigs", "voipbin", "signalwire", "voiceos"]
@@ -142,7 +142,7 @@ OBJECT_SCHEMAS = {
 
 @pytest.mark.parametrize("name", sorted(OBJECT_SCHEMAS))
 def test_composed_values_are_what_the_schema_admits(name):
-    assert_all_admitted(values_of(OBJECT_SCHEMAS[name]), OBJECT_SCHEMAS[name])
+    assert_all_admitted(event_values(OBJECT_SCHEMAS[name]), OBJECT_SCHEMAS[name])
 
 
 def test_open_objects_carry_undocumented_properties_and_drop_optional_ones():
@@ -154,7 +154,7 @@ def test_open_objects_carry_undocumented_properties_and_drop_optional_ones():
 
 
 def test_a_barred_property_never_appears():
-    values = values_of(OBJECT_SCHEMAS["barred key"])
+    values = event_values(OBJECT_SCHEMAS["barred key"])
 
     @DRAWS
     @given(values)
