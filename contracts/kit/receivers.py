@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +31,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
-from .deadline import DEFAULT_TIMEOUT, DidNotReturn, StopCheck, call_with_deadline
+from .deadline import DEFAULT_TIMEOUT, Abandoned, DidNotReturn, StopCheck, call_with_deadline, stop
 from .progress import Progress, Silent
 from .reach import probe
 from .strategies import events
@@ -139,11 +141,61 @@ def asgi_url(url: str | None) -> str:
     return f"http://receiver{url}" if url.startswith("/") else url
 
 
+class DeadlineThread:
+    """Runs calls one after another on one daemon thread, each with a deadline.
+
+    `call_with_deadline` starts a thread per call; at eight deliveries per event, starting them
+    cost more than generating the event. A call that misses its deadline is abandoned with its
+    thread (asked to stop, never joined) and the next call gets a new thread.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._jobs: queue.SimpleQueue[Any] | None = None
+        self._thread: threading.Thread | None = None
+
+    def call(self, fn: Callable[..., Any], *args: Any, seconds: float, what: str) -> Any:
+        """`fn(*args)` on the thread, or DidNotReturn after `seconds`; what `fn` raises is raised here."""
+        if self._jobs is None or self._thread is None or not self._thread.is_alive():
+            self._jobs = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._serve, args=(self._jobs,), name=self.name, daemon=True)
+            self._thread.start()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+        self._jobs.put((fn, args, outcome, done))
+        if not done.wait(seconds):
+            stop(self._thread)
+            self._jobs = self._thread = None
+            raise DidNotReturn(what, seconds)
+        if "error" in outcome:
+            raise outcome.pop("error")
+        return outcome.get("result")
+
+    @staticmethod
+    def _serve(jobs: queue.SimpleQueue[Any]) -> None:
+        while (job := jobs.get()) is not None:
+            fn, args, outcome, done = job
+            try:
+                outcome["result"] = fn(*args)
+            except Abandoned:
+                return
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+    def close(self) -> None:
+        if self._jobs is not None:
+            self._jobs.put(None)
+        self._jobs = self._thread = None
+
+
 class Transport:
     """Delivers to a URL over HTTP, or to an ASGI app in this process.
 
     An ASGI app is called through one client on one event loop for the whole check: a loop and a
-    client per delivery cost milliseconds each, many times what a receiver takes to answer.
+    client per delivery cost milliseconds each, many times what a receiver takes to answer. Every
+    delivery runs on one `DeadlineThread`, for the same reason.
     """
 
     def __init__(self, target: Any, timeout: float) -> None:
@@ -152,11 +204,12 @@ class Transport:
         self._client = httpx.Client(timeout=timeout, trust_env=False) if isinstance(target, str) else None
         self._runner: asyncio.Runner | None = None
         self._asgi_client: httpx.AsyncClient | None = None
+        self._thread = DeadlineThread("telemock check: the receiver")
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
         """The receiver's status and the start of its answer; DidNotReturn after `timeout` seconds."""
         try:
-            return call_with_deadline(self._post, url, body, headers, seconds=self.timeout, what="the receiver")
+            return self._thread.call(self._post, url, body, headers, seconds=self.timeout, what="the receiver")
         except DidNotReturn:
             # The abandoned call may still hold the event loop running on its thread: left to it.
             self._runner = self._asgi_client = None
@@ -186,6 +239,7 @@ class Transport:
         return await self._asgi_client.post(url, content=body, headers=headers)
 
     def close(self) -> None:
+        self._thread.close()
         if self._client is not None:
             self._client.close()
         if self._runner is not None:

@@ -7,6 +7,7 @@ property checks. Everything a strategy draws validates against the documented sc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +15,9 @@ import jsonschema_rs
 from hypothesis import strategies as st
 
 from ..validate import contract_for
+from .composed import composed
 from .pages import Page, Pagination, envelope_schema, item_key, property_schema, sequences
+from .pattern_strings import Unsupported, pattern_strings
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ def shown_json(body: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _formats() -> dict[str, st.SearchStrategy[Any]]:
+    """The format generators, one dict for the process: the builder caches strategies by its identity.
+
+    `_constructive` adds a generator per simple pattern it rewrites; entries are only ever added.
+    """
     from schemathesis.specs.openapi.formats import STRING_FORMATS, get_default_format_strategies
 
     formats: dict[str, st.SearchStrategy[Any]] = {**get_default_format_strategies(), **STRING_FORMATS}
@@ -77,17 +84,26 @@ def _formats() -> dict[str, st.SearchStrategy[Any]]:
 def date_times() -> st.SearchStrategy[str]:
     """RFC 3339 times as APIs send them: mostly whole seconds with `Z`, sometimes a fraction with `Z`
     or an offset. The generic strategy's random fractions and offsets rarely meet a spec's own
-    pattern (SignalWire's `…:SSZ`), so items with several such fields were mostly thrown away."""
-    day = st.dates().map(lambda d: d.isoformat())
-    clock = st.times().map(lambda t: t.strftime("%H:%M:%S"))
-    fraction = st.integers(1, 999999).map(lambda f: f".{f:06d}")
-    offset = st.integers(-14 * 60, 14 * 60).map(lambda m: f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}")
-    shapes = (
-        st.builds(lambda d, t: f"{d}T{t}Z", day, clock),
-        st.builds(lambda d, t, f: f"{d}T{t}{f}Z", day, clock, fraction),
-        st.builds(lambda d, t, o: f"{d}T{t}{o}", day, clock, offset),
-    )
-    return st.integers(0, 9).flatmap(lambda k: shapes[max(0, k - 7)])
+    pattern (SignalWire's `…:SSZ`), so items with several such fields were mostly thrown away.
+
+    Every part is one integer draw (a day by its ordinal, a second of the day), and the shape is
+    picked from the same tuple: `dates()`, `times()` and a `flatmap` built strategies per draw and
+    cost more than the rest of an event's fields together."""
+    day = st.integers(date.min.toordinal(), date.max.toordinal())
+    second = st.integers(0, 24 * 60 * 60 - 1)
+    fraction = st.integers(1, 999999)
+    offset = st.integers(-14 * 60, 14 * 60)
+    return st.tuples(st.integers(0, 9), day, second, fraction, offset).map(_rfc3339)
+
+
+def _rfc3339(parts: tuple[int, int, int, int, int]) -> str:
+    shape, day, second, fraction, offset = parts
+    stamp = f"{date.fromordinal(day).isoformat()}T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+    if shape <= 7:
+        return f"{stamp}Z"
+    if shape == 8:
+        return f"{stamp}.{fraction:06d}Z"
+    return f"{stamp}{'-' if offset < 0 else '+'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
 
 
 def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
@@ -97,9 +113,77 @@ def schema_at(provider: str, json_pointer: str) -> dict[str, Any]:
 
 
 def values_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values the schema admits, from the generic builder (responses, request bodies, page walks:
+    the checks' shrinking to a minimal example is tuned to its draws)."""
     from schemathesis.generation.jsonschema.builder import build
 
     return build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+
+
+def event_values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values the schema admits, drawn cheaply for the receiver check's many events: objects, arrays
+    and combinators composed once (`composed`), every other part from the generic builder with
+    simple patterns built directly (`_constructive`)."""
+    return composed(schema, _generic_values)
+
+
+def _generic_values(schema: Any) -> st.SearchStrategy[Any]:
+    return values_of(_constructive(schema))
+
+
+PATTERN_FORMAT = "x-telemock-pattern"
+SUBSCHEMA_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains", "propertyNames",
+                      "unevaluatedProperties", "unevaluatedItems", "additionalItems")
+SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def _constructive(schema: Any) -> Any:
+    """The schema with each simple string `pattern` (ids, E.164 numbers, timestamps) turned into a
+    format whose generator builds matching strings directly (`pattern_strings`).
+
+    The generic generator draws a pattern's value character by character through `from_regex` and
+    throws away what the validator refuses; that was most of the cost of generating an event. The
+    rewritten schema admits exactly the values the original does (the generator draws the whole
+    language of the pattern within the length bounds) and serves generation only: validation
+    always uses the spec itself. A pattern next to a `format`, or outside the subset, stays.
+    """
+    if isinstance(schema, list):
+        return [_constructive(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    rewritten = dict(schema)
+    for keyword in SUBSCHEMA_KEYWORDS:
+        if isinstance(schema.get(keyword), (dict, list)):
+            rewritten[keyword] = _constructive(schema[keyword])
+    for keyword in SUBSCHEMA_MAPS:
+        if isinstance(schema.get(keyword), dict):
+            rewritten[keyword] = {name: _constructive(sub) for name, sub in schema[keyword].items()}
+    for keyword in SUBSCHEMA_LISTS:
+        if isinstance(schema.get(keyword), list):
+            rewritten[keyword] = [_constructive(sub) for sub in schema[keyword]]
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and "format" not in schema:
+        name = _pattern_format(pattern, schema.get("minLength"), schema.get("maxLength"))
+        if name is not None:
+            del rewritten["pattern"]
+            rewritten["format"] = name
+    return rewritten
+
+
+def _pattern_format(pattern: str, min_length: Any, max_length: Any) -> str | None:
+    """The format name whose generator draws the pattern's strings within the bounds (registered on
+    first use), or None when the pattern is not built directly."""
+    if not all(bound is None or (isinstance(bound, int) and not isinstance(bound, bool)) for bound in (min_length, max_length)):
+        return None
+    name = f"{PATTERN_FORMAT}:{min_length}:{max_length}:{pattern}"
+    formats = _formats()
+    if name not in formats:
+        try:
+            formats[name] = pattern_strings(pattern, min_length, max_length)
+        except Unsupported:
+            return None
+    return name
 
 
 def schema_values(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
@@ -185,8 +269,15 @@ def events(provider: str, name: str) -> st.SearchStrategy[Any]:
             base = contract.ref_target(operation["requestBody"], f"/webhooks/{_escape(name)}/{method}/requestBody")
             body = contract.resolve(operation["requestBody"])
             media = next(iter(body.get("content", {})), "application/json")
-            return schema_values(provider, _media_pointer(base, media))
+            return _event_strategy(provider, _media_pointer(base, media))
     raise LookupError(f"{provider} webhook {name!r} documents no body")
+
+
+@lru_cache(maxsize=None)
+def _event_strategy(provider: str, json_pointer: str) -> st.SearchStrategy[Any]:
+    """Built once per process, like the contract: a strategy tree drawn from for the first time is
+    validated node by node, which cost a check that runs many times more than its events."""
+    return event_values(schema_at(provider, json_pointer))
 
 
 def _escape(part: str) -> str:
