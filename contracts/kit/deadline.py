@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import inspect
+import queue
 import threading
 from typing import Any, Callable, TypeVar
 
@@ -66,14 +67,7 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, seconds: float, what:
 
     def target() -> None:
         try:
-            result = fn(*args)
-            if inspect.isawaitable(result):
-                result = asyncio.run(_awaited(result))
-            outcome["result"] = result
-        except Abandoned:
-            pass
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            outcome["error"] = exc
+            run_into(outcome, fn, *args)
         finally:
             done.set()
 
@@ -82,6 +76,25 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, seconds: float, what:
     if not done.wait(seconds):
         stop(thread)
         raise DidNotReturn(what, seconds)
+    return result_of(outcome)
+
+
+def run_into(outcome: dict[str, Any], fn: Callable[..., Any], *args: Any) -> bool:
+    """Runs `fn(*args)` (awaited when it returns an awaitable) into `outcome`; False when abandoned."""
+    try:
+        result = fn(*args)
+        if inspect.isawaitable(result):
+            result = asyncio.run(_awaited(result))
+        outcome["result"] = result
+    except Abandoned:
+        return False
+    except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        outcome["error"] = exc
+    return True
+
+
+def result_of(outcome: dict[str, Any]) -> Any:
+    """The call's result, or what it raised raised again here, with its own traceback."""
     if "error" in outcome:
         error: BaseException = outcome.pop("error")
         raise error
@@ -98,3 +111,48 @@ def stop(thread: threading.Thread) -> None:
     if set_async_exc is None or thread.ident is None or not thread.is_alive():
         return
     set_async_exc(ctypes.c_ulong(thread.ident), ctypes.py_object(Abandoned))
+
+
+class DeadlineThread:
+    """Runs calls one after another on one daemon thread, each with a deadline.
+
+    `call_with_deadline` starts a thread per call; at eight deliveries per event, starting them
+    cost more than generating the event. A call that misses its deadline is abandoned with its
+    thread (asked to stop, never joined) and the next call gets a new thread.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._jobs: queue.SimpleQueue[Any] | None = None
+        self._thread: threading.Thread | None = None
+
+    def call(self, fn: Callable[..., Any], *args: Any, seconds: float, what: str) -> Any:
+        """`fn(*args)` on the thread, or DidNotReturn after `seconds`; what `fn` raises is raised here."""
+        if self._jobs is None or self._thread is None or not self._thread.is_alive():
+            self._jobs = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._serve, args=(self._jobs,), name=self.name, daemon=True)
+            self._thread.start()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+        self._jobs.put((fn, args, outcome, done))
+        if not done.wait(seconds):
+            stop(self._thread)
+            self._jobs = self._thread = None
+            raise DidNotReturn(what, seconds)
+        return result_of(outcome)
+
+    @staticmethod
+    def _serve(jobs: queue.SimpleQueue[Any]) -> None:
+        while (job := jobs.get()) is not None:
+            fn, args, outcome, done = job
+            try:
+                finished = run_into(outcome, fn, *args)
+            finally:
+                done.set()
+            if not finished:
+                return
+
+    def close(self) -> None:
+        if self._jobs is not None:
+            self._jobs.put(None)
+        self._jobs = self._thread = None

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import queue
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,7 +29,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
-from .deadline import DEFAULT_TIMEOUT, Abandoned, DidNotReturn, StopCheck, call_with_deadline, stop
+from .deadline import DEFAULT_TIMEOUT, DeadlineThread, DidNotReturn, StopCheck, call_with_deadline
 from .progress import Progress, Silent
 from .reach import probe
 from .strategies import events
@@ -139,55 +137,6 @@ def asgi_url(url: str | None) -> str:
     """Where to post to an ASGI app: `url` as given (`/hooks/gigs` or `http://host/hooks`); default `/webhook`."""
     url = url or "/webhook"
     return f"http://receiver{url}" if url.startswith("/") else url
-
-
-class DeadlineThread:
-    """Runs calls one after another on one daemon thread, each with a deadline.
-
-    `call_with_deadline` starts a thread per call; at eight deliveries per event, starting them
-    cost more than generating the event. A call that misses its deadline is abandoned with its
-    thread (asked to stop, never joined) and the next call gets a new thread.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._jobs: queue.SimpleQueue[Any] | None = None
-        self._thread: threading.Thread | None = None
-
-    def call(self, fn: Callable[..., Any], *args: Any, seconds: float, what: str) -> Any:
-        """`fn(*args)` on the thread, or DidNotReturn after `seconds`; what `fn` raises is raised here."""
-        if self._jobs is None or self._thread is None or not self._thread.is_alive():
-            self._jobs = queue.SimpleQueue()
-            self._thread = threading.Thread(target=self._serve, args=(self._jobs,), name=self.name, daemon=True)
-            self._thread.start()
-        outcome: dict[str, Any] = {}
-        done = threading.Event()
-        self._jobs.put((fn, args, outcome, done))
-        if not done.wait(seconds):
-            stop(self._thread)
-            self._jobs = self._thread = None
-            raise DidNotReturn(what, seconds)
-        if "error" in outcome:
-            raise outcome.pop("error")
-        return outcome.get("result")
-
-    @staticmethod
-    def _serve(jobs: queue.SimpleQueue[Any]) -> None:
-        while (job := jobs.get()) is not None:
-            fn, args, outcome, done = job
-            try:
-                outcome["result"] = fn(*args)
-            except Abandoned:
-                return
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-                outcome["error"] = exc
-            finally:
-                done.set()
-
-    def close(self) -> None:
-        if self._jobs is not None:
-            self._jobs.put(None)
-        self._jobs = self._thread = None
 
 
 class Transport:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from telemock.contracts.kit.composed import composed
 from telemock.contracts.kit.deadline import DidNotReturn
 from telemock.contracts.kit.pattern_strings import Unsupported, parse, pattern_strings
-from telemock.contracts.kit.receivers import DeadlineThread, webhook_names
+from telemock.contracts.kit.deadline import DeadlineThread
+from telemock.contracts.kit.receivers import webhook_names
 from telemock.contracts.kit.strategies import _constructive, _generic_values, event_values, events
 from telemock.contracts.validate import contract_for
 
