@@ -4,6 +4,7 @@ first page, or loses or repeats an item at a boundary, is caught."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import httpx
@@ -70,7 +71,10 @@ def test_a_pager_that_reads_only_the_first_page_is_caught(control):
     with pytest.raises(ResponseHandlingError) as caught:
         check(control, voiceos_pager(control, first_only=True))
     assert "(it read only the first page)" in str(caught.value)
-    assert "a walk of 2 pages" in str(caught.value)  # shrunk to the smallest walk that shows it
+    # Shrunk to a small walk: two pages, or three where the last is empty (hypothesis's shrinker does
+    # not promise the smallest example; in a full parallel run it has stopped at the three-page one).
+    walk = re.search(r"a walk of (\d+) pages", str(caught.value))
+    assert walk and int(walk[1]) <= 3, str(caught.value)
 
 
 def test_a_pager_that_repeats_an_item_where_the_boundary_moved_is_caught(control):
