@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 from pydantic import BaseModel, ValidationError
+
+from .clock import from_datetime
 
 # libyaml's parser is ~10x faster than the pure-Python one; start-up time is mostly YAML.
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -14,6 +17,20 @@ _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class FixtureError(Exception):
     """A fixture file cannot be used; the message names the file, the place and the problem."""
+
+
+def fixture_time(value: str | None, where: str, *, offset_required: bool = False) -> int | None:
+    """An RFC 3339 time from a fixture file as µs (None stays None); where a provider only writes
+    times with a UTC offset, `offset_required` refuses one without."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise FixtureError(f"{where}: {value!r} is not an RFC 3339 time") from None
+    if offset_required and moment.tzinfo is None:
+        raise FixtureError(f"{where}: {value!r} needs a UTC offset, e.g. 2026-01-01T00:00:00Z")
+    return from_datetime(moment)
 
 
 def bundled_fixtures_dir() -> Path:

@@ -6,11 +6,9 @@ Part of the backend: `GigsBackend.load_project` builds a project with it before 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
-from ...core.clock import from_datetime
-from ...core.fixtures import FixtureError
+from ...core.fixtures import FixtureError, fixture_time
 from .fixtures import ProjectFixture, SubscriptionFixture, VirtualNumberFixture
 from .models import new_id
 from .state import ProjectState, Subscription, VirtualNumber, empty_project, new_subscription, new_user, new_virtual_number
@@ -18,17 +16,6 @@ from .state import ProjectState, Subscription, VirtualNumber, empty_project, new
 if TYPE_CHECKING:
     from .backend import GigsBackend
 
-
-def parse_time(value: str | None, where: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise FixtureError(f"{where}: {value!r} is not an RFC 3339 time") from None
-    if moment.tzinfo is None:
-        raise FixtureError(f"{where}: {value!r} needs a UTC offset, e.g. 2026-01-01T00:00:00Z")
-    return from_datetime(moment)
 
 
 def unique_id(given: str | None, prefix: str, taken: dict[str, Any], where: str) -> str:
@@ -52,10 +39,10 @@ class FixtureTimes:
 def fixture_times(item: SubscriptionFixture | VirtualNumberFixture, place: str, stamp: Callable[[], int]) -> FixtureTimes:
     """The declared lifecycle times; creation defaults to the current virtual time."""
     return FixtureTimes(
-        created=parse_time(item.created, f"{place}.created") or stamp(),
-        activated=parse_time(item.activated, f"{place}.activated"),
-        canceled=parse_time(item.canceled, f"{place}.canceled"),
-        ended=parse_time(item.ended, f"{place}.ended"),
+        created=fixture_time(item.created, f"{place}.created", offset_required=True) or stamp(),
+        activated=fixture_time(item.activated, f"{place}.activated", offset_required=True),
+        canceled=fixture_time(item.canceled, f"{place}.canceled", offset_required=True),
+        ended=fixture_time(item.ended, f"{place}.ended", offset_required=True),
     )
 
 
@@ -67,14 +54,15 @@ def project_state(backend: "GigsBackend", project: ProjectFixture, where: str) -
         place = f"{where}.api_keys[{position}]"
         if backend.project_of_key(key.key) is not None or key.key in state["api_keys"]:
             raise FixtureError(f"{place}.key: the key is used twice")
-        state["api_keys"][key.key] = {"id": key.id or new_id("apk_"), "expires_us": parse_time(key.expires, f"{place}.expires")}
+        expires = fixture_time(key.expires, f"{place}.expires", offset_required=True)
+        state["api_keys"][key.key] = {"id": key.id or new_id("apk_"), "expires_us": expires}
     for position, user in enumerate(project.users):
         place = f"{where}.users[{position}]"
         user_id = unique_id(user.id, "usr_", state["users"], place)
         state["users"][user_id] = new_user(
             user_id,
             email=user.email,
-            created_us=parse_time(user.created, f"{place}.created") or stamp(),
+            created_us=fixture_time(user.created, f"{place}.created", offset_required=True) or stamp(),
             metadata=user.metadata,
             birthday=user.birthday,
             email_verified=user.email_verified,

@@ -7,11 +7,9 @@ every tenant the backend already holds.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ...core.clock import from_datetime
-from ...core.fixtures import FixtureError
+from ...core.fixtures import FixtureError, fixture_time
 from .actions import normalize_actions
 from .errors import VoipbinError
 from .fixtures import CustomerFixture
@@ -38,7 +36,7 @@ def customer_state(backend: "VoipbinBackend", customer: CustomerFixture, where: 
     for position, key in enumerate(customer.accesskeys):
         if backend.tenant_of_accesskey(key.key) is not None or key.key in state["accesskeys"]:
             raise FixtureError(f"{where}.accesskeys[{position}].key: access key {key.key!r} is used twice")
-        state["accesskeys"][key.key] = {"expires_us": parse_time(key.expires, f"{where}.accesskeys[{position}].expires")}
+        state["accesskeys"][key.key] = {"expires_us": fixture_time(key.expires, f"{where}.accesskeys[{position}].expires")}
     for position, user in enumerate(customer.users):
         if backend.tenant_of_user(user.username) is not None or user.username in state["users"]:
             raise FixtureError(f"{where}.users[{position}].username: {user.username!r} is used twice")
@@ -179,12 +177,3 @@ def flow_reference(value: str | None, state: TenantState, by_name: dict[str, str
         return parsed
     raise FixtureError(f"{where}: no flow named or with id {value!r} in this customer")
 
-
-def parse_time(value: str | None, where: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise FixtureError(f"{where}: {value!r} is not an RFC 3339 time") from None
-    return from_datetime(moment)
