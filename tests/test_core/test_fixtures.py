@@ -66,3 +66,14 @@ def test_cli_reports_one_clear_line_and_exits_non_zero(tmp_path):
     assert result.returncode != 0
     assert "voipbin.customers[0].plan" in result.stderr and str(path) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_fixture_times_are_rfc_3339_and_an_offset_can_be_required():
+    from telemock.emulator.core.fixtures import fixture_time
+
+    assert fixture_time(None, "here") is None
+    assert fixture_time("2026-01-01T00:00:00Z", "here") == fixture_time("2026-01-01T00:00:00", "here")
+    with pytest.raises(FixtureError, match=r"^here: 'soon' is not an RFC 3339 time$"):
+        fixture_time("soon", "here")
+    with pytest.raises(FixtureError, match="needs a UTC offset"):
+        fixture_time("2026-01-01T00:00:00", "gigs.projects[0].created", offset_required=True)
