@@ -204,3 +204,26 @@ def test_the_journal_keeps_added_exchanges_bounded_and_reads_them_as_entries() -
     assert entries[0].marks == ["fault:1:latency"] and entries[0].query == {"a": ["1"]}
     assert len(entries[2].body) < MAX_BODY_CHARS + 100 and entries[2].body.endswith("10 more bytes]")
     assert journal.summary() == {"gigs": {"op": {"requests": 3, "violating": 0, "violations": 0}}}
+
+
+def test_served_requests_leave_no_reference_cycles_for_the_collector(server) -> None:
+    """Each answered request's objects are freed when it ends: a cycle per request made the
+    collector walk thousands of them every few hundred requests, pausing every answer in flight."""
+    import gc
+
+    client = server.client()
+    client.get(NUMBER).raise_for_status()  # the connection is open and the path warm
+    gc.collect()
+    was = gc.get_debug()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(20):
+            assert client.get(NUMBER).status_code == 200
+            assert client.put(NUMBER, json={"name": "cycle-free"}).status_code == 200
+        gc.collect()
+        per_request = {"RequestResponseCycle", "HeldHead", "Resolved", "ProviderRequest", "JSONResponse"}
+        left = [type(obj).__name__ for obj in gc.garbage if type(obj).__name__ in per_request]
+    finally:
+        gc.set_debug(was)
+        gc.garbage.clear()
+    assert left == [], f"{len(left)} request objects were left in reference cycles: {sorted(set(left))}"
