@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from itertools import chain
 from typing import Any, Iterable
 from urllib.parse import parse_qs
 
@@ -195,14 +196,27 @@ def clip_body(raw: bytes) -> str | None:
     return text
 
 
+def flat_headers(headers: RawHeaders) -> tuple[bytes, ...]:
+    """Headers as one flat tuple of names and values: a kept list of pairs was a list and a tuple
+    per header in the collector's youngest generation, which every young pass walked again while
+    the journal filled; a tuple of bytes is one object, and the collector stops tracking it after
+    its first pass over it."""
+    return tuple(chain.from_iterable(headers))
+
+
+def header_pairs(flat: tuple[bytes, ...]) -> RawHeaders:
+    return list(zip(flat[::2], flat[1::2]))
+
+
 def entry_of(item: tuple[Any, ...]) -> JournalEntry:
     """The entry of a tuple `Journal.add` kept (its fields in `add`'s order, `seq` first)."""
     (seq, time_us, provider, tenant, operation, method, path, query, headers, body, status,
      response_headers, response_body, duration_ms, violations, marks) = item
     return JournalEntry(
         seq=seq, time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation, method=method,
-        path=path, query=query, headers=headers, body=body, status=status, response_headers=response_headers,
-        response_body=response_body, duration_ms=duration_ms, violations=violations, marks=marks,
+        path=path, query=query, headers=header_pairs(headers), body=body, status=status,
+        response_headers=header_pairs(response_headers), response_body=response_body, duration_ms=duration_ms,
+        violations=list(violations), marks=list(marks),
     )
 
 
@@ -229,17 +243,27 @@ class Journal:
     def add(
         self, time_us: int, provider: str, tenant: str | None, operation: str | None, method: str, path: str,
         query: bytes, headers: RawHeaders, body: bytes, status: int, response_headers: RawHeaders,
-        response_body: bytes, duration_ms: float, violations: list[dict[str, Any]], marks: list[str],
+        response_body: bytes, duration_ms: float, violations: list[dict[str, Any]], marks: Iterable[str],
     ) -> None:
         """Keeps one exchange as it came (the recorder's way); anything over an entry's bounds is
-        bounded now, as `JournalEntry` would, so a held tuple is never bigger than an entry."""
-        item = (next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body, status,
-                response_headers, response_body, duration_ms, violations, marks)
+        bounded now, as `JournalEntry` would, so a held tuple is never bigger than an entry.
+
+        The tuple holds no list (headers flat, violations and marks as tuples): a request's
+        record is then three objects for the collector, untracked after its first passes."""
         if (len(query) > MAX_KEPT_CHARS or len(body) > MAX_BODY_CHARS or len(response_body) > MAX_BODY_CHARS
                 or bounded_headers(headers) is not headers):
-            self._entries.append(entry_of(item))  # bounded now
+            self._entries.append(JournalEntry(  # bounded now
+                seq=next(self._seq), time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation,
+                method=method, path=path, query=query, headers=headers, body=body, status=status,
+                response_headers=response_headers, response_body=response_body, duration_ms=duration_ms,
+                violations=list(violations), marks=list(marks),
+            ))
             return
-        self._entries.append(item)
+        self._entries.append((
+            next(self._seq), time_us, provider, tenant, operation, method, path, query, flat_headers(headers), body,
+            status, flat_headers(response_headers), response_body, duration_ms, tuple(violations) if violations else (),
+            tuple(marks) if marks else (),
+        ))
         self._unread += 1
 
     def _read(self) -> deque[JournalEntry]:

@@ -204,6 +204,26 @@ def test_the_journal_keeps_added_exchanges_bounded_and_reads_them_as_entries() -
     assert entries[0].marks == ["fault:1:latency"] and entries[0].query == {"a": ["1"]}
     assert len(entries[2].body) < MAX_BODY_CHARS + 100 and entries[2].body.endswith("10 more bytes]")
     assert journal.summary() == {"gigs": {"op": {"requests": 3, "violating": 0, "violations": 0}}}
+    assert entries[0].response_headers == {"content-type": "application/json"}
+
+
+def test_kept_exchanges_leave_the_collectors_view_after_its_first_passes() -> None:
+    """A full journal turns over on every request; records the cyclic collector kept tracking
+    filled its youngest generation, and every young pass walked thousands of them again."""
+    import gc
+
+    from telemock.emulator.core.journal import Journal
+
+    journal = Journal(50)
+    headers = [(b"host", b"t"), (b"accept", b"*/*")]
+    for number in range(50):
+        journal.add(1_700_000_000_000_000 + number, "gigs", "demo", "op", "GET", "/gigs/x", b"", headers, b"",
+                    200, [(b"content-type", b"application/json")], b"{}", 0.5, [], [])
+    gc.collect()
+    gc.collect()  # a flat tuple leaves in the first pass, the record holding it in the next
+    kept = list(journal._entries)
+    assert len(kept) == 50 and not any(gc.is_tracked(item) for item in kept)
+    assert journal.query()[0].headers == {"host": "t", "accept": "*/*"}  # read back as pairs
 
 
 def test_served_requests_leave_no_reference_cycles_for_the_collector(server) -> None:

@@ -77,7 +77,7 @@ class Recorder:
             elif kind == "http.response.start":
                 mark_started(scope)  # the inner layers answer no error after this
                 status = message["status"]
-                response_headers = list(message.get("headers", ()))
+                response_headers = message.get("headers", ())  # copied flat by the journal
             await send(message)
 
         try:
@@ -107,7 +107,7 @@ class Recorder:
         duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
-        headers = scope["headers"]  # the server's list for this request alone: kept, not copied
+        headers = scope["headers"]
         path = scope["path"]
         method = scope["method"]
         request_body = b"".join(request_chunks)
@@ -118,7 +118,7 @@ class Recorder:
         if drift:
             violations = violations + drift
         tenant = state.get(TENANT_KEY)
-        marks = list(state.get(MARKS_KEY, ()))
+        marks = state.get(MARKS_KEY, ())
         runtime.journal.add(
             runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), headers,
             request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations, marks,
