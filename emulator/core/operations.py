@@ -8,7 +8,8 @@ Starlette tries every route's regex in turn, and a provider has dozens. Routes a
 their number of `/` and their first two segments (VoIPBIN's all start with `/v1.0`), so a
 request runs the regexes of one to three routes, in the table's order (literal paths before
 parameters, as declared). Routes whose shape is not fixed (a `{name:path}` parameter, or not a
-`Route`) are tried for every path.
+`Route`) are tried for every path. A (method, path) pair resolved once is remembered (bounded),
+since a client asks for the same paths again and again: its later requests skip the regexes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Resolved(NamedTuple):
 
 UNRESOLVED = Resolved(None, False, {})
 LEADING = 2  # segments indexed
+MATCH_MEMO_SIZE = 4096  # resolved (method, path) pairs kept
 Shape = tuple[int, tuple["str | None", ...]]  # the number of `/`, then each leading segment or None (a parameter)
 
 
@@ -53,6 +55,10 @@ class Operations:
         ]
         self._max_slashes = max((shape[0] for shape in self._shapes if shape is not None), default=0)
         self._candidates: dict[Shape, list[BaseRoute]] = {}
+        self._plain: dict[Shape, bool] = {}  # whether a shape's candidates are all plain Routes
+        # (method, path) → (route, full match, path parameters): the same path resolves the same way
+        # every time; kept for paths whose candidates are all plain Routes, the oldest dropped first.
+        self._matched: dict[tuple[str, str], tuple[BaseRoute | None, bool, dict[str, Any]]] = {}
 
     def resolve(self, scope: Scope) -> Resolved:
         """The request's route, looked up on the first call and kept in its state for the others
@@ -64,9 +70,27 @@ class Operations:
         return found
 
     def _match(self, scope: Scope) -> Resolved:
-        # tuple.__new__ builds the NamedTuple without its Python-level __new__: this runs on every request.
+        route_path = get_route_path(scope)
+        key = (scope["method"], route_path)
+        known = self._matched.get(key)
+        if known is not None and not scope.get("path_params"):
+            route, full, params = known
+            if route is None:
+                return UNRESOLVED
+            # tuple.__new__ builds the NamedTuple without its Python-level __new__: this runs on every request.
+            return tuple.__new__(Resolved, (route, full, {"endpoint": route.endpoint, "path_params": dict(params)}))
+        found = self._scan(scope, route_path)
+        if key in self._matched or scope.get("path_params") or not self._plain.get(self._key_of(route_path), False):
+            return found
+        if len(self._matched) >= MATCH_MEMO_SIZE:
+            del self._matched[next(iter(self._matched))]  # the oldest
+        params = found.child_scope.get("path_params", {}) if found.route is not None else {}
+        self._matched[key] = (found.route, found.full, dict(params))
+        return found
+
+    def _scan(self, scope: Scope, route_path: str) -> Resolved:
         partial = None
-        for route in self.candidates(get_route_path(scope)):
+        for route in self.candidates(route_path):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return tuple.__new__(Resolved, (route, True, child_scope))
@@ -74,15 +98,18 @@ class Operations:
                 partial = tuple.__new__(Resolved, (route, False, child_scope))
         return partial or UNRESOLVED
 
-    def candidates(self, route_path: str) -> list[BaseRoute]:
+    def _key_of(self, route_path: str) -> Shape:
         slashes = min(route_path.count("/"), self._max_slashes + 1)
         segments = route_path.split("/", LEADING + 1)[1 : LEADING + 1]
         segments += [""] * (LEADING - len(segments))
         # bounded: a segment no route names literally counts as None, so hostile paths share keys
-        leading = tuple(part if part in known else None for part, known in zip(segments, self._literals))
-        key = (slashes, leading)
+        return slashes, tuple(part if part in known else None for part, known in zip(segments, self._literals))
+
+    def candidates(self, route_path: str) -> list[BaseRoute]:
+        key = self._key_of(route_path)
         found = self._candidates.get(key)
         if found is None:
+            slashes, leading = key
             found = [
                 route
                 for route, shape in zip(self.routes, self._shapes)
@@ -91,6 +118,8 @@ class Operations:
                 ))
             ]
             self._candidates[key] = found
+            # Starlette's own Route matches on the method and the path alone: its result can be kept.
+            self._plain[key] = all(type(route) is Route for route in found)
         return found
 
 

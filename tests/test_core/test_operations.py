@@ -68,3 +68,25 @@ def test_routes_are_indexed_once_per_provider(server):
     provider = server.runtime.providers["voipbin"]
     assert provider.operations is provider.operations
     assert provider.operations.operation_ids == {route.name for route in provider.routes()}
+
+
+def test_a_path_resolved_again_resolves_as_the_first_time_with_its_own_parameters(server):
+    from telemock.emulator.core import operations as module
+
+    provider = server.runtime.providers["voipbin"]
+    resolver = module.Operations(provider.routes())
+
+    def scope(method: str, path: str) -> dict[str, Any]:
+        return {"type": "http", "method": method, "path": f"/voipbin{path}", "root_path": "/voipbin", "state": {}}
+
+    cases = [("GET", "/v1.0/numbers/abc"), ("DELETE", "/v1.0/numbers"), ("GET", "/v1.0/nothing"), ("GET", "/v1.0/numbers")]
+    first = [resolver.resolve(scope(*case)) for case in cases]
+    again = [resolver.resolve(scope(*case)) for case in cases]
+    assert [(r.operation, r.full, r.child_scope.get("path_params")) for r in first] == [
+        ("numbers_get", True, {"id": "abc"}), (None, False, {}), (None, False, None), ("numbers_list", True, {})]
+    assert [(r.route, r.full, r.child_scope) for r in again] == [(r.route, r.full, r.child_scope) for r in first]
+    again[0].child_scope["path_params"]["id"] = "changed by a handler"
+    assert resolver.resolve(scope(*cases[0])).child_scope["path_params"] == {"id": "abc"}
+    for n in range(module.MATCH_MEMO_SIZE + 10):  # many distinct paths: the memory stays bounded
+        assert resolver.resolve(scope("GET", f"/v1.0/numbers/{n}")).operation == "numbers_get"
+    assert len(resolver._matched) == module.MATCH_MEMO_SIZE
