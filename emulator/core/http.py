@@ -68,16 +68,18 @@ class ProviderRequest(Request):
     @property
     def headers(self) -> Headers:
         if not hasattr(self, "_headers"):
-            self._headers = ProviderHeaders(scope=self.scope)
+            headers = ProviderHeaders.__new__(ProviderHeaders)
+            raw = self.scope["headers"]
+            if type(raw) is not list:  # Starlette copies every server's list; only other iterables need it
+                raw = self.scope["headers"] = list(raw)
+            headers._list = raw
+            self._headers = headers
         return self._headers
 
     @property
     def query_params(self) -> QueryParams:
         if not hasattr(self, "_query_params"):
-            params = ProviderQueryParams.__new__(ProviderQueryParams)
-            params._list = pairs = query_pairs(self.scope["query_string"])
-            params._dict = dict(pairs)
-            self._query_params = params
+            self._query_params = parsed_query(self.scope["query_string"])
         return self._query_params
 
     async def body(self) -> bytes:
@@ -107,6 +109,25 @@ class ProviderRequest(Request):
                     cookies.update(cookie_parser(value.decode("latin-1")))
             self._cookies = cookies
         return self._cookies
+
+
+PARSED_QUERIES_KEPT = 1024
+_parsed_queries: dict[bytes, ProviderQueryParams] = {}
+
+
+def parsed_query(raw: bytes) -> ProviderQueryParams:
+    """The query string's parameters. Clients send the same query strings again and again, and the
+    parameters are immutable, so the recent ones are parsed once and shared (the oldest dropped first)."""
+    params = _parsed_queries.get(raw)
+    if params is None:
+        params = ProviderQueryParams.__new__(ProviderQueryParams)
+        params._list = pairs = query_pairs(raw)
+        params._dict = dict(pairs)
+        if len(raw) <= 1024:
+            if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
+                del _parsed_queries[next(iter(_parsed_queries))]
+            _parsed_queries[raw] = params
+    return params
 
 
 def query_pairs(raw: bytes) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ MAX_BODY_CHARS = 64 * 1024
 
 
 RawHeaders = list[tuple[bytes, bytes]]
+FlatHeaders = tuple[bytes, ...]  # name, value, name, value…
 
 
 # What one journal entry keeps of a request, whatever the request holds: the journal is bounded in
@@ -196,7 +197,7 @@ def clip_body(raw: bytes) -> str | None:
     return text
 
 
-def flat_headers(headers: RawHeaders) -> tuple[bytes, ...]:
+def flat_headers(headers: Iterable[tuple[bytes, bytes]]) -> FlatHeaders:
     """Headers as one flat tuple of names and values: a kept list of pairs was a list and a tuple
     per header in the collector's youngest generation, which every young pass walked again while
     the journal filled; a tuple of bytes is one object, and the collector stops tracking it after
@@ -204,8 +205,16 @@ def flat_headers(headers: RawHeaders) -> tuple[bytes, ...]:
     return tuple(chain.from_iterable(headers))
 
 
-def header_pairs(flat: tuple[bytes, ...]) -> RawHeaders:
+def header_pairs(flat: FlatHeaders) -> RawHeaders:
     return list(zip(flat[::2], flat[1::2]))
+
+
+def flat_within_bounds(flat: FlatHeaders) -> bool:
+    """Whether an entry keeps these headers whole (`bounded_headers` would not clip them)."""
+    if len(flat) <= 2 * MAX_KEPT_HEADERS and sum(map(len, flat)) <= MAX_KEPT_CHARS:
+        return True  # the usual case, decided without a loop in Python
+    pairs = header_pairs(flat)
+    return bounded_headers(pairs) is pairs
 
 
 def entry_of(item: tuple[Any, ...]) -> JournalEntry:
@@ -242,26 +251,27 @@ class Journal:
 
     def add(
         self, time_us: int, provider: str, tenant: str | None, operation: str | None, method: str, path: str,
-        query: bytes, headers: RawHeaders, body: bytes, status: int, response_headers: RawHeaders,
+        query: bytes, headers: FlatHeaders, body: bytes, status: int, response_headers: FlatHeaders,
         response_body: bytes, duration_ms: float, violations: list[dict[str, Any]], marks: Iterable[str],
     ) -> None:
-        """Keeps one exchange as it came (the recorder's way); anything over an entry's bounds is
-        bounded now, as `JournalEntry` would, so a held tuple is never bigger than an entry.
+        """Keeps one exchange as it came (the recorder's way), headers flat (`flat_headers`); anything
+        over an entry's bounds is bounded now, as `JournalEntry` would, so a held tuple is never
+        bigger than an entry.
 
-        The tuple holds no list (headers flat, violations and marks as tuples): a request's
-        record is then three objects for the collector, untracked after its first passes."""
+        The tuple holds no list (violations and marks as tuples too): a request's record is then
+        three objects for the collector, untracked after its first passes."""
         if (len(query) > MAX_KEPT_CHARS or len(body) > MAX_BODY_CHARS or len(response_body) > MAX_BODY_CHARS
-                or bounded_headers(headers) is not headers):
+                or not flat_within_bounds(headers)):
             self._entries.append(JournalEntry(  # bounded now
                 seq=next(self._seq), time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation,
-                method=method, path=path, query=query, headers=headers, body=body, status=status,
-                response_headers=response_headers, response_body=response_body, duration_ms=duration_ms,
-                violations=list(violations), marks=list(marks),
+                method=method, path=path, query=query, headers=header_pairs(headers), body=body, status=status,
+                response_headers=header_pairs(response_headers), response_body=response_body,
+                duration_ms=duration_ms, violations=list(violations), marks=list(marks),
             ))
             return
         self._entries.append((
-            next(self._seq), time_us, provider, tenant, operation, method, path, query, flat_headers(headers), body,
-            status, flat_headers(response_headers), response_body, duration_ms, tuple(violations) if violations else (),
+            next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body,
+            status, response_headers, response_body, duration_ms, tuple(violations) if violations else (),
             tuple(marks) if marks else (),
         ))
         self._unread += 1

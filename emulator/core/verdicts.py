@@ -46,23 +46,25 @@ class Verdicts:
         return self._contract
 
     def judge(
-        self, scope: Scope, operation: str | None, headers: list[tuple[bytes, bytes]], body: bytes | None
+        self, scope: Scope, operation: str | None, headers: tuple[bytes, ...], body: bytes | None
     ) -> Violations:
         """The request's departures from the contract, at most MAX_KEPT_VIOLATIONS of them.
 
-        `body` is None when it was not received: the body is then not judged."""
+        `headers` are flat (name, value, name, value…, as the journal keeps them); `body` is None
+        when it was not received: the body is then not judged."""
         if self.contract is None or operation == SPEC_OPERATION:
             return []
         path = scope.get("path", "")
         key = None
         if body is None or len(body) <= VERDICT_MEMO_BODY_BYTES:
-            key = (scope["method"], path, scope.get("query_string", b""), tuple(headers), body, operation)
+            key = (scope["method"], path, scope.get("query_string", b""), headers, body, operation)
             known = self._memo.get(key)
             if known is not None:
-                return bounded(known)
+                return bounded(known) if known else []
         root = scope.get("root_path", "")
         relative = path[len(root):] if root and path.startswith(root) else path
-        header_map = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
+        header_map = {name.decode("latin-1").lower(): value.decode("latin-1")
+                      for name, value in zip(headers[::2], headers[1::2])}
         query = parse_query(scope.get("query_string", b""))
         try:
             _, found = self.contract.check_request(scope["method"], relative, query, header_map, body, operation)

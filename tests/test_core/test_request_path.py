@@ -189,14 +189,14 @@ def test_base62_ids_are_uniform_over_the_alphabet() -> None:
 
 
 def test_the_journal_keeps_added_exchanges_bounded_and_reads_them_as_entries() -> None:
-    from telemock.emulator.core.journal import MAX_BODY_CHARS, Journal
+    from telemock.emulator.core.journal import MAX_BODY_CHARS, Journal, flat_headers
 
     journal = Journal(3)
-    headers = [(b"host", b"t"), (b"authorization", b"Bearer secret-token")]
+    headers = flat_headers([(b"host", b"t"), (b"authorization", b"Bearer secret-token")])
     for number in range(4):
         body = b'{"n":%d}' % number if number < 3 else b"x" * (MAX_BODY_CHARS + 10)
         journal.add(1_700_000_000_000_000 + number, "gigs", "demo", "op", "POST", "/gigs/x", b"a=1", headers, body,
-                    201, [(b"content-type", b"application/json")], b"{}", 1.5, [], ["fault:1:latency"])
+                    201, (b"content-type", b"application/json"), b"{}", 1.5, [], ["fault:1:latency"])
     entries = journal.query()
     assert [e.seq for e in entries] == [2, 3, 4]  # the oldest fell off
     assert entries[0].time == "2023-11-14T22:13:20.000001Z" and entries[0].body == '{"n":1}'
@@ -212,13 +212,13 @@ def test_kept_exchanges_leave_the_collectors_view_after_its_first_passes() -> No
     filled its youngest generation, and every young pass walked thousands of them again."""
     import gc
 
-    from telemock.emulator.core.journal import Journal
+    from telemock.emulator.core.journal import Journal, flat_headers
 
     journal = Journal(50)
-    headers = [(b"host", b"t"), (b"accept", b"*/*")]
+    headers = flat_headers([(b"host", b"t"), (b"accept", b"*/*")])
     for number in range(50):
         journal.add(1_700_000_000_000_000 + number, "gigs", "demo", "op", "GET", "/gigs/x", b"", headers, b"",
-                    200, [(b"content-type", b"application/json")], b"{}", 0.5, [], [])
+                    200, (b"content-type", b"application/json"), b"{}", 0.5, [], [])
     gc.collect()
     gc.collect()  # a flat tuple leaves in the first pass, the record holding it in the next
     kept = list(journal._entries)

@@ -9,12 +9,13 @@ before the connection closes.
 from __future__ import annotations
 
 import logging
-import time
-from typing import TYPE_CHECKING, Any
+from time import perf_counter, time
+from typing import TYPE_CHECKING, Any, Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..connection import ConnectionDropped
+from ..journal import flat_headers
 from ..exchange import DRIFT_KEY, MARKS_KEY, TENANT_KEY, mark_started
 from ..logs import RequestLine, log_request
 from ..not_emulated import not_emulated_of
@@ -50,7 +51,7 @@ class Recorder:
         self.verdicts = Verdicts(provider.name, provider.runtime.config.verdicts)  # built once: it keeps the contract
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started_at = time.perf_counter()
+        started_at = perf_counter()
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status = 500
@@ -95,7 +96,7 @@ class Recorder:
         status: int,
         request_chunks: list[bytes],
         body_read: bool,
-        response_headers: list[tuple[bytes, bytes]],
+        response_headers: Iterable[tuple[bytes, bytes]],
         response_chunks: list[bytes],
         started_at: float,
     ) -> None:
@@ -104,15 +105,16 @@ class Recorder:
         runtime = self.runtime
         runtime.served += 1
         name = self.provider.name
-        duration_ms = round((time.perf_counter() - started_at) * 1000, 3)
+        duration_ms = int((perf_counter() - started_at) * 1_000_000) / 1000  # in ms, to the µs
         route = scope.get("route")
         operation = getattr(route, "name", None) if route is not None else None
         headers = scope["headers"]
+        flat = flat_headers(headers)  # the verdict's memo key and the journal's copy
         path = scope["path"]
         method = scope["method"]
-        request_body = b"".join(request_chunks)
+        request_body = request_chunks[0] if len(request_chunks) == 1 else b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
-        violations = self.verdicts.judge(scope, operation, headers, judged_body)
+        violations = self.verdicts.judge(scope, operation, flat, judged_body)
         state = scope["state"]
         drift = state.get(DRIFT_KEY)
         if drift:
@@ -120,8 +122,10 @@ class Recorder:
         tenant = state.get(TENANT_KEY)
         marks = state.get(MARKS_KEY, ())
         runtime.journal.add(
-            runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), headers,
-            request_body, status, response_headers, b"".join(response_chunks), duration_ms, violations, marks,
+            runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), flat,
+            request_body, status, flat_headers(response_headers),
+            response_chunks[0] if len(response_chunks) == 1 else b"".join(response_chunks),
+            duration_ms, violations, marks,
         )
         if violations:
             log.warning(
@@ -138,4 +142,4 @@ class Recorder:
             missing = not_emulated_of(marks) if marks else None  # a route miss the real provider serves
             # tuple.__new__ makes the NamedTuple without its Python-level __new__: this runs on every request.
             log_request(tuple.__new__(
-                RequestLine, (time.time(), name, method, path, status, duration_ms, tenant, operation, missing)))
+                RequestLine, (time(), name, method, path, status, duration_ms, tenant, operation, missing)))

@@ -36,16 +36,12 @@ class Caller(BaseCaller):
 
 def find_credential(request: Request) -> tuple[str, str] | None:
     """The first non-empty credential in VoIPBIN's order: cookie, query, header JWT, then access keys."""
-    for kind, value in (
-        ("jwt", request.cookies.get("token")),
-        ("jwt", request.query_params.get("token")),
-        ("jwt", bearer(request)),
-        ("accesskey", request.cookies.get("accesskey")),
-        ("accesskey", request.query_params.get("accesskey")),
-    ):
-        if value:
-            return kind, value
-    return None
+    cookies, query = request.cookies, request.query_params
+    value = cookies.get("token") or query.get("token") or bearer(request)
+    if value:
+        return "jwt", value
+    value = cookies.get("accesskey") or query.get("accesskey")
+    return ("accesskey", value) if value else None
 
 
 def bearer(request: Request) -> str | None:
