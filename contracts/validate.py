@@ -322,6 +322,12 @@ class Contract:
             violations += self._check_body(operation, headers.get("content-type", ""), body)
         return op, violations
 
+    def check_body(self, operation_id: str, content_type: str, body: bytes) -> list[Violation]:
+        """A received request body's departures from what `operation_id` documents (what
+        `check_request` adds for the body, asked on its own)."""
+        operation = self.by_id.get(operation_id)
+        return [] if operation is None else self._check_body(operation, content_type, body)
+
     def _security_names(self, location: str, operation: Operation) -> set[str]:
         names = set()
         for requirement in operation.security:

@@ -3,7 +3,7 @@
 The recorder asks for one verdict per journaled request. The spec is compiled on the first
 judged request, so start-up does not pay for it. A verdict depends on the request's bytes alone
 and clients repeat requests (polling, retries, the same test run again), so recent verdicts are
-kept by request. A verdict quotes what the client sent, so it is masked like the request.
+kept: of what surrounds the body, and of the body, apart (a create's body is new every time). A verdict quotes what the client sent, so it is masked like the request.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ class Verdicts:
         self.provider = provider
         self._contract: Any = None
         self._contract_loaded = not enabled
-        self._memo: dict[tuple[Any, ...], Violations] = {}
+        self._memo: dict[tuple[Any, ...], tuple[str | None, str, Violations]] = {}  # by all but the body
+        self._body_memo: dict[tuple[str, str, bytes], Violations] = {}  # by operation, content type, body
 
     @property
     def contract(self) -> Any:
@@ -51,35 +52,69 @@ class Verdicts:
         """The request's departures from the contract, at most MAX_KEPT_VIOLATIONS of them.
 
         `headers` are flat (name, value, name, value…, as the journal keeps them); `body` is None
-        when it was not received: the body is then not judged."""
+        when it was not received: the body is then not judged.
+
+        Judged in two parts, each remembered: what surrounds the body (method, path, query,
+        headers: the same on every request of a client), then the body, which a create changes
+        every time, against the operation the first part found."""
         if self.contract is None or operation == SPEC_OPERATION:
             return []
         path = scope.get("path", "")
-        key = None
-        if body is None or len(body) <= VERDICT_MEMO_BODY_BYTES:
-            key = (scope["method"], path, scope.get("query_string", b""), headers, body, operation)
-            known = self._memo.get(key)
-            if known is not None:
-                return bounded(known) if known else []
+        envelope_key = (scope["method"], path, scope.get("query_string", b""), headers, operation)
+        envelope = self._memo.get(envelope_key)
+        if envelope is None:
+            envelope = self._judge_envelope(scope, path, operation, headers)
+            if envelope is None:
+                return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
+                         "got": "", "message": "telemock could not judge this request; see its log"}]
+            remember(self._memo, envelope_key, envelope)
+        documented, content_type, found = envelope
+        if body is None or documented is None:
+            return bounded(found) if found else []
+        body_key = (documented, content_type, body)
+        in_body = self._body_memo.get(body_key) if len(body) <= VERDICT_MEMO_BODY_BYTES else None
+        if in_body is None:
+            try:
+                in_body = masked(self.contract.check_body(documented, content_type, body))
+            except Exception:  # a verdict must never cost the client its answer
+                log.exception("could not judge the body of %s %s against the contract", scope["method"], path)
+                in_body = [{"operation": operation, "location": "verdict", "expected": "a judgeable body",
+                            "got": "", "message": "telemock could not judge this request's body; see its log"}]
+            if len(body) <= VERDICT_MEMO_BODY_BYTES:
+                remember(self._body_memo, body_key, in_body)
+        if not in_body:
+            return bounded(found) if found else []
+        return bounded(found + in_body)
+
+    def _judge_envelope(
+        self, scope: Scope, path: str, operation: str | None, headers: tuple[bytes, ...]
+    ) -> tuple[str | None, str, Violations] | None:
+        """(the documented operation, the content type, the violations of all but the body), or
+        None when the request could not be judged."""
         root = scope.get("root_path", "")
         relative = path[len(root):] if root and path.startswith(root) else path
         header_map = {name.decode("latin-1").lower(): value.decode("latin-1")
                       for name, value in zip(headers[::2], headers[1::2])}
         query = parse_query(scope.get("query_string", b""))
         try:
-            _, found = self.contract.check_request(scope["method"], relative, query, header_map, body, operation)
+            documented, found = self.contract.check_request(scope["method"], relative, query, header_map, None, operation)
         except Exception:  # a verdict must never cost the client its answer
             log.exception("could not judge %s %s against the contract", scope["method"], path)
-            return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
-                     "got": "", "message": "telemock could not judge this request; see its log"}]
-        judged = [v.to_dict() for v in found]
-        for item in judged:
-            mask_violation(item)
-        if key is not None:
-            if len(self._memo) >= VERDICT_MEMO_SIZE:
-                del self._memo[next(iter(self._memo))]  # the oldest
-            self._memo[key] = judged
-        return bounded(judged)
+            return None
+        return documented, header_map.get("content-type", ""), masked(found)
+
+
+def masked(found: list[Any]) -> Violations:
+    judged = [v.to_dict() for v in found]
+    for item in judged:
+        mask_violation(item)
+    return judged
+
+
+def remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= VERDICT_MEMO_SIZE:
+        del memo[next(iter(memo))]  # the oldest
+    memo[key] = value
 
 
 def bounded(found: Violations) -> Violations:

@@ -73,3 +73,20 @@ def test_verdicts_can_be_switched_off(server_factory):
     live = server_factory(Config(verdicts=False))
     live.client("/voipbin/v1.0", params=KEY).get("/numbers", params={"page_size": "x"})
     assert live.admin().get("/journal").json()["entries"][-1]["violations"] == []
+
+
+def test_each_body_is_judged_with_what_surrounds_it_when_the_rest_repeats(server):
+    """The same URL, query and headers with new bodies (creates): every body gets its own verdict,
+    next to what the unchanged rest of the request broke."""
+    vb = server.client("/voipbin/v1.0", params={**KEY, "colour": "red"})
+    bodies = [
+        {"number": "+899111222301", "type": "virtual"},
+        {"number": "+899111222302", "type": "virtul"},
+        {"number": "+899111222303", "type": "virtual"},
+        {"number": "+899111222302", "type": "virtul"},  # a body seen before: the same verdict
+    ]
+    for body in bodies:
+        vb.post("/numbers", json=body)
+    entries = server.admin().get("/journal", params={"limit": 4}).json()["entries"]
+    locations = [sorted({v["location"] for v in entry["violations"]}) for entry in entries]
+    assert locations == [["query.colour"], ["body/type", "query.colour"], ["query.colour"], ["body/type", "query.colour"]]
