@@ -6,13 +6,13 @@ query string and the signature alike.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from ...core.clock import to_datetime
+from ...core.ids import uuid4_text
 
 API_VERSION = "2010-04-01"
 Params = list[tuple[str, str]]
@@ -93,8 +93,8 @@ def relay_script_body(
     return {
         "call": {
             "call_id": call_id,
-            "node_id": str(uuid.uuid4()),
-            "segment_id": str(uuid.uuid4()),
+            "node_id": uuid4_text(),
+            "segment_id": uuid4_text(),
             "call_state": "created",
             "direction": "inbound",
             "type": "phone",

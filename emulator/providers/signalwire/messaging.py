@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ...core.ids import uuid4_text
 from .callbacks import Media
 from .inbound import Target, first_answer, queue_status_callback, reply_of
 from .models import render_time
@@ -197,7 +197,7 @@ def send_reply(
     problem = reply.problem or sender_problem(provider, tenant, reply)
     if problem:
         return shown | {"result": "failed", "problem": problem}
-    message_id = str(uuid.uuid4())
+    message_id = uuid4_text()
     url = reply.status_url or webhook["status_callback_url"]
     states = ("queued", "sent") if reply.media else ("queued", "sent", "delivered")  # MMS has no delivery receipt
     deliveries = [queue_status(provider, tenant, project, message_id, reply, state, url) for state in states] if url else []

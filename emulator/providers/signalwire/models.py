@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import calendar
 import time
-import uuid
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from ...core.clock import MICROS, from_datetime, to_datetime, utc_parts
+from ...core.ids import uuid4_text
 from .profiles import SignalwireProfile
 from .state import NumberSource, PhoneNumber
 
@@ -101,7 +101,7 @@ def new_number(
 ) -> PhoneNumber:
     """A freshly purchased or imported number with the defaults seen on a purchased number."""
     return {  # type: ignore[return-value]  # the configuration keys come from NEW_NUMBER_CONFIG
-        "id": number_id or str(uuid.uuid4()),
+        "id": number_id or uuid4_text(),
         "number": number,
         "name": name,
         "capabilities": list(capabilities),
@@ -199,7 +199,7 @@ def configured(number: PhoneNumber, changes: dict[str, Any]) -> PhoneNumber:
         if merged["call_handler"] in FABRIC_HANDLERS:
             resource_id = number["calling_handler_resource_id"]
             if binding(merged) != binding(number) or resource_id is None:
-                resource_id = str(uuid.uuid4())
+                resource_id = uuid4_text()
         merged["calling_handler_resource_id"] = resource_id
     return merged
 

@@ -6,9 +6,9 @@ numbers' do (`2025-06-03T15:51:29Z`).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, get_args
 
+from ...core.ids import uuid4_text
 from .models import render_time
 from .state import Address, AddressType, GroupMembership, NumberGroup, PhoneNumber
 
@@ -23,7 +23,7 @@ ADDRESS_FIELDS = (
 def new_address(fields: dict[str, Any], created_us: int, address_id: str | None = None) -> Address:
     """An address not yet checked by the carrier; the backend sets the emergency fields."""
     return {  # type: ignore[return-value]  # the address fields come from ADDRESS_FIELDS
-        "id": address_id or str(uuid.uuid4()),
+        "id": address_id or uuid4_text(),
         **{key: fields.get(key) for key in ADDRESS_FIELDS},
         "emergency_enabled": False,
         "validated": False,
@@ -49,7 +49,7 @@ def render_address(address: Address) -> dict[str, Any]:
 
 def new_group(name: str, sticky_sender: bool, created_us: int, group_id: str | None = None) -> NumberGroup:
     return {
-        "id": group_id or str(uuid.uuid4()),
+        "id": group_id or uuid4_text(),
         "name": name,
         "sticky_sender": sticky_sender,
         "created_us": created_us,
@@ -69,7 +69,7 @@ def render_group(group: NumberGroup, phone_number_count: int) -> dict[str, Any]:
 
 def new_membership(group_id: str, number_id: str, created_us: int, membership_id: str | None = None) -> GroupMembership:
     return {
-        "id": membership_id or str(uuid.uuid4()),
+        "id": membership_id or uuid4_text(),
         "number_group_id": group_id,
         "phone_number_id": number_id,
         "created_us": created_us,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ...core.clock import MICROS, from_datetime
 from ...core.fixtures import FixtureError
+from ...core.ids import uuid4_text
 from .fixtures import E911AddressFixture, NumberFixture, NumberGroupFixture, ProjectFixture, SignalwireSettings
 from .models import configured, new_number
 from .phonefmt import parse
@@ -174,7 +175,7 @@ def number_record(
         if "message_handler" in changes:
             raise FixtureError(f"{place}: give message_swml_webhook or message_handler, not both")
         webhook: SwmlWebhook = number.message_swml_webhook.model_dump()  # type: ignore[assignment]
-        webhook["id"] = webhook["id"] or str(uuid.uuid4())
+        webhook["id"] = webhook["id"] or uuid4_text()
         record["message_swml_webhook"] = webhook
         record["messaging_handler_resource_id"] = webhook["id"]
         record["message_handler"] = None

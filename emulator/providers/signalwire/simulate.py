@@ -10,10 +10,10 @@ answered with where the call or message would go, since nothing of them travels 
 from __future__ import annotations
 
 import mimetypes
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...core.ids import uuid4_text
 from . import inbound, messaging
 from .callbacks import Media
 from .state import PhoneNumber, Project
@@ -140,7 +140,7 @@ async def inbound_call(
     provider: SignalwireProvider, tenant: str, project: Project, number: PhoneNumber, request: Inbound
 ) -> dict[str, Any]:
     handler = number["call_handler"]
-    answer: dict[str, Any] = {"handler": handler, "call_sid": str(uuid.uuid4())}
+    answer: dict[str, Any] = {"handler": handler, "call_sid": uuid4_text()}
     if not {"voice", "fax"} & set(number["capabilities"]):
         return answer | refused("the number has neither the voice nor the fax capability; the call is refused")
     if handler == "laml_webhooks":
@@ -156,7 +156,7 @@ async def inbound_message(
     """A SWML webhook bound to the number's messages (a Fabric resource) wins over `message_handler`."""
     swml = number["message_swml_webhook"] is not None
     handler = SWML_WEBHOOK if swml else number["message_handler"]
-    answer: dict[str, Any] = {"handler": handler, "message_sid": str(uuid.uuid4())}
+    answer: dict[str, Any] = {"handler": handler, "message_sid": uuid4_text()}
     needed = "mms" if request.media else "sms"
     if needed not in number["capabilities"]:
         return answer | refused(f"the number has no {needed} capability; the message is not delivered")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+from ...core.ids import uuid4_text
 from .errors import InvalidActionType, InvalidAnonymousValue, InvalidJsonBody
 from .models import ACTION_TYPES, ANONYMOUS_VALUES, NIL_UUID, lenient_uuid
 from .state import Action
@@ -39,7 +39,7 @@ def normalize_actions(raw: Any) -> list[Action]:
                 raise InvalidAnonymousValue(anonymous)
         action_id = lenient_uuid(item.get("id"))
         action: Action = {
-            "id": str(uuid.uuid4()) if action_id == NIL_UUID else action_id,
+            "id": uuid4_text() if action_id == NIL_UUID else action_id,
             "next_id": lenient_uuid(item.get("next_id")),
             "type": action_type,
         }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -10,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...core.http import json_response
+from ...core.ids import uuid4_text
 from .actions import normalize_actions
 from .binding import read_body, string_field, uuid_field
 from .common import list_page, manager, path_item_answer
@@ -77,7 +77,7 @@ async def activeflows_create(provider: "VoipbinProvider", request: Request) -> R
         flow = backend.flows.live(caller.tenant, flow_id)
         actions, on_complete = flow["actions"], flow["on_complete_flow_id"]
     elif inline:
-        flow_id, actions, on_complete = str(uuid.uuid4()), inline, NIL_UUID
+        flow_id, actions, on_complete = uuid4_text(), inline, NIL_UUID
     else:
         raise InvalidArgument("flow_id or actions is required.")
     activeflow = backend.activeflows.start(

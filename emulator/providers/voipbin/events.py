@@ -143,18 +143,30 @@ def emit(
     return [m for m in sent if m is not None]
 
 
+def listening(provider: "VoipbinProvider", tenant: str) -> bool:
+    """Whether the customer's webhook would take an event: without one, nothing is rendered for it."""
+    customer = provider.store.tenants[tenant]["customer"]
+    return delivery_method(customer.get("webhook_method") or "") is not None and deliverable(customer.get("webhook_uri") or "")
+
+
 def number_event(provider: "VoipbinProvider", tenant: str, event_type: str, number: Number) -> list[Message]:
     """Sends `number_<event>` with the number as the API renders it."""
+    if not listening(provider, tenant):
+        return []
     return emit(provider, tenant, event_type, render_number(number, provider.profile))
 
 
 def call_event(provider: "VoipbinProvider", tenant: str, event_type: str, call: Call) -> list[Message]:
     """Sends `call_<event>` with the call as call-manager's WebhookMessage renders it."""
+    if not listening(provider, tenant):
+        return []
     return emit(provider, tenant, event_type, render_call(call, provider.profile))
 
 
 def message_event(provider: "VoipbinProvider", tenant: str, event_type: str, message: TextMessage) -> list[Message]:
     """Sends `message_<event>` with the message as message-manager's WebhookMessage renders it."""
+    if not listening(provider, tenant):
+        return []
     return emit(provider, tenant, event_type, render_message(message, provider.profile))
 
 

@@ -6,6 +6,7 @@ import re
 import uuid
 from typing import Any, Mapping
 
+from ...core.ids import uuid4_text
 from .profiles import VoipbinProfile
 from .state import Action, Activeflow, Customer, Flow, Number
 from .timefmt import render_time, time_fields
@@ -78,7 +79,7 @@ def new_number(
 ) -> Number:
     normal = kind != "virtual"
     return {
-        "id": number_id or str(uuid.uuid4()),
+        "id": number_id or uuid4_text(),
         "customer_id": customer_id,
         "number": number,
         "type": kind,
@@ -154,7 +155,7 @@ def new_flow(
     flow_id: str | None = None,
 ) -> Flow:
     return {
-        "id": flow_id or str(uuid.uuid4()),
+        "id": flow_id or uuid4_text(),
         "customer_id": customer_id,
         "type": "flow",
         "name": name,
@@ -201,7 +202,7 @@ def new_activeflow(
 ) -> Activeflow:
     """A running activeflow, before its first action (`current_action` is the start marker)."""
     return {
-        "id": activeflow_id or str(uuid.uuid4()),
+        "id": activeflow_id or uuid4_text(),
         "customer_id": customer_id,
         "flow_id": flow_id,
         "status": "running",

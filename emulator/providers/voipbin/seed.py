@@ -6,10 +6,10 @@ every tenant the backend already holds.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from ...core.fixtures import FixtureError, fixture_time
+from ...core.ids import uuid4_text
 from .actions import normalize_actions
 from .errors import VoipbinError
 from .fixtures import CustomerFixture
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def customer_state(backend: "VoipbinBackend", customer: CustomerFixture, where: str) -> TenantState:
     """The new tenant's state; FixtureError when the customer cannot be loaded as declared."""
-    customer_id = lenient_uuid(customer.id) if customer.id else str(uuid.uuid4())
+    customer_id = lenient_uuid(customer.id) if customer.id else uuid4_text()
     if customer.id and customer_id == NIL_UUID:
         raise FixtureError(f"{where}.id: {customer.id!r} is not a UUID")
     state: TenantState = {

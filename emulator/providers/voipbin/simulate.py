@@ -13,9 +13,9 @@ flow → only the message event.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
+from ...core.ids import uuid4_text
 from .backend_activeflows import Published
 from .models import NIL_UUID, render_activeflow, render_number
 from .state import Number, TenantState
@@ -90,7 +90,7 @@ def simulate(provider: "VoipbinProvider", kind: str, params: dict[str, Any]) -> 
     if reason is not None:
         outcome = {"outcome": "rejected" if is_call else "ignored", "reason": reason, "activeflow": None}
         return answer | outcome | {"events": delivered(published)}
-    reference_id = str(uuid.uuid4())
+    reference_id = uuid4_text()
     if is_call:
         activeflow, route, call, steps = backend.inbound.call(tenant, number, flow_id, caller, reference_id)
         answer["call"] = render_call(call, provider.profile)

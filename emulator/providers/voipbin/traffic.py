@@ -10,9 +10,9 @@ shows every key but leaves unset times out too). Message: the Message WebhookMes
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, TypedDict
 
+from ...core.ids import uuid4_text
 from .models import NIL_UUID, START_ACTION, render_action, shown
 from .profiles import VoipbinProfile
 from .state import Action
@@ -81,7 +81,7 @@ def new_call(*, customer_id: str, call_id: str, flow_id: str, activeflow_id: str
 
 def new_message(*, customer_id: str, source: str, destination: str, text: str, now_us: int) -> Message:
     return {
-        "id": str(uuid.uuid4()),
+        "id": uuid4_text(),
         "customer_id": customer_id,
         "source": source,
         "destination": destination,
