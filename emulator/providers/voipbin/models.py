@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from ...core.ids import uuid4_text
 from .profiles import VoipbinProfile
 from .state import Action, Activeflow, Customer, Flow, Number
-from .timefmt import render_time, time_fields
+from .timefmt import record_times, render_time, time_fields
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -53,7 +53,7 @@ def lenient_uuid(value: Any) -> str:
 
 def render_times(record: Mapping[str, Any], keys: tuple[str, ...], profile: VoipbinProfile) -> dict[str, Any]:
     """The record's `tm_*` keys in the profile's era (they close every VoIPBIN object)."""
-    return time_fields({key: record[key] for key in keys}, profile)
+    return record_times(record, keys, profile)
 
 
 # --- numbers --------------------------------------------------------------------------------------
