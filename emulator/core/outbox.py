@@ -177,6 +177,11 @@ class Outbox:
         self._changed()
         return message
 
+    def listened_to(self, provider: str, tenant: str, event_type: str) -> bool:
+        """Whether an event of this type would go anywhere: where nothing listens, a provider need
+        not build and encode it."""
+        return bool(self.endpoints.matching(provider, tenant, event_type))
+
     def publish(
         self,
         *,

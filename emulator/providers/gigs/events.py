@@ -67,6 +67,8 @@ def publish(
 ) -> None:
     """Sends `com.gigs.virtualNumber.<name>` to the project's endpoints, in order per virtual number."""
     provider = backend.provider
+    if not provider.runtime.outbox.listened_to(provider.name, project, PREFIX + name):
+        return
     event = envelope(
         event_type=PREFIX + name,
         actor=actor,
