@@ -11,14 +11,18 @@ MICROS = 1_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
 def to_datetime(us: int) -> datetime:
-    return datetime.fromtimestamp(us / MICROS, tz=timezone.utc)
+    """In integers: a float of seconds loses the last microsecond of times past 2100."""
+    return EPOCH + timedelta(microseconds=us)
 
 
 def from_datetime(value: datetime) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return round(value.timestamp() * MICROS)
+    return (value - EPOCH) // ONE_MICROSECOND
 
 
 @lru_cache(maxsize=4096)

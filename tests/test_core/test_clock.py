@@ -72,3 +72,26 @@ def test_listeners_hear_every_change_and_snapshot_restores():
     assert len(heard) == 3
     clock.restore(snapshot)
     assert clock.frozen and clock.now_us() == 1_005 * MICROS
+
+
+def test_times_go_to_microseconds_and_back_exactly() -> None:
+    """In integers: a float of seconds lost the last microsecond of times past 2100."""
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from telemock.emulator.core.clock import from_datetime, to_datetime
+
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2400, 12, 31)))
+    def round_trip(naive: datetime) -> None:
+        moment = naive.replace(tzinfo=timezone.utc)
+        exact = (moment - epoch) // timedelta(microseconds=1)
+        assert from_datetime(moment) == from_datetime(naive) == exact
+        assert to_datetime(exact) == moment
+
+    round_trip()
+    assert from_datetime(datetime(2104, 7, 8, 0, 0, 0, 7, tzinfo=timezone.utc)) % MICROS == 7

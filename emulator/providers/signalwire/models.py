@@ -5,13 +5,12 @@ The stored shape is `state.PhoneNumber`; `render_number` turns it into the refer
 
 from __future__ import annotations
 
-import calendar
 import time
-from datetime import datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ...core.clock import MICROS, from_datetime, to_datetime, utc_parts
+from ...core.clock import MICROS, utc_parts
 from ...core.ids import uuid4_text
 from .profiles import SignalwireProfile
 from .state import NumberSource, PhoneNumber
@@ -69,6 +68,7 @@ MESSAGE_KEYS = (
 HIDDEN_KEYS = ("call_ai_agent_id", "call_flow_id", "call_flow_version", "message_relay_application")
 
 # Unset values production renders as "" rather than null.
+HANDLER_KEYS = CALL_KEYS + MESSAGE_KEYS
 RELAY_STRING_KEYS = frozenset({
     "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url",
     "call_relay_context", "call_relay_context_status_callback_url", "call_relay_application",
@@ -124,13 +124,6 @@ def render_time(us: int) -> str:
     return f"{utc_parts(us)[0]}Z"
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def next_billed_us(created_us: int, now_us: int) -> int:
     """The first monthly anniversary of the purchase after now (one month after a fresh purchase).
 
@@ -145,9 +138,44 @@ def next_billed_us(created_us: int, now_us: int) -> int:
 
 @lru_cache(maxsize=8192)
 def _anniversaries(created_us: int, months: int) -> tuple[int, int]:
-    """The purchase's anniversaries `months` and `months + 1` months on; every render needs one."""
-    created = to_datetime(created_us)
-    return from_datetime(add_months(created, months)), from_datetime(add_months(created, months + 1))
+    """The purchase's anniversaries `months` and `months + 1` months on; every render needs one.
+
+    The same day of the month (or the month's last day) at the same time of day, counted in days
+    without making datetimes: a purchase renders its first anniversary at once, so this runs on
+    every create."""
+    seconds, fraction = divmod(created_us, MICROS)
+    days, second_of_day = divmod(seconds, 86_400)
+    created = date.fromordinal(EPOCH_ORDINAL + days)
+
+    def anniversary(months_on: int) -> int:
+        index = created.month - 1 + months_on
+        year, month = created.year + index // 12, index % 12 + 1
+        day = min(created.day, days_in_month(year, month))
+        return ((date(year, month, day).toordinal() - EPOCH_ORDINAL) * 86_400 + second_of_day) * MICROS + fraction
+
+    return anniversary(months), anniversary(months + 1)
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return MONTH_DAYS[month - 1]
+
+
+_unset_by_profile: dict[tuple[str, str, str], dict[str, str | None]] = {}
+
+
+def unset_values(profile: SignalwireProfile) -> dict[str, str | None]:
+    """`unset_value` of every handler key, worked out once per profile."""
+    key = (profile.unset_relay_string, profile.unset_video_room_id, profile.unset_status_callback_url)
+    found = _unset_by_profile.get(key)
+    if found is None:
+        found = _unset_by_profile[key] = {name: unset_value(name, profile) for name in HANDLER_KEYS}
+    return found
 
 
 def unset_value(key: str, profile: SignalwireProfile) -> str | None:
@@ -176,9 +204,10 @@ def render_number(number: PhoneNumber, profile: SignalwireProfile, now_us: int) 
             render_time(next_billed_us(number["created_us"], now_us)) if number["source"] == "purchased" else None
         ),
     }
-    for key in CALL_KEYS + MESSAGE_KEYS:
+    unset = unset_values(profile)
+    for key in HANDLER_KEYS:
         value = number[key]
-        rendered[key] = unset_value(key, profile) if value is None else value
+        rendered[key] = unset[key] if value is None else value
     rendered["country_code"] = number["country_code"]
     return rendered
 
