@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -26,7 +27,13 @@ class Caller(BaseCaller):
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
+    return decoded_basic(request.headers.get("authorization", ""))
+
+
+@lru_cache(maxsize=1024)
+def decoded_basic(header: str) -> tuple[str, str] | None:
+    """(project, token) of an Authorization header, or None; a client sends the same one every
+    time, so recent ones are decoded once (whether they are valid is asked of the state each time)."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         return None
