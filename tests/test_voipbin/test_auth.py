@@ -142,3 +142,22 @@ def test_cors_is_open_to_every_origin(anon):
     simple = anon.get("/v1.0/numbers", params={"accesskey": ACCESSKEY}, headers={"Origin": "https://app.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
     assert "X-Request-Id" in simple.headers["access-control-expose-headers"]
+
+
+def test_every_answer_carries_its_request_id_and_varies_by_origin(anon):
+    """Whatever answers (a handler, an error, CORS), the X-Request-Id header and the error
+    envelope agree; a client's well-formed id is echoed; CORS's own preflight answer has none."""
+    plain = anon.get("/v1.0/numbers", params={"accesskey": ACCESSKEY})
+    assert plain.headers["x-request-id"].startswith("req_") and plain.headers.get_list("vary") == ["Origin"]
+    mine = anon.get("/v1.0/numbers", headers={"X-Request-Id": "client-id_42"})  # no credentials: an error
+    assert mine.status_code == 401 and mine.headers.get_list("x-request-id") == ["client-id_42"]
+    assert error_of(mine)["request_id"] == "client-id_42"
+    bad = anon.get("/v1.0/numbers", headers={"X-Request-Id": "not ok!"})
+    assert bad.headers["x-request-id"].startswith("req_") and error_of(bad)["request_id"] == bad.headers["x-request-id"]
+    cross = anon.get("/v1.0/numbers", params={"accesskey": ACCESSKEY}, headers={"Origin": "https://app.example"})
+    assert cross.headers["access-control-allow-origin"] == "*" and cross.headers["x-request-id"].startswith("req_")
+    assert cross.headers.get_list("vary") == ["Origin"]  # once, from CORS
+    preflight = anon.options(
+        "/v1.0/numbers", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "x-request-id" not in preflight.headers
