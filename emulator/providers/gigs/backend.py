@@ -229,7 +229,7 @@ class GigsBackend(Backend[ProjectState]):
         prefix = self.settings.phone_number_prefix
         digits = max(1, self.settings.phone_number_length - len(prefix))
         for _ in range(1000):
-            candidate = prefix + "".join(_rng.choice("0123456789") for _ in range(digits))
+            candidate = prefix + str(_rng.randrange(10**digits)).zfill(digits)  # one draw, not one per digit
             if candidate not in self.phone_numbers:
                 self.phone_numbers.add(candidate)
                 return candidate
