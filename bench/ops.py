@@ -33,7 +33,7 @@ GIGS_SUBSCRIPTION = "sub_0SNlurA049MEWV2gSfSxi00xlPIi"
 # SignalWire sells only numbers its search inventory offers: creates buy from this generated range.
 SIGNALWIRE_INVENTORY_FORMAT = "+1503%07d"
 SIGNALWIRE_INVENTORY_START = 2_000_000  # +15032000000: exchange 200, a valid NANP number
-SIGNALWIRE_INVENTORY_SIZE = 8_000  # a 1-second create run buys a few hundred to a few thousand
+SIGNALWIRE_INVENTORY_SIZE = 30_000  # a 1-second create run buys up to ~15,000
 
 
 @dataclass(frozen=True)
