@@ -97,9 +97,11 @@ class DeliveryClient:
             await session.close()
 
 
+@lru_cache(maxsize=256)
 def as_sent(url: str) -> Any:
     """The URL exactly as given when it needs no quoting: signatures (SignalWire's) cover the URL, and
-    aiohttp would otherwise re-quote it (`%2C` becomes `,`); other URLs are quoted by aiohttp."""
+    aiohttp would otherwise re-quote it (`%2C` becomes `,`); other URLs are quoted by aiohttp.
+    Parsed once per URL (deliveries go to a few endpoints again and again; URLs are immutable)."""
     from yarl import URL
 
     return URL(url, encoded=URL_CHARACTERS.issuperset(url))
