@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from ...core.clock import MICROS, utc_parts
@@ -69,6 +70,8 @@ HIDDEN_KEYS = ("call_ai_agent_id", "call_flow_id", "call_flow_version", "message
 
 # Unset values production renders as "" rather than null.
 HANDLER_KEYS = CALL_KEYS + MESSAGE_KEYS
+handler_values = itemgetter(*HANDLER_KEYS)
+ALL_NULL: dict[str, str | None] = dict.fromkeys(HANDLER_KEYS)
 RELAY_STRING_KEYS = frozenset({
     "call_relay_topic", "call_relay_topic_status_callback_url", "call_relay_script_url",
     "call_relay_context", "call_relay_context_status_callback_url", "call_relay_application",
@@ -130,10 +133,17 @@ def next_billed_us(created_us: int, now_us: int) -> int:
     Counting months by the calendar puts the anniversary `months` on in now's month (or the
     first one, when now is in the purchase's month or before it), so it or the next is the one.
     """
-    created, now = time.gmtime(created_us // MICROS), time.gmtime(now_us // MICROS)
-    months = max(1, (now.tm_year - created.tm_year) * 12 + now.tm_mon - created.tm_mon)
+    created, now = _month_of(created_us // MICROS), _month_of(now_us // MICROS)
+    months = max(1, (now[0] - created[0]) * 12 + now[1] - created[1])
     this_month, next_month = _anniversaries(created_us, months)
     return this_month if this_month > now_us else next_month
+
+
+@lru_cache(maxsize=8192)
+def _month_of(second: int) -> tuple[int, int]:
+    """(year, month) of a UTC second; a page renders several numbers in the same second."""
+    moment = time.gmtime(second)
+    return moment.tm_year, moment.tm_mon
 
 
 @lru_cache(maxsize=8192)
@@ -174,7 +184,10 @@ def unset_values(profile: SignalwireProfile) -> dict[str, str | None]:
     key = (profile.unset_relay_string, profile.unset_video_room_id, profile.unset_status_callback_url)
     found = _unset_by_profile.get(key)
     if found is None:
-        found = _unset_by_profile[key] = {name: unset_value(name, profile) for name in HANDLER_KEYS}
+        found = {name: unset_value(name, profile) for name in HANDLER_KEYS}
+        if found == ALL_NULL:
+            found = ALL_NULL
+        _unset_by_profile[key] = found
     return found
 
 
@@ -205,9 +218,12 @@ def render_number(number: PhoneNumber, profile: SignalwireProfile, now_us: int) 
         ),
     }
     unset = unset_values(profile)
-    for key in HANDLER_KEYS:
-        value = number[key]
-        rendered[key] = unset[key] if value is None else value
+    if unset is ALL_NULL:  # every unset key renders as null: the stored values as they are
+        rendered.update(zip(HANDLER_KEYS, handler_values(number)))
+    else:
+        for key in HANDLER_KEYS:
+            value = number[key]
+            rendered[key] = unset[key] if value is None else value
     rendered["country_code"] = number["country_code"]
     return rendered
 
