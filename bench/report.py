@@ -571,7 +571,7 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
     add("```sh")
     add("apt-get install -y wrk                        # Debian's wrk 4.1")
     add("cd /path/to/telemock                          # the repository root, with the project importable")
-    add("python bench/run_all.py                       # full run, ~12 min here: writes this README")
+    add("python bench/run_all.py                       # full run, ~17 min here: writes this README")
     add("python bench/run_all.py --quick               # ~2 min smoke run (GET and update only, one repetition)")
     add("python bench/http_bench.py --reps 1           # parts on their own: http_bench, startup, inprocess,")
     add("python bench/startup.py --runs 5 --explain    #   scale, profile_ops (each has --help)")
