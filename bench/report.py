@@ -332,7 +332,8 @@ def render(results: dict[str, Any], previous: str | None = None) -> str:
             add("The ceiling app itself, served through `telemock.cli.run_server` (the code path of `telemock serve`) "
                 "instead of the uvicorn command, answering the same request. Tens of requests/s with a p50 near 40 ms at "
                 "c=1 would mean the CLI's connections lack TCP_NODELAY (each response then waits for the client's delayed "
-                "ACK); a smaller gap is the event loop (`run_server` uses asyncio's, the uvicorn command uvloop).")
+                "ACK). Both run uvloop and httptools; `run_server` writes an answer's head and body with one write "
+                "(`core/serving.py`), uvicorn's own protocol with two.")
             add("")
             add("| server | c=1 rps | c=1 p50 / p99 ms | c=32 rps | c=32 p50 / p99 ms |")
             add("|---|---:|---:|---:|---:|")
