@@ -14,7 +14,10 @@ from telemock.emulator import Config, create_app
 KEY = {"accesskey": "voipbin_demo_accesskey"}
 NUMBER = "0b266038-844b-11ec-97d8-63ba531361ce"
 STATUS_LABELS = {"active": "Active", "deleted": "Gone"}  # forgets purchase-pending and suspended
-http = httpx.Client(timeout=10)
+# A fresh connection per call: this module's tests share one server, and between them (other modules' tests run
+# in between on a worker) a pooled connection can sit idle up to the server's keep-alive timeout and be closed
+# just as it is reused, which the check rightly reports as the client failing ("Server disconnected").
+http = httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
 
 
 @pytest.fixture(scope="module")
