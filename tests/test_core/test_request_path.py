@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from telemock.emulator import Config, create_app

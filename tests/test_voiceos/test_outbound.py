@@ -11,7 +11,6 @@ from test_voiceos.demo import (
     ENDED_CALL,
     FRONT_DESK,
     IMPORTED,
-    NOW,
     OTHER_KEY,
     QUEUED_CALL,
     SALES,
