@@ -11,6 +11,8 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect, Request, cookie_parser
 from starlette.responses import Response
 
+from .memo import remember
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # methods that change nothing, by HTTP's definition
 
@@ -124,9 +126,7 @@ def parsed_query(raw: bytes) -> ProviderQueryParams:
         params._list = pairs = query_pairs(raw)
         params._dict = dict(pairs)
         if len(raw) <= 1024:
-            if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
-                del _parsed_queries[next(iter(_parsed_queries))]
-            _parsed_queries[raw] = params
+            remember(_parsed_queries, raw, params, PARSED_QUERIES_KEPT)
     return params
 
 

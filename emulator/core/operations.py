@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from .exchange import OPERATION_KEY
+from .memo import remember
 
 
 class Resolved(NamedTuple):
@@ -82,10 +83,8 @@ class Operations:
         found = self._scan(scope, route_path)
         if key in self._matched or scope.get("path_params") or not self._plain.get(self._key_of(route_path), False):
             return found
-        if len(self._matched) >= MATCH_MEMO_SIZE:
-            del self._matched[next(iter(self._matched))]  # the oldest
         params = found.child_scope.get("path_params", {}) if found.route is not None else {}
-        self._matched[key] = (found.route, found.full, dict(params))
+        remember(self._matched, key, (found.route, found.full, dict(params)), MATCH_MEMO_SIZE)
         return found
 
     def _scan(self, scope: Scope, route_path: str) -> Resolved:

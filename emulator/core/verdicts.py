@@ -14,6 +14,7 @@ from typing import Any
 from starlette.types import Scope
 
 from .journal import clip_text, parse_query
+from .memo import remember
 from .routing import SPEC_OPERATION
 from .secrets import MASK, SECRET_BODY_KEYS, SECRET_HEADERS, SECRET_QUERY_KEYS, mask_json_body
 
@@ -67,7 +68,7 @@ class Verdicts:
             if envelope is None:
                 return [{"operation": operation, "location": "verdict", "expected": "a judgeable request",
                          "got": "", "message": "telemock could not judge this request; see its log"}]
-            remember(self._memo, envelope_key, envelope)
+            remember(self._memo, envelope_key, envelope, VERDICT_MEMO_SIZE)
         documented, content_type, found = envelope
         if body is None or documented is None:
             return bounded(found) if found else []
@@ -81,7 +82,7 @@ class Verdicts:
                 in_body = [{"operation": operation, "location": "verdict", "expected": "a judgeable body",
                             "got": "", "message": "telemock could not judge this request's body; see its log"}]
             if len(body) <= VERDICT_MEMO_BODY_BYTES:
-                remember(self._body_memo, body_key, in_body)
+                remember(self._body_memo, body_key, in_body, VERDICT_MEMO_SIZE)
         if not in_body:
             return bounded(found) if found else []
         return bounded(found + in_body)
@@ -109,12 +110,6 @@ def masked(found: list[Any]) -> Violations:
     for item in judged:
         mask_violation(item)
     return judged
-
-
-def remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(memo) >= VERDICT_MEMO_SIZE:
-        del memo[next(iter(memo))]  # the oldest
-    memo[key] = value
 
 
 def bounded(found: Violations) -> Violations:
