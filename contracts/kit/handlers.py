@@ -24,6 +24,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
+from .check_reports import CheckFailed, indented
 from .checks import kit_settings
 from .deadline import DEFAULT_TIMEOUT, DidNotReturn, call_with_deadline
 from .documents import MESSAGE_VERBS, SWML_CALL_METHODS, SWML_MESSAGE_METHODS, VOICE_VERBS, cxml_problem, swml_problem
@@ -273,16 +274,16 @@ class HandlerReport:
         lines = [f"{self.provider} {self.kind} handler at {self.target}: {self.examples} generated calls, "
                  f"{self.requests} requests in {self.seconds:.1f} s"]
         lines += [f"  not checked: {note}" for note in self.not_checked]
-        lines += ["  " + f.render().replace("\n", "\n  ") for f in self.failures]
+        lines += indented(self.failures)
         if self.ok:
             lines.append("  every answer could be run and every forgery was refused")
         return "\n".join(lines)
 
 
-class HandlerError(AssertionError):
-    def __init__(self, report: HandlerReport) -> None:
-        self.report = report
-        super().__init__(report.render())
+class HandlerError(CheckFailed):
+    """The handler mishandled a genuine call or obeyed a forged one; the report says how."""
+
+    report: HandlerReport
 
 
 class Problem(AssertionError):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
+from .check_reports import CheckFailed, indented
 from .control import Control, LocalControl, last_seq
 from .deadline import DEFAULT_TIMEOUT
 from .runs import Entry, ScenarioTarget, Scenario, error_line, numbered, run_scenario
@@ -145,16 +146,16 @@ class LifecycleReport:
     def render(self) -> str:
         lines = [f"{self.provider} lifecycle: {len(self.resources)} resources, {self.transitions} transitions "
                  f"driven in {self.seconds:.1f} s"]
-        lines += ["  " + f.render().replace("\n", "\n  ") for f in self.failures]
+        lines += indented(self.failures)
         if self.ok:
             lines.append("  the client waited for every resource and saw it ready")
         return "\n".join(lines)
 
 
-class LifecycleError(AssertionError):
-    def __init__(self, report: LifecycleReport) -> None:
-        self.report = report
-        super().__init__(report.render())
+class LifecycleError(CheckFailed):
+    """The client acted before a resource was ready, or never saw it ready; the report says how."""
+
+    report: LifecycleReport
 
 
 def lifecycle_of(provider: str) -> Lifecycle:

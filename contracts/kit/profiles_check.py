@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .check_reports import CheckFailed
 from .control import Control
 from .deadline import DEFAULT_TIMEOUT
 from .runs import ScenarioTarget, Scenario, Workbench, error_line, numbered
@@ -72,10 +73,10 @@ class ProfileReport:
         return "\n".join(lines)
 
 
-class ProfileMismatch(AssertionError):
-    def __init__(self, report: ProfileReport) -> None:
-        self.report = report
-        super().__init__(report.render())
+class ProfileMismatch(CheckFailed):
+    """The client broke with a profile it was required to work with; the report says which and how."""
+
+    report: ProfileReport
 
 
 def available_profiles(control: Control, provider: str) -> tuple[str, list[str]]:

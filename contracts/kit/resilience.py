@@ -15,18 +15,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .check_reports import CheckFailed, indented
 from .control import Control
 from .deadline import DEFAULT_TIMEOUT
 from .faultplan import ADVICE, KIND_NAMES, KINDS, FaultKind, Judged, Options, Step
 from .runs import SETTLE_SLACK, RunRecord, ScenarioTarget, Scenario, Workbench, error_line, numbered
 
 
-class ResilienceError(AssertionError):
+class ResilienceError(CheckFailed):
     """The client mishandled a provider failure (or the check exercised nothing); the report says how."""
 
-    def __init__(self, report: ResilienceReport) -> None:
-        self.report = report
-        super().__init__(report.render())
+    report: ResilienceReport
 
 
 @dataclass
@@ -67,7 +66,7 @@ class ResilienceReport:
         lines = [f"{self.provider} resilience: {len(self.steps)} steps, {self.runs} runs of the scenario "
                  f"in {self.seconds:.1f} s"]
         lines += [f"  not checked: {note}" for note in self.not_checked]
-        lines += ["  " + failure.render().replace("\n", "\n  ") for failure in self.failures]
+        lines += indented(self.failures)
         if self.ok:
             lines.append("  every fault was handled")
         return "\n".join(lines)
