@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -93,21 +93,27 @@ def test_from_the_command_line(tmp_path):
     assert unknown.returncode == 2 and "Error: --provider: voiceos has no resource" in unknown.stderr
 
 
-def test_signalwire_e911_pending_until_active():
+@pytest.fixture
+def signalwire() -> Iterator[tuple[LocalControl, Callable[[Any], Any]]]:
+    """A SignalWire-only server of the test's own (E911 states change), and the check run against it."""
     local = LocalControl(create_app(Config(providers=["signalwire"])))
     auth = {"basic": ["3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token"]}
-    try:
-        def run(scenario):
-            return check_lifecycle(local, "signalwire", scenario, base_url=f"{local.base_url}/signalwire", credentials=auth, timeout=3)
 
-        careful = run(clients.signalwire_waits_for_e911)
-        assert careful.ok, careful.render()
-        assert [s for _, s in careful.resources[0].phases] == ["none", "pending", "active"]
-        trusting = run(clients.signalwire_trusts_the_assignment)
-        [failure] = trusting.failures
-        assert f"the scenario returned while {clients.SW_NUMBER} was pending and the client never saw it active" in failure.problem
-    finally:
-        local.close()
+    def run(scenario: Any) -> Any:
+        return check_lifecycle(local, "signalwire", scenario, base_url=f"{local.base_url}/signalwire", credentials=auth, timeout=3)
+
+    yield local, run
+    local.close()
+
+
+def test_signalwire_e911_pending_until_active(signalwire):
+    _, run = signalwire
+    careful = run(clients.signalwire_waits_for_e911)
+    assert careful.ok, careful.render()
+    assert [s for _, s in careful.resources[0].phases] == ["none", "pending", "active"]
+    trusting = run(clients.signalwire_trusts_the_assignment)
+    [failure] = trusting.failures
+    assert f"the scenario returned while {clients.SW_NUMBER} was pending and the client never saw it active" in failure.problem
 
 
 def test_gigs_cancel_until_the_number_ends(control):
@@ -126,20 +132,13 @@ def test_gigs_cancel_until_the_number_ends(control):
     assert check(control, "gigs", clients.gigs_cancel_is_the_end, waits=False).ok
 
 
-def test_signalwire_e911_removal_pending_until_unregistered():
-    local = LocalControl(create_app(Config(providers=["signalwire"])))
-    auth = {"basic": ["3f0d7c1e-5b8a-4e2f-9c6d-1a2b3c4d5e6f", "PTdemo_token"]}
-    try:
-        def run(scenario):
-            return check_lifecycle(local, "signalwire", scenario, base_url=f"{local.base_url}/signalwire", credentials=auth, timeout=3)
-
-        careful = run(clients.signalwire_waits_for_removal)
-        assert careful.ok, careful.render()
-        assert [s for _, s in careful.resources[0].phases] == ["active", "pending_removal", "unregistered"]
-        trusting = run(clients.signalwire_trusts_the_removal)
-        [failure] = trusting.failures
-        assert (f"the scenario returned while {clients.SW_REGISTERED} was pending_removal and the client never saw it "
-                "unregistered") in failure.problem
-        assert local.state()["providers"]["signalwire"]["tenants"]["demo"]["numbers"][clients.SW_REGISTERED]["e911_status"] == "active"
-    finally:
-        local.close()
+def test_signalwire_e911_removal_pending_until_unregistered(signalwire):
+    local, run = signalwire
+    careful = run(clients.signalwire_waits_for_removal)
+    assert careful.ok, careful.render()
+    assert [s for _, s in careful.resources[0].phases] == ["active", "pending_removal", "unregistered"]
+    trusting = run(clients.signalwire_trusts_the_removal)
+    [failure] = trusting.failures
+    assert (f"the scenario returned while {clients.SW_REGISTERED} was pending_removal and the client never saw it "
+            "unregistered") in failure.problem
+    assert local.state()["providers"]["signalwire"]["tenants"]["demo"]["numbers"][clients.SW_REGISTERED]["e911_status"] == "active"
