@@ -112,7 +112,7 @@ class Recorder:
         flat = flat_headers(headers)  # the verdict's memo key and the journal's copy
         path = scope["path"]
         method = scope["method"]
-        request_body = request_chunks[0] if len(request_chunks) == 1 else b"".join(request_chunks)
+        request_body = b"".join(request_chunks)
         judged_body = request_body if body_read or not sends_body(headers) else None
         violations = self.verdicts.judge(scope, operation, flat, judged_body)
         state = scope["state"]
@@ -124,7 +124,7 @@ class Recorder:
         runtime.journal.add(
             runtime.clock.now_us(), name, tenant, operation, method, path, scope.get("query_string", b""), flat,
             request_body, status, flat_headers(response_headers),
-            response_chunks[0] if len(response_chunks) == 1 else b"".join(response_chunks),
+            b"".join(response_chunks),
             duration_ms, violations, marks,
         )
         if violations:
