@@ -177,26 +177,28 @@ class Outbox:
         self._changed()
         return message
 
-    def listened_to(self, provider: str, tenant: str, event_type: str) -> bool:
-        """Whether an event of this type would go anywhere: where nothing listens, a provider need
-        not build and encode it."""
-        return bool(self.endpoints.matching(provider, tenant, event_type))
-
     def publish(
         self,
         *,
         provider: str,
         tenant: str,
         event_type: str,
-        body: bytes,
-        policy: DeliveryPolicy,
+        body: bytes | Callable[[], bytes],
+        policy: DeliveryPolicy | Callable[[], DeliveryPolicy],
         ordering_key: str | None = None,
         occurred_us: int | None = None,
     ) -> list[Message]:
-        """Sends one event to every endpoint of the tenant that accepts its type (same message id for all)."""
+        """Sends one event to every endpoint of the tenant that accepts its type (same message id for all).
+
+        `body` and `policy` may be functions that make them: they are called only when an endpoint
+        takes the event, so nothing is built or encoded for an event nobody listens to."""
         targets = self.endpoints.matching(provider, tenant, event_type)
         if not targets:
             return []
+        if callable(body):
+            body = body()
+        if callable(policy):
+            policy = policy()
         fmt = self.endpoints.formats[provider]
         message_id = base62_id("msg_", 27)
         return [

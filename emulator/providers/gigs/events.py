@@ -67,23 +67,24 @@ def publish(
 ) -> None:
     """Sends `com.gigs.virtualNumber.<name>` to the project's endpoints, in order per virtual number."""
     provider = backend.provider
-    if not provider.runtime.outbox.listened_to(provider.name, project, PREFIX + name):
-        return
-    event = envelope(
-        event_type=PREFIX + name,
-        actor=actor,
-        data=data,
-        previous=previous,
-        project=project,
-        time=timestamp(at_us, backend.fraction) or "",
-        version=backend.tenant(project)["project"]["api_version"],
-    )
+
+    def encoded() -> bytes:
+        return orjson.dumps(envelope(
+            event_type=PREFIX + name,
+            actor=actor,
+            data=data,
+            previous=previous,
+            project=project,
+            time=timestamp(at_us, backend.fraction) or "",
+            version=backend.tenant(project)["project"]["api_version"],
+        ))
+
     provider.runtime.outbox.publish(
         provider=provider.name,
         tenant=project,
-        event_type=event["type"],
-        body=orjson.dumps(event),
-        policy=provider.delivery_policy(),
+        event_type=PREFIX + name,
+        body=encoded,
+        policy=provider.delivery_policy,
         ordering_key=data["id"],
         occurred_us=at_us,
     )
