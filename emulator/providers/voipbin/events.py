@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 import orjson
@@ -91,85 +91,53 @@ def deliverable(uri: str) -> bool:
     return parts.scheme in ("http", "https") and bool(host)
 
 
-def send_to(
-    provider: "VoipbinProvider",
-    tenant: str,
-    *,
-    uri: str,
-    method: str,
-    secret: str,
-    event_type: str,
-    body: bytes,
-    ordering_key: str,
-    occurred_us: int,
-) -> Message | None:
-    verb = delivery_method(method)
-    if verb is None or not deliverable(uri):
-        return None  # the service logs the failure and sends nothing
-    return provider.runtime.outbox.send(
-        provider=provider.name,
-        tenant=tenant,
-        url=uri,
-        method=verb,
-        body=body,
-        fmt=FORMAT,
-        policy=POLICY,
-        secret=secret or None,
-        event_type=event_type,
-        ordering_key=ordering_key,
-        occurred_us=occurred_us,
-    )
-
-
 def emit(
     provider: "VoipbinProvider",
     tenant: str,
     event_type: str,
-    data: dict[str, Any],
+    render: Callable[[], dict[str, Any]],
     *,
     activeflow: Activeflow | None = None,
 ) -> list[Message]:
-    """Queues one event for the customer's webhook (and the activeflow's own one); ordered per resource id."""
+    """Queues one event for the customer's webhook (and the activeflow's own one); ordered per resource id.
+
+    `render` makes the event's data: it is called only when a webhook would take the event."""
     customer = provider.store.tenants[tenant]["customer"]
-    body = envelope(event_type, data)
-    secret = customer.get("webhook_secret") or ""
-    occurred = provider.clock.now_us()
-    common: dict[str, Any] = {
-        "secret": secret, "event_type": event_type, "body": body, "ordering_key": data["id"], "occurred_us": occurred,
-    }
-    sent = [send_to(provider, tenant, uri=customer.get("webhook_uri") or "", method=customer.get("webhook_method") or "", **common)]
+    hooks = [(customer.get("webhook_uri") or "", customer.get("webhook_method") or "")]
     if activeflow is not None and activeflow.get("webhook_uri") and provider.profile.activeflow_events_to_own_webhook:
-        sent.append(send_to(provider, tenant, uri=activeflow["webhook_uri"], method=activeflow.get("webhook_method") or "", **common))
-    return [m for m in sent if m is not None]
-
-
-def listening(provider: "VoipbinProvider", tenant: str) -> bool:
-    """Whether the customer's webhook would take an event: without one, nothing is rendered for it."""
-    customer = provider.store.tenants[tenant]["customer"]
-    return delivery_method(customer.get("webhook_method") or "") is not None and deliverable(customer.get("webhook_uri") or "")
+        hooks.append((activeflow["webhook_uri"], activeflow.get("webhook_method") or ""))
+    # A webhook whose method or URL the service cannot use: it logs the failure and sends nothing.
+    targets = [(uri, verb) for uri, method in hooks if (verb := delivery_method(method)) is not None and deliverable(uri)]
+    if not targets:
+        return []
+    data = render()
+    body = envelope(event_type, data)
+    secret = customer.get("webhook_secret") or None
+    occurred = provider.clock.now_us()
+    return [
+        provider.runtime.outbox.send(
+            provider=provider.name, tenant=tenant, url=uri, method=verb, body=body, fmt=FORMAT, policy=POLICY,
+            secret=secret, event_type=event_type, ordering_key=data["id"], occurred_us=occurred,
+        )
+        for uri, verb in targets
+    ]
 
 
 def number_event(provider: "VoipbinProvider", tenant: str, event_type: str, number: Number) -> list[Message]:
     """Sends `number_<event>` with the number as the API renders it."""
-    if not listening(provider, tenant):
-        return []
-    return emit(provider, tenant, event_type, render_number(number, provider.profile))
+    return emit(provider, tenant, event_type, lambda: render_number(number, provider.profile))
 
 
 def call_event(provider: "VoipbinProvider", tenant: str, event_type: str, call: Call) -> list[Message]:
     """Sends `call_<event>` with the call as call-manager's WebhookMessage renders it."""
-    if not listening(provider, tenant):
-        return []
-    return emit(provider, tenant, event_type, render_call(call, provider.profile))
+    return emit(provider, tenant, event_type, lambda: render_call(call, provider.profile))
 
 
 def message_event(provider: "VoipbinProvider", tenant: str, event_type: str, message: TextMessage) -> list[Message]:
     """Sends `message_<event>` with the message as message-manager's WebhookMessage renders it."""
-    if not listening(provider, tenant):
-        return []
-    return emit(provider, tenant, event_type, render_message(message, provider.profile))
+    return emit(provider, tenant, event_type, lambda: render_message(message, provider.profile))
 
 
 def activeflow_event(provider: "VoipbinProvider", tenant: str, event_type: str, activeflow: Activeflow) -> list[Message]:
     """Sends `activeflow_<event>` with the activeflow as the API renders it."""
-    return emit(provider, tenant, event_type, render_activeflow(activeflow, provider.profile), activeflow=activeflow)
+    return emit(provider, tenant, event_type, lambda: render_activeflow(activeflow, provider.profile), activeflow=activeflow)
