@@ -55,8 +55,7 @@ class Operations:
             {shape[1][i] for shape in self._shapes if shape is not None and shape[1][i] is not None} for i in range(LEADING)
         ]
         self._max_slashes = max((shape[0] for shape in self._shapes if shape is not None), default=0)
-        self._candidates: dict[Shape, list[BaseRoute]] = {}
-        self._plain: dict[Shape, bool] = {}  # whether a shape's candidates are all plain Routes
+        self._candidates: dict[Shape, tuple[list[BaseRoute], bool]] = {}  # by shape: routes, all plain Routes
         # (method, path) → (route, full match, path parameters): the same path resolves the same way
         # every time; kept for paths whose candidates are all plain Routes, the oldest dropped first.
         self._matched: dict[tuple[str, str], tuple[BaseRoute | None, bool, dict[str, Any]]] = {}
@@ -80,16 +79,16 @@ class Operations:
                 return UNRESOLVED
             # tuple.__new__ builds the NamedTuple without its Python-level __new__: this runs on every request.
             return tuple.__new__(Resolved, (route, full, {"endpoint": route.endpoint, "path_params": dict(params)}))
-        found = self._scan(scope, route_path)
-        if key in self._matched or scope.get("path_params") or not self._plain.get(self._key_of(route_path), False):
-            return found
-        params = found.child_scope.get("path_params", {}) if found.route is not None else {}
-        remember(self._matched, key, (found.route, found.full, dict(params)), MATCH_MEMO_SIZE)
+        routes, plain = self._indexed(route_path)
+        found = self._scan(scope, routes)
+        if plain and known is None and not scope.get("path_params"):
+            params = found.child_scope.get("path_params", {}) if found.route is not None else {}
+            remember(self._matched, key, (found.route, found.full, dict(params)), MATCH_MEMO_SIZE)
         return found
 
-    def _scan(self, scope: Scope, route_path: str) -> Resolved:
+    def _scan(self, scope: Scope, routes: list[BaseRoute]) -> Resolved:
         partial = None
-        for route in self.candidates(route_path):
+        for route in routes:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return tuple.__new__(Resolved, (route, True, child_scope))
@@ -97,28 +96,25 @@ class Operations:
                 partial = tuple.__new__(Resolved, (route, False, child_scope))
         return partial or UNRESOLVED
 
-    def _key_of(self, route_path: str) -> Shape:
+    def _indexed(self, route_path: str) -> tuple[list[BaseRoute], bool]:
+        """The routes to try for the path's shape, and whether all are Starlette's own `Route`, which
+        matches on the method and the path alone (so the result can be remembered)."""
         slashes = min(route_path.count("/"), self._max_slashes + 1)
         segments = route_path.split("/", LEADING + 1)[1 : LEADING + 1]
         segments += [""] * (LEADING - len(segments))
         # bounded: a segment no route names literally counts as None, so hostile paths share keys
-        return slashes, tuple(part if part in known else None for part, known in zip(segments, self._literals))
-
-    def candidates(self, route_path: str) -> list[BaseRoute]:
-        key = self._key_of(route_path)
+        leading = tuple(part if part in known else None for part, known in zip(segments, self._literals))
+        key = (slashes, leading)
         found = self._candidates.get(key)
         if found is None:
-            slashes, leading = key
-            found = [
+            routes = [
                 route
                 for route, shape in zip(self.routes, self._shapes)
                 if shape is None or (shape[0] == slashes and all(
                     mine is None or mine == theirs for mine, theirs in zip(shape[1], leading)
                 ))
             ]
-            self._candidates[key] = found
-            # Starlette's own Route matches on the method and the path alone: its result can be kept.
-            self._plain[key] = all(type(route) is Route for route in found)
+            found = self._candidates[key] = (routes, all(type(route) is Route for route in routes))
         return found
 
 
