@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from itertools import chain
 from typing import Any, Iterable
 from urllib.parse import parse_qs
 
@@ -202,7 +201,7 @@ def flat_headers(headers: Iterable[tuple[bytes, bytes]]) -> FlatHeaders:
     per header in the collector's youngest generation, which every young pass walked again while
     the journal filled; a tuple of bytes is one object, and the collector stops tracking it after
     its first pass over it."""
-    return tuple(chain.from_iterable(headers))
+    return tuple(itertools.chain.from_iterable(headers))
 
 
 def header_pairs(flat: FlatHeaders) -> RawHeaders:
@@ -260,20 +259,14 @@ class Journal:
 
         The tuple holds no list (violations and marks as tuples too): a request's record is then
         three objects for the collector, untracked after its first passes."""
+        item = (next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body, status,
+                response_headers, response_body, duration_ms, tuple(violations) if violations else (),
+                tuple(marks) if marks else ())
         if (len(query) > MAX_KEPT_CHARS or len(body) > MAX_BODY_CHARS or len(response_body) > MAX_BODY_CHARS
                 or not flat_within_bounds(headers)):
-            self._entries.append(JournalEntry(  # bounded now
-                seq=next(self._seq), time=rfc3339(time_us), provider=provider, tenant=tenant, operation=operation,
-                method=method, path=path, query=query, headers=header_pairs(headers), body=body, status=status,
-                response_headers=header_pairs(response_headers), response_body=response_body,
-                duration_ms=duration_ms, violations=list(violations), marks=list(marks),
-            ))
+            self._entries.append(entry_of(item))  # bounded now
             return
-        self._entries.append((
-            next(self._seq), time_us, provider, tenant, operation, method, path, query, headers, body,
-            status, response_headers, response_body, duration_ms, tuple(violations) if violations else (),
-            tuple(marks) if marks else (),
-        ))
+        self._entries.append(item)
         self._unread += 1
 
     def _read(self) -> deque[JournalEntry]:

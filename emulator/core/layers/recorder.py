@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..connection import ConnectionDropped
-from ..journal import flat_headers
 from ..exchange import DRIFT_KEY, MARKS_KEY, TENANT_KEY, mark_started
+from ..journal import flat_headers
 from ..logs import RequestLine, log_request
 from ..not_emulated import not_emulated_of
 from ..verdicts import Verdicts
